@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// needX returns the X display to use, failing in CI and skipping elsewhere
+// when there is none (make test runs the suite under xvfb-run).
+func needX(t *testing.T) string {
+	t.Helper()
+	d := os.Getenv("DISPLAY")
+	if d == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("DISPLAY is not set: the window smoke test must run under xvfb-run in CI (make test does this)")
+		}
+		t.Skip("no X display; run the suite with 'make test' (it uses xvfb-run)")
+	}
+	for _, tool := range []string{"xwininfo", "import"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is missing: run scripts/system-deps.sh test", tool)
+		}
+	}
+	return d
+}
+
+// TestWindowSmoke builds the real binary, opens its window on the X display,
+// checks the window appears with its title and draws something, and that
+// SIGTERM quits it cleanly.
+func TestWindowSmoke(t *testing.T) {
+	needX(t)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "pyhangar")
+	build := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"))
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	defer func() {
+		if cmd.ProcessState == nil {
+			cmd.Process.Kill()
+			<-done
+		}
+	}()
+
+	// Wait for a mapped top-level window titled PyHangar.
+	title := regexp.MustCompile(`"PyHangar": \("PyHangar" "PyHangar"\)\s+(\d+)x(\d+)`)
+	var geometry []string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		out, _ := exec.Command("xwininfo", "-root", "-tree").Output()
+		if m := title.FindStringSubmatch(string(out)); m != nil {
+			geometry = m[1:]
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("pyhangar exited before its window appeared: %v\n%s", err, stderr.String())
+		default:
+		}
+	}
+	if geometry == nil {
+		t.Fatalf("no window titled PyHangar within 20 s\n%s", stderr.String())
+	}
+	t.Logf("window %sx%s appeared after %v", geometry[0], geometry[1], time.Since(start).Round(time.Millisecond))
+
+	// Give the first frames time to paint, then look at the screen.
+	var colours int
+	shot := filepath.Join(dir, "window.png")
+	for i := 0; i < 20 && colours < 16; i++ {
+		time.Sleep(250 * time.Millisecond)
+		if out, err := exec.Command("import", "-window", "root", shot).CombinedOutput(); err != nil {
+			t.Fatalf("screenshot: %v\n%s", err, out)
+		}
+		colours = distinctColours(t, shot)
+	}
+	if colours < 16 {
+		t.Fatalf("the screenshot looks blank: %d distinct colours", colours)
+	}
+	if keep := os.Getenv("PYHANGAR_SCREENSHOT_DIR"); keep != "" {
+		os.MkdirAll(keep, 0o755)
+		b, _ := os.ReadFile(shot)
+		os.WriteFile(filepath.Join(keep, "smoke-window.png"), b, 0o644)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("pyhangar did not quit cleanly on SIGTERM: %v\n%s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("pyhangar did not quit within 10 s of SIGTERM")
+	}
+	if s := stderr.String(); strings.TrimSpace(s) != "" {
+		t.Errorf("unexpected stderr from the window: %s", s)
+	}
+}
+
+func distinctColours(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("decoding %s: %v", path, err)
+	}
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+		}
+	}
+	return len(seen)
+}
+
+// TestFyneAppVersion keeps FyneApp.toml and the binary's version together.
+func TestFyneAppVersion(t *testing.T) {
+	b, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^\s*Version\s*=\s*"([^"]+)"`).FindSubmatch(b)
+	if m == nil || string(m[1]) != version {
+		t.Fatalf("FyneApp.toml Version %q, main.go version %q", m, version)
+	}
+	for _, want := range []string{`ID = "io.github.pyhangar.PyHangar"`, `fyneDo = true`, `Name = "PyHangar"`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("FyneApp.toml lacks %s", want)
+		}
+	}
+}

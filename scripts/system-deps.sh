@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Makes sure the Debian/Ubuntu packages PyHangar needs are installed.
+#   scripts/system-deps.sh run    what building and opening the window needs
+#   scripts/system-deps.sh test   that, plus what the test suite needs
+# As root the missing packages are installed with apt-get; otherwise the one
+# apt-get line to run is printed and the script fails.
+set -euo pipefail
+
+run_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev)
+# Xvfb and imagemagick: the window smoke test. mingw: the Windows cross-build.
+# The -dev libraries and make: building free-threaded CPython for the tests.
+test_pkgs=(xvfb xauth imagemagick gcc-mingw-w64-x86-64 make curl xz-utils
+  libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev
+  libreadline-dev libncurses-dev)
+
+case "${1:-run}" in
+run) want=("${run_pkgs[@]}") ;;
+test) want=("${run_pkgs[@]}" "${test_pkgs[@]}") ;;
+*)
+  echo "usage: $0 run|test" >&2
+  exit 2
+  ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "system-deps: not a Debian/Ubuntu system; see README.md for the prerequisites on this OS" >&2
+  exit 0
+fi
+
+missing=()
+for p in "${want[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == installed ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "system-deps: missing packages; run:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "system-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+apt-get install -y -q --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Provides real free-threaded CPython builds for the test suite.
+#
+# Each pinned upstream release is fetched through Debian's source archive
+# (the archive URI comes from this machine's apt sources; upstream's
+# Python-X.Y.Z.tar.xz is Debian's python3.X_X.Y.Z.orig.tar.xz), checked
+# against its pinned SHA-256, built with ./configure --disable-gil and
+# installed under $PYHANGAR_TEST_CACHE (default ~/.cache/pyhangar-test).
+# Later runs reuse what is there.
+#
+# stdout: one line, the interpreter paths joined with ':' (for
+# PYHANGAR_TEST_PYTHONS). Everything else goes to stderr and to logs.
+set -euo pipefail
+
+# version  sha256 of the tarball (from the .dsc's Checksums-Sha256)
+PINS=(
+  "3.13.5 93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640"
+  "3.14.7 3b48dac8fb59f62eaa67ac83c1eb12bda1b7a08406dd286e252c11a66be27f81"
+)
+
+cache=${PYHANGAR_TEST_CACHE:-$HOME/.cache/pyhangar-test}
+mkdir -p "$cache/src" "$cache/logs"
+exec 9>"$cache/.lock"
+flock 9
+
+log() { echo "test-pythons: $*" >&2; }
+
+archive_uri() {
+  local f uri=""
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [[ -r $f ]] || continue
+    # First deb822 stanza that is not the security archive.
+    uri=$(awk '
+      /^URIs:/ { u=$2 }
+      /^Suites:/ { s=$0 }
+      /^$/ { if (u != "" && s !~ /security/) { print u; exit } u=""; s="" }
+      END { if (u != "" && s !~ /security/) print u }' "$f" | head -n1)
+    [[ -n $uri ]] && break
+  done
+  if [[ -z $uri && -r /etc/apt/sources.list ]]; then
+    uri=$(awk '$1=="deb" && $0 !~ /security/ { for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' /etc/apt/sources.list)
+  fi
+  [[ -n $uri ]] || { log "no Debian archive URI in the apt sources"; return 1; }
+  echo "${uri%/}"
+}
+
+fetch() { # version sha256 -> prints the tarball path
+  local ver=$1 sum=$2 minor=${1%.*}
+  local tarball="$cache/src/Python-$ver.tar.xz"
+  if [[ -f $tarball ]] && echo "$sum  $tarball" | sha256sum -c --quiet - >/dev/null 2>&1; then
+    echo "$tarball"
+    return
+  fi
+  local uri
+  uri=$(archive_uri)
+  local url="$uri/pool/main/p/python$minor/python${minor}_$ver.orig.tar.xz"
+  log "downloading Python $ver source"
+  curl -fsSL --retry 3 -o "$tarball.part" "$url"
+  if ! echo "$sum  $tarball.part" | sha256sum -c --quiet - >/dev/null 2>&1; then
+    log "Python-$ver.tar.xz: SHA-256 mismatch: expected $sum, got $(sha256sum "$tarball.part" | cut -d' ' -f1)"
+    rm -f "$tarball.part"
+    return 1
+  fi
+  mv "$tarball.part" "$tarball"
+  echo "$tarball"
+}
+
+build() { # version sha256 -> prints the interpreter path
+  local ver=$1 sum=$2 minor=${1%.*}
+  local prefix="$cache/cpython-${ver}t"
+  local exe="$prefix/bin/python${minor}t"
+  if [[ -f $prefix/.complete && -x $exe ]]; then
+    echo "$exe"
+    return
+  fi
+  rm -rf "$prefix"
+  local tarball
+  tarball=$(fetch "$ver" "$sum")
+  local work
+  work=$(mktemp -d "$cache/build-$ver.XXXXXX")
+  local logf="$cache/logs/build-$ver.log"
+  log "building free-threaded Python $ver (log: $logf)"
+  local start=$SECONDS
+  (
+    tar -xJf "$tarball" -C "$work"
+    cd "$work/Python-$ver"
+    ./configure --disable-gil --prefix="$prefix"
+    make -j"$(nproc)"
+    make altinstall
+  ) >"$logf" 2>&1 || {
+    log "build of $ver failed; last lines of $logf:"
+    tail -n 30 "$logf" >&2
+    rm -rf "$work" "$prefix"
+    return 1
+  }
+  rm -rf "$work"
+  "$exe" -c 'import sysconfig,sys; assert sysconfig.get_config_var("Py_GIL_DISABLED")==1; assert not sys._is_gil_enabled()' || {
+    log "$exe is not a free-threaded build"
+    return 1
+  }
+  touch "$prefix/.complete"
+  log "built $exe in $((SECONDS - start)) s"
+  echo "$exe"
+}
+
+paths=()
+for pin in "${PINS[@]}"; do
+  read -r ver sum <<<"$pin"
+  paths+=("$(build "$ver" "$sum")")
+done
+(IFS=:; echo "${paths[*]}")

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, vet (Linux and macOS), the Windows
+# cross-build, and go test -race with real interpreters and a real window
+# under Xvfb. Called by 'make test' after the system packages are in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+TAGS=ci,migrated_fynedo
+
+step "test interpreters"
+PYHANGAR_TEST_PYTHONS=$(scripts/test-pythons.sh)
+export PYHANGAR_TEST_PYTHONS
+echo "PYHANGAR_TEST_PYTHONS=$PYHANGAR_TEST_PYTHONS"
+
+step "gofmt"
+unformatted=$(gofmt -l .)
+if [[ -n $unformatted ]]; then
+  echo "not gofmt-ed:"
+  echo "$unformatted"
+  exit 1
+fi
+
+step "go vet"
+go vet -tags "$TAGS" ./...
+
+step "go vet for macOS (packages without cgo)"
+GOOS=darwin CGO_ENABLED=0 go vet ./platform/... ./envs/... ./installer/... ./bench/...
+
+step "Windows cross-build"
+CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
+  go build -tags migrated_fynedo -o bin/pyhangar.exe .
+ls -l bin/pyhangar.exe
+
+step "go test -race (under Xvfb)"
+xvfb-run -a -s "-screen 0 1280x800x24" go test -race -tags "$TAGS" -count=1 ./...
