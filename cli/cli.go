@@ -63,6 +63,8 @@ var errHelp = flag.ErrHelp
 func commands() []command {
 	return []command{
 		{name: "gui", summary: "open the window (the default with no command)"},
+		listCommand(),
+		scanCommand(),
 		versionCommand(),
 	}
 }

@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/platform"
+)
+
+// SettingProbeTimeout is the store setting for the probe timeout (seconds).
+const SettingProbeTimeout = "probe_timeout_seconds"
+
+func listCommand() command {
+	return command{
+		name:    "list",
+		summary: "find and identify every Python interpreter on this machine",
+		run: func(ctx context.Context, s *Session, args []string) error {
+			fs := newFlags(s, "list", "list [--json] [--refresh]")
+			asJSON := fs.Bool("json", false, "print one JSON array")
+			refresh := fs.Bool("refresh", false, "probe every interpreter again instead of using the cache")
+			if err := parse(fs, args); err != nil {
+				return err
+			}
+			if fs.NArg() > 0 {
+				return usagef("unexpected argument %q", fs.Arg(0))
+			}
+			list, _, err := envs.Discover(ctx, platform.ThisHost(s.DataDir), envs.DiscoverOptions{
+				Cache:   s.Store,
+				Refresh: *refresh,
+				Timeout: probeTimeout(s),
+			})
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				return writeJSON(s, list)
+			}
+			printInterpreters(s.Stdout, list, true)
+			return nil
+		},
+	}
+}
+
+// probeTimeout is the probe timeout setting, or the default.
+func probeTimeout(s *Session) time.Duration {
+	if v, ok, _ := s.Store.Setting(SettingProbeTimeout); ok {
+		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 {
+			return time.Duration(secs * float64(time.Second))
+		}
+	}
+	return envs.DefaultProbeTimeout
+}
+
+// printInterpreters prints the readable table; free-threaded rows are marked
+// with a star.
+func printInterpreters(w io.Writer, list []envs.Interpreter, probed bool) {
+	if len(list) == 0 {
+		fmt.Fprintln(w, "No Python interpreters found.")
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if probed {
+		fmt.Fprintln(tw, "  VERSION\tBUILD\tGIL\tSOURCE\tARCH\tPATH")
+	} else {
+		fmt.Fprintln(tw, "  VERSION\tBUILD\tSOURCE\tARCH\tPATH")
+	}
+	ft := 0
+	for _, in := range list {
+		mark := " "
+		if in.FreeThreaded {
+			mark = "*"
+			ft++
+		}
+		version := in.Version
+		if version == "" {
+			version = "?"
+		}
+		build := in.Build()
+		if in.Status == envs.StatusBroken {
+			build = "broken: " + in.Error
+		}
+		path := in.Path
+		if in.IsVenv {
+			path += " (venv)"
+		}
+		if probed {
+			gil := "-"
+			if in.GILEnabled != nil {
+				gil = map[bool]string{true: "on", false: "off"}[*in.GILEnabled]
+			}
+			fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\t%s\t%s\n", mark, version, build, gil, in.Source, orDash(in.Arch), path)
+		} else {
+			fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\t%s\n", mark, version, build, in.Source, orDash(in.Arch), path)
+		}
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d interpreters, %d free-threaded (marked *).\n", len(list), ft)
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return s
+}

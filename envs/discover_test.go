@@ -1,0 +1,284 @@
+package envs_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/internal/testenv"
+	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/store"
+)
+
+func openStore(t testing.TB) *store.Store {
+	t.Helper()
+	s, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// realHost is this machine with PATH set to dirs and pyenv's root pinned.
+func realHost(t testing.TB, dirs ...string) *platform.Host {
+	h := platform.ThisHost(t.TempDir())
+	h.Env["PATH"] = strings.Join(dirs, ":")
+	h.Env["PYENV_ROOT"] = filepath.Dir(testenv.PyenvRoot)
+	return h
+}
+
+// byPath finds the record a path reaches (as its path or an alias).
+func byPath(list []envs.Interpreter, p string) (envs.Interpreter, bool) {
+	for _, in := range list {
+		if in.Path == p {
+			return in, true
+		}
+		for _, a := range in.Aliases {
+			if a == p {
+				return in, true
+			}
+		}
+	}
+	return envs.Interpreter{}, false
+}
+
+func TestDiscoverRealInterpreters(t *testing.T) {
+	ft := testenv.FreeThreaded(t)
+	pyenv := testenv.Pyenv(t)
+	system := testenv.System(t)
+	var path []string
+	for _, p := range ft {
+		path = append(path, filepath.Dir(p))
+	}
+	path = append(path, "/usr/bin")
+	h := realHost(t, path...)
+	st := openStore(t)
+
+	list, stats, err := envs.Discover(context.Background(), h, envs.DiscoverOptions{Cache: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Probed == 0 || stats.Cached != 0 {
+		t.Errorf("cold run: %+v", stats)
+	}
+	for dir, p := range pyenv {
+		in, ok := byPath(list, p)
+		if !ok {
+			t.Errorf("pyenv %s (%s) not found", dir, p)
+			continue
+		}
+		if in.Status != envs.StatusOK || in.Version != dir || in.FreeThreaded || in.Source != "pyenv" {
+			t.Errorf("pyenv %s: %+v", dir, in)
+		}
+		if strings.HasPrefix(dir, "3.13") && (in.GILEnabled == nil || !*in.GILEnabled) {
+			t.Errorf("pyenv %s: gil_enabled should be true, got %v", dir, in.GILEnabled)
+		}
+	}
+	sys, ok := byPath(list, system)
+	if !ok || sys.Status != envs.StatusOK || !strings.HasPrefix(sys.Version, "3.") || sys.FreeThreaded || sys.Source != "system" || !sys.OnPath {
+		t.Errorf("%s: found %v: %+v", system, ok, sys)
+	}
+	for minor, p := range ft {
+		in, ok := byPath(list, p)
+		if !ok {
+			t.Errorf("free-threaded %s (%s) not found", minor, p)
+			continue
+		}
+		if !in.FreeThreaded || in.GILEnabled == nil || *in.GILEnabled || !strings.Contains(in.ABIFlags, "t") ||
+			!strings.HasPrefix(in.Version, minor+".") || !in.OnPath || in.Status != envs.StatusOK {
+			t.Errorf("free-threaded %s: %+v", minor, in)
+		}
+	}
+	for _, in := range list {
+		if in.FreeThreaded && !strings.HasSuffix(in.Path, "t") {
+			t.Errorf("only the t builds are free-threaded, but %s says so", in.Path)
+		}
+	}
+
+	// Warm: everything comes from the store; no process starts.
+	warm, stats, err := envs.Discover(context.Background(), h, envs.DiscoverOptions{Cache: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Probed != 0 || stats.Cached != len(list) || len(warm) != len(list) {
+		t.Errorf("warm run: %+v, %d records (cold had %d)", stats, len(warm), len(list))
+	}
+	// --refresh probes again.
+	_, stats, _ = envs.Discover(context.Background(), h, envs.DiscoverOptions{Cache: st, Refresh: true})
+	if stats.Probed != len(list) {
+		t.Errorf("refresh run: %+v", stats)
+	}
+}
+
+func TestDiscoverVenvIsItsOwnInterpreter(t *testing.T) {
+	base := testenv.PyenvVersion(t, "3.12")
+	dir := filepath.Join(t.TempDir(), "my venv ✈")
+	os.MkdirAll(filepath.Join(dir, "bin"), 0o755)
+	os.WriteFile(filepath.Join(dir, "pyvenv.cfg"), []byte("home = "+filepath.Dir(base)+"\ninclude-system-site-packages = false\nversion = 3.12.1\n"), 0o644)
+	real, _ := filepath.EvalSymlinks(base)
+	os.Symlink(real, filepath.Join(dir, "bin", "python"))
+	os.Symlink("python", filepath.Join(dir, "bin", "python3"))
+
+	h := realHost(t, filepath.Join(dir, "bin"))
+	list, _, err := envs.Discover(context.Background(), h, envs.DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	venv, ok := byPath(list, filepath.Join(dir, "bin", "python"))
+	if !ok || !venv.IsVenv || venv.Source != "venv" || venv.Path != filepath.Join(dir, "bin", "python") {
+		t.Fatalf("venv: found %v, %+v", ok, venv)
+	}
+	if len(venv.Aliases) != 1 || venv.Aliases[0] != filepath.Join(dir, "bin", "python3") {
+		t.Errorf("venv aliases = %v", venv.Aliases)
+	}
+	baseRec, ok := byPath(list, real)
+	if !ok || baseRec.IsVenv || baseRec.Path == venv.Path {
+		t.Errorf("the base interpreter must be a record of its own: %+v", baseRec)
+	}
+}
+
+func script(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// processesWith lists live (non-zombie) processes whose command line holds
+// marker.
+func processesWith(marker string) []string {
+	var out []string
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, "cmdline"))
+		if err != nil || !strings.Contains(string(b), marker) {
+			continue
+		}
+		if st, err := os.ReadFile(filepath.Join(d, "stat")); err == nil && strings.Contains(string(st), ") Z ") {
+			continue
+		}
+		out = append(out, strings.ReplaceAll(string(b), "\x00", " "))
+	}
+	return out
+}
+
+func TestDiscoverBadInterpreters(t *testing.T) {
+	good := testenv.PyenvVersion(t, "3.12")
+	root := t.TempDir()
+	bad := filepath.Join(root, "bad dir ✈ ñ")
+	os.MkdirAll(bad, 0o755)
+	marker := fmt.Sprintf("86399.%d", os.Getpid()%1000)
+	script(t, filepath.Join(bad, "python3.1"), "exec sleep "+marker)                          // never answers
+	script(t, filepath.Join(bad, "python3.2"), "sleep "+marker+" &\necho not-json")           // a child keeps stdout open
+	script(t, filepath.Join(bad, "python3.3"), "exec head -c 50000000 /dev/zero")             // 50 MB
+	script(t, filepath.Join(bad, "python3.4"), "printf '\\377\\376{garbage'")                 // garbage
+	script(t, filepath.Join(bad, "python3.5"), "echo 'Fatal Python error: oops' >&2; exit 1") // exits 1
+	os.Mkdir(filepath.Join(bad, "python3"), 0o755)                                            // a directory
+	os.Symlink(filepath.Join(root, "nowhere"), filepath.Join(bad, "python3.6"))               // dangling
+	os.Symlink("python3.8", filepath.Join(bad, "python3.7"))                                  // a loop
+	os.Symlink("python3.7", filepath.Join(bad, "python3.8"))
+	unreadable := filepath.Join(root, "unreadable")
+	os.Mkdir(unreadable, 0o000)
+	defer os.Chmod(unreadable, 0o755)
+	goodDir := filepath.Join(root, "good")
+	os.Mkdir(goodDir, 0o755)
+	os.Symlink(good, filepath.Join(goodDir, "python3.12"))
+
+	h := realHost(t, "", bad, bad, "relative/bin", unreadable, "", goodDir)
+	timeout := 2 * time.Second
+	start := time.Now()
+	list, _, err := envs.Discover(context.Background(), h, envs.DiscoverOptions{Timeout: timeout})
+	elapsed := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if elapsed > timeout+time.Second {
+		t.Errorf("discovery took %v with a %v probe timeout", elapsed, timeout)
+	}
+	want := map[string]string{
+		"python3.1": "did not answer within",
+		"python3.2": "not the probe's JSON",
+		"python3.3": "printed too much",
+		"python3.4": "not the probe's JSON",
+		"python3.5": "exited with status 1: Fatal Python error: oops",
+	}
+	for name, reason := range want {
+		in, ok := byPath(list, filepath.Join(bad, name))
+		if !ok || in.Status != envs.StatusBroken || !strings.Contains(in.Error, reason) {
+			t.Errorf("%s: found %v, status %q, error %q; want broken with %q", name, ok, in.Status, in.Error, reason)
+		}
+	}
+	for _, name := range []string{"python3", "python3.6", "python3.7", "python3.8"} {
+		if _, ok := byPath(list, filepath.Join(bad, name)); ok {
+			t.Errorf("%s is not an interpreter but was listed", name)
+		}
+	}
+	in, ok := byPath(list, filepath.Join(goodDir, "python3.12"))
+	if !ok || in.Status != envs.StatusOK || !strings.HasPrefix(in.Version, "3.12") || !in.OnPath {
+		t.Errorf("the good interpreter: found %v, %+v", ok, in)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if left := processesWith(marker); len(left) > 0 {
+		t.Errorf("processes left behind: %v", left)
+	}
+}
+
+func TestDiscoverCancelled(t *testing.T) {
+	dir := t.TempDir()
+	script(t, filepath.Join(dir, "python3.1"), "exec sleep 30")
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, _, err := envs.Discover(ctx, realHost(t, dir), envs.DiscoverOptions{Timeout: 20 * time.Second})
+	if err == nil {
+		t.Fatal("a cancelled discovery returned no error")
+	}
+	if time.Since(start) > 5*time.Second {
+		t.Errorf("cancel took %v", time.Since(start))
+	}
+}
+
+// machineHost is this machine as the benchmarks see it: pyenv, /usr/bin and
+// the free-threaded test builds on PATH.
+func machineHost(b *testing.B) *platform.Host {
+	var path []string
+	for _, p := range testenv.FreeThreaded(b) {
+		path = append(path, filepath.Dir(p))
+	}
+	return realHost(b, append(path, "/usr/bin")...)
+}
+
+// BenchmarkDiscoverCold probes every interpreter on this machine (no cache).
+func BenchmarkDiscoverCold(b *testing.B) {
+	h := machineHost(b)
+	for i := 0; i < b.N; i++ {
+		list, stats, err := envs.Discover(context.Background(), h, envs.DiscoverOptions{})
+		if err != nil || stats.Probed == 0 {
+			b.Fatal(err, stats)
+		}
+		b.ReportMetric(float64(len(list)), "interpreters")
+	}
+}
+
+// BenchmarkDiscoverWarm answers from the store: no process may start.
+func BenchmarkDiscoverWarm(b *testing.B) {
+	h := machineHost(b)
+	st := openStore(b)
+	if _, _, err := envs.Discover(context.Background(), h, envs.DiscoverOptions{Cache: st}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		list, stats, err := envs.Discover(context.Background(), h, envs.DiscoverOptions{Cache: st})
+		if err != nil || stats.Probed != 0 {
+			b.Fatalf("warm discovery started %d processes (%v)", stats.Probed, err)
+		}
+		b.ReportMetric(float64(len(list)), "interpreters")
+	}
+}

@@ -1,0 +1,126 @@
+// Package envs knows interpreters and virtual environments: discovery,
+// identification by probing, and venv create, check and delete.
+package envs
+
+import (
+	"sort"
+	"strings"
+
+	version "github.com/hashicorp/go-version"
+)
+
+// Identity is what the probe reports about one interpreter.
+type Identity struct {
+	Version        string `json:"version"` // 3.13.5, 3.14.0rc1
+	Implementation string `json:"implementation"`
+	Executable     string `json:"executable"` // sys.executable
+	Prefix         string `json:"prefix"`
+	BasePrefix     string `json:"base_prefix"`
+	IsVenv         bool   `json:"is_venv"`
+	// FreeThreaded is sysconfig's Py_GIL_DISABLED: a free-threaded build.
+	FreeThreaded bool `json:"free_threaded"`
+	// GILEnabled is sys._is_gil_enabled() at start-up (nil before 3.13).
+	GILEnabled   *bool  `json:"gil_enabled"`
+	ABIFlags     string `json:"abiflags"`
+	ExtSuffix    string `json:"ext_suffix"`
+	Machine      string `json:"machine"`
+	PointerBits  int    `json:"pointer_bits"`
+	Platform     string `json:"platform"`
+	JITAvailable *bool  `json:"jit_available"`
+	JITEnabled   *bool  `json:"jit_enabled"`
+	HasPip       bool   `json:"has_pip"`
+}
+
+// Interpreter is one interpreter found on a machine.
+type Interpreter struct {
+	// Path is the path to use: the real file, or for a venv its own
+	// python. Aliases are the other paths that reach it.
+	Path    string   `json:"path"`
+	Aliases []string `json:"aliases"`
+	Identity
+	Arch   string `json:"arch"`
+	Source string `json:"source"`
+	OnPath bool   `json:"on_path"`
+	// Status is "ok", or "broken" with Error saying why.
+	Status string `json:"status"`
+	Error  string `json:"error"`
+	// Company and Tag are its PEP 514 registration on Windows.
+	Company string `json:"pep514_company,omitempty"`
+	Tag     string `json:"pep514_tag,omitempty"`
+}
+
+const (
+	StatusOK     = "ok"
+	StatusBroken = "broken"
+)
+
+// Minor is the interpreter's X.Y version.
+func (i Interpreter) Minor() string {
+	parts := strings.SplitN(i.Version, ".", 3)
+	if len(parts) < 2 {
+		return i.Version
+	}
+	return parts[0] + "." + parts[1]
+}
+
+// Build is "free-threaded" or "GIL".
+func (i Interpreter) Build() string {
+	if i.FreeThreaded {
+		return "free-threaded"
+	}
+	return "GIL"
+}
+
+// archOf names the interpreter's architecture from platform.machine() and
+// the pointer size (a 32-bit Python on a 64-bit Windows reports AMD64).
+func archOf(machine string, bits int) string {
+	m := strings.ToLower(machine)
+	switch m {
+	case "amd64", "x86_64", "x64":
+		if bits == 32 {
+			return "x86"
+		}
+		return "x86_64"
+	case "aarch64", "arm64":
+		if bits == 32 {
+			return "arm"
+		}
+		return "arm64"
+	case "i386", "i686", "x86":
+		return "x86"
+	}
+	return m
+}
+
+// sortInterpreters orders by implementation, newest version first,
+// free-threaded before GIL, then path.
+func sortInterpreters(list []Interpreter) {
+	sort.SliceStable(list, func(a, b int) bool {
+		x, y := list[a], list[b]
+		if x.Implementation != y.Implementation {
+			return x.Implementation < y.Implementation
+		}
+		if c := compareVersions(x.Version, y.Version); c != 0 {
+			return c > 0
+		}
+		if x.FreeThreaded != y.FreeThreaded {
+			return x.FreeThreaded
+		}
+		return x.Path < y.Path
+	})
+}
+
+// compareVersions compares Python versions; unparsable ones sort last.
+func compareVersions(a, b string) int {
+	va, errA := version.NewVersion(a)
+	vb, errB := version.NewVersion(b)
+	switch {
+	case errA != nil && errB != nil:
+		return strings.Compare(a, b)
+	case errA != nil:
+		return -1
+	case errB != nil:
+		return 1
+	}
+	return va.Compare(vb)
+}

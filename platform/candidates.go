@@ -1,0 +1,411 @@
+package platform
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Candidate is a path that may be a Python interpreter, with the source
+// that put it there and what its location says about it.
+type Candidate struct {
+	Path   string // as the host writes it
+	Source string // pyenv, uv, conda, python.org, homebrew, system, registry, pyhangar, path, ...
+	OnPath bool
+	Hint   Hint
+}
+
+// Hint is what can be told about an interpreter without running it.
+type Hint struct {
+	Version      string // as far as known: "3", "3.13", "3.13.5"
+	FreeThreaded bool
+	Arch         string
+	Company, Tag string // PEP 514
+	VenvRoot     string // the venv dir, for an interpreter inside one
+}
+
+// Merge fills what h lacks from o.
+func (h *Hint) Merge(o Hint) {
+	if len(o.Version) > len(h.Version) {
+		h.Version = o.Version
+	}
+	h.FreeThreaded = h.FreeThreaded || o.FreeThreaded
+	if h.Arch == "" {
+		h.Arch = o.Arch
+	}
+	if h.Company == "" {
+		h.Company, h.Tag = o.Company, o.Tag
+	}
+	if h.VenvRoot == "" {
+		h.VenvRoot = o.VenvRoot
+	}
+}
+
+// pythonName matches interpreter file names: python, python3, python3.13,
+// python3.13t, python3t, python2.7 (with .exe on Windows).
+var pythonName = regexp.MustCompile(`^python(?:([23])(?:\.(\d{1,2}))?(t)?)?(\.exe)?$`)
+
+// NameHint tells what an interpreter's file name says, and whether the name
+// is one of an interpreter at all.
+func NameHint(name string, windows bool) (Hint, bool) {
+	if windows {
+		name = strings.ToLower(name)
+	}
+	m := pythonName.FindStringSubmatch(name)
+	if m == nil || (m[4] != "") != windows {
+		return Hint{}, false
+	}
+	h := Hint{Version: m[1], FreeThreaded: m[3] != ""}
+	if m[2] != "" {
+		h.Version += "." + m[2]
+	}
+	return h, true
+}
+
+// Candidates lists every place on the host where an interpreter may be, the
+// most specific sources first (so a file reached from several places is
+// credited to the most telling one), PATH last.
+func Candidates(h *Host) []Candidate {
+	c := &collector{h: h}
+	c.pyhangar()
+	c.uv()
+	c.pyenv()
+	c.asdfAndMise()
+	c.conda()
+	c.venvDirs()
+	switch h.OS {
+	case "windows":
+		c.windows()
+	case "darwin":
+		c.macOS()
+	default:
+		c.linux()
+	}
+	c.path()
+	return c.out
+}
+
+type collector struct {
+	h   *Host
+	out []Candidate
+}
+
+func (c *collector) add(path, source string, hint Hint) {
+	c.out = append(c.out, Candidate{Path: path, Source: source, Hint: hint})
+}
+
+// binDir adds the interpreters in a directory, with a hint from the
+// directory's layout merged into each name's own.
+func (c *collector) binDir(dir, source string, hint Hint) {
+	for _, name := range c.h.ReadDir(dir) {
+		nh, ok := NameHint(name, c.h.Windows())
+		if !ok {
+			continue
+		}
+		nh.Merge(hint)
+		c.add(c.h.Join(dir, name), source, nh)
+	}
+}
+
+// prefix adds a Python installation prefix: prefix/bin on Unix, the prefix
+// itself (and Scripts, for a venv) on Windows.
+func (c *collector) prefix(dir, source string, hint Hint) {
+	if c.h.Windows() {
+		c.binDir(dir, source, hint)
+		c.binDir(c.h.Join(dir, "Scripts"), source, hint)
+		return
+	}
+	c.binDir(c.h.Join(dir, "bin"), source, hint)
+}
+
+// children runs f on each subdirectory of dir.
+func (c *collector) children(dir string, f func(path, name string)) {
+	for _, name := range c.h.ReadDir(dir) {
+		p := c.h.Join(dir, name)
+		if c.h.IsDir(p) {
+			f(p, name)
+		}
+	}
+}
+
+// homes returns each user home's path joined with elem.
+func (c *collector) homes(elem ...string) []string {
+	var out []string
+	for _, home := range c.h.Homes {
+		out = append(out, c.h.Join(append([]string{home}, elem...)...))
+	}
+	return out
+}
+
+// envDir returns $name joined with elem when name is set.
+func (c *collector) envDir(name string, elem ...string) []string {
+	v := c.h.Getenv(name)
+	if v == "" || !c.h.IsAbs(v) {
+		return nil
+	}
+	return []string{c.h.Join(append([]string{v}, elem...)...)}
+}
+
+// appData returns the Windows profile dirs (AppData\Roaming for APPDATA,
+// AppData\Local for LOCALAPPDATA) joined with rel: from the environment when
+// set, else under each home.
+func (c *collector) appData(envName string, rel ...string) []string {
+	dirs := c.envDir(envName)
+	if len(dirs) == 0 {
+		sub := `AppData\Roaming`
+		if envName == "LOCALAPPDATA" {
+			sub = `AppData\Local`
+		}
+		dirs = c.homes(sub)
+	}
+	var out []string
+	for _, d := range dirs {
+		out = append(out, c.h.Join(append([]string{d}, rel...)...))
+	}
+	return out
+}
+
+var versionInName = regexp.MustCompile(`(\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc)\d+)?)(t)?`)
+
+// versionHint reads a version (and a trailing t) from a directory name such
+// as 3.13.5t or 3.14.0rc1.
+func versionHint(name string) Hint {
+	m := versionInName.FindStringSubmatch(name)
+	if m == nil {
+		return Hint{}
+	}
+	return Hint{Version: m[1], FreeThreaded: m[2] != ""}
+}
+
+func (c *collector) pyhangar() {
+	if c.h.DataDir == "" {
+		return
+	}
+	c.children(c.h.Join(c.h.DataDir, "pythons"), func(p, name string) {
+		c.prefix(p, "pyhangar", versionHint(name))
+	})
+}
+
+// uvDir parses uv's managed install dir names, e.g.
+// cpython-3.14.2+freethreaded-linux-x86_64-gnu.
+var uvDir = regexp.MustCompile(`^([a-z]+)-(\d+\.\d+(?:\.\d+)?(?:(?:a|b|rc)\d+)?)((?:\+[a-z]+)*)-([^-]+)-([^-]+)-([^-]+)$`)
+
+func (c *collector) uv() {
+	var roots []string
+	roots = append(roots, c.envDir("UV_PYTHON_INSTALL_DIR")...)
+	if c.h.Windows() {
+		roots = append(roots, c.appData("APPDATA", "uv", "python")...)
+		roots = append(roots, c.appData("APPDATA", "uv", "data", "python")...)
+	} else {
+		roots = append(roots, c.envDir("XDG_DATA_HOME", "uv", "python")...)
+		roots = append(roots, c.homes(".local", "share", "uv", "python")...)
+		if c.h.OS == "darwin" {
+			roots = append(roots, c.homes("Library", "Application Support", "uv", "python")...)
+		}
+	}
+	for _, root := range dedupe(c.h, roots) {
+		c.children(root, func(p, name string) {
+			m := uvDir.FindStringSubmatch(name)
+			if m == nil {
+				return
+			}
+			hint := Hint{Version: m[2], FreeThreaded: strings.Contains(m[3], "+freethreaded"), Arch: m[5]}
+			c.prefix(p, "uv", hint)
+		})
+	}
+}
+
+func (c *collector) pyenv() {
+	roots := c.envDir("PYENV_ROOT", "versions")
+	roots = append(roots, c.homes(".pyenv", "versions")...)
+	for _, root := range dedupe(c.h, roots) {
+		c.children(root, func(p, name string) { c.prefix(p, "pyenv", versionHint(name)) })
+	}
+	for _, root := range c.homes(".pyenv", "pyenv-win", "versions") {
+		c.children(root, func(p, name string) { c.binDir(p, "pyenv", versionHint(name)) })
+	}
+}
+
+func (c *collector) asdfAndMise() {
+	asdf := c.envDir("ASDF_DATA_DIR", "installs", "python")
+	asdf = append(asdf, c.homes(".asdf", "installs", "python")...)
+	for _, root := range dedupe(c.h, asdf) {
+		c.children(root, func(p, name string) { c.prefix(p, "asdf", versionHint(name)) })
+	}
+	mise := c.envDir("MISE_DATA_DIR", "installs", "python")
+	mise = append(mise, c.homes(".local", "share", "mise", "installs", "python")...)
+	if c.h.Windows() {
+		mise = append(mise, c.appData("LOCALAPPDATA", "mise", "installs", "python")...)
+	}
+	for _, root := range dedupe(c.h, mise) {
+		c.children(root, func(p, name string) { c.prefix(p, "mise", versionHint(name)) })
+	}
+}
+
+// conda adds conda, mamba and miniforge base environments and their envs.
+func (c *collector) conda() {
+	names := []string{"miniconda3", "anaconda3", "miniforge3", "mambaforge", "micromamba", "miniconda", "anaconda"}
+	var bases []string
+	bases = append(bases, c.envDir("CONDA_PREFIX")...)
+	bases = append(bases, c.envDir("MAMBA_ROOT_PREFIX")...)
+	for _, n := range names {
+		bases = append(bases, c.homes(n)...)
+		if c.h.Windows() {
+			bases = append(bases, c.envDir("PROGRAMDATA", n)...)
+			bases = append(bases, c.appData("LOCALAPPDATA", n)...)
+		} else {
+			bases = append(bases, "/opt/"+n)
+		}
+	}
+	if !c.h.Windows() {
+		bases = append(bases, "/opt/conda")
+	}
+	var envs []string
+	for _, b := range bases {
+		c.children(c.h.Join(b, "envs"), func(p, _ string) { envs = append(envs, p) })
+	}
+	for _, f := range c.homes(".conda", "environments.txt") {
+		if data, ok := c.h.ReadFile(f, 1<<20); ok {
+			for _, line := range strings.Split(string(data), "\n") {
+				if line = strings.TrimSpace(line); line != "" && c.h.IsAbs(line) {
+					envs = append(envs, line)
+				}
+			}
+		}
+	}
+	for _, env := range dedupe(c.h, append(bases, envs...)) {
+		if !c.h.IsDir(c.h.Join(env, "conda-meta")) {
+			continue
+		}
+		c.prefix(env, "conda", CondaHint(c.h, env))
+	}
+}
+
+// CondaHint reads a conda environment's python version and build from its
+// conda-meta records.
+func CondaHint(h *Host, env string) Hint {
+	var hint Hint
+	for _, name := range h.ReadDir(h.Join(env, "conda-meta")) {
+		switch {
+		case strings.HasPrefix(name, "python-freethreading-"):
+			hint.FreeThreaded = true
+		case strings.HasPrefix(name, "python_abi-") && strings.Contains(name, "_cp3") && strings.HasSuffix(strings.TrimSuffix(name, ".json"), "t"):
+			hint.FreeThreaded = true
+		case strings.HasPrefix(name, "python-3") || strings.HasPrefix(name, "python-2"):
+			if v := versionHint(strings.TrimPrefix(name, "python-")); v.Version != "" {
+				hint.Version = v.Version
+			}
+		}
+	}
+	return hint
+}
+
+// venvDirs adds the venvs in the usual venv homes and PyHangar's own.
+func (c *collector) venvDirs() {
+	var roots []string
+	roots = append(roots, c.envDir("WORKON_HOME")...)
+	roots = append(roots, c.homes(".virtualenvs")...)
+	roots = append(roots, c.homes(".venvs")...)
+	if c.h.DataDir != "" {
+		roots = append(roots, c.h.Join(c.h.DataDir, "venvs"))
+	}
+	for _, root := range dedupe(c.h, roots) {
+		c.children(root, func(p, _ string) {
+			if hint, ok := VenvHint(c.h, p); ok {
+				c.prefix(p, "venv", hint)
+			}
+		})
+	}
+}
+
+// VenvHint reads a venv's pyvenv.cfg; ok is false when dir is not a venv.
+func VenvHint(h *Host, dir string) (Hint, bool) {
+	data, ok := h.ReadFile(h.Join(dir, "pyvenv.cfg"), 64<<10)
+	if !ok {
+		return Hint{}, false
+	}
+	hint := Hint{VenvRoot: dir}
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
+		switch k {
+		case "version", "version_info":
+			if vh := versionHint(v); len(vh.Version) > len(hint.Version) {
+				hint.Version = vh.Version
+			}
+		case "executable", "home", "base-executable":
+			base := v
+			if i := strings.LastIndexAny(base, `/\`); i >= 0 && k != "home" {
+				base = base[i+1:]
+			}
+			if nh, ok := NameHint(base, h.Windows()); ok && nh.FreeThreaded {
+				hint.FreeThreaded = true
+			}
+			if strings.Contains(v, "+freethreaded") || strings.Contains(v, "PythonT.framework") {
+				hint.FreeThreaded = true
+			}
+		}
+	}
+	return hint, true
+}
+
+// path adds every interpreter on the host's PATH. Empty, relative and
+// repeated entries are skipped, and so are version-manager shims and the
+// Windows Store's app-execution aliases, which must never be run.
+func (c *collector) path() {
+	seen := map[string]bool{}
+	for _, dir := range strings.Split(c.h.Getenv("PATH"), c.h.PathListSep()) {
+		dir = strings.TrimSpace(dir)
+		if dir == "" || !c.h.IsAbs(dir) || IsShimDir(c.h, dir) {
+			continue
+		}
+		key := dir
+		if c.h.Windows() {
+			key = strings.ToLower(strings.TrimRight(dir, `\`))
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		for _, name := range c.h.ReadDir(dir) {
+			nh, ok := NameHint(name, c.h.Windows())
+			if !ok {
+				continue
+			}
+			p := c.h.Join(dir, name)
+			if c.h.OS == "darwin" && p == "/usr/bin/python3" && !c.macCommandLineTools() {
+				continue // the stub that offers to install the tools
+			}
+			c.out = append(c.out, Candidate{Path: p, Source: "path", OnPath: true, Hint: nh})
+		}
+	}
+}
+
+// IsShimDir reports directories whose pythons are version-manager shims or
+// app-execution aliases rather than interpreters.
+func IsShimDir(h *Host, dir string) bool {
+	d := strings.ReplaceAll(strings.TrimRight(dir, `/\`), `\`, "/")
+	if h.Windows() {
+		d = strings.ToLower(d)
+		return strings.HasSuffix(d, "/shims") || strings.HasSuffix(d, "/microsoft/windowsapps")
+	}
+	return strings.HasSuffix(d, "/shims")
+}
+
+func dedupe(h *Host, paths []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		k := p
+		if h.Windows() || h.OS == "darwin" {
+			k = strings.ToLower(p)
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
