@@ -65,6 +65,7 @@ func commands() []command {
 		{name: "gui", summary: "open the window (the default with no command)"},
 		listCommand(),
 		scanCommand(),
+		venvCommand(),
 		versionCommand(),
 	}
 }

@@ -44,5 +44,6 @@ func versionCommand() command {
 func writeJSON(s *Session, v any) error {
 	enc := json.NewEncoder(s.Stdout)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
 }

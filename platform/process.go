@@ -23,6 +23,9 @@ type RunOptions struct {
 	StdoutCap int           // stdout beyond this many bytes is an error; 0 means 1 MiB
 	Env       []string      // nil means the current environment
 	Dir       string
+	// OnLine, when set, receives stdout and stderr line by line as they
+	// come (merged); stdout is then not capped, and only its tail is kept.
+	OnLine func(line string)
 }
 
 // StderrTail is how much of the end of stderr a RunResult keeps.
@@ -57,9 +60,20 @@ func Run(ctx context.Context, argv []string, opt RunOptions) (RunResult, error) 
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = opt.Env
 	cmd.Dir = opt.Dir
-	stdout := &cappedBuffer{limit: opt.StdoutCap, onOverflow: func() { overflow(ErrOutputTooLarge) }}
+	var stdout interface {
+		Write([]byte) (int, error)
+		Bytes() []byte
+	}
 	stderr := &tailBuffer{limit: StderrTail}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
+	var lines *lineWriter
+	if opt.OnLine != nil {
+		lines = &lineWriter{onLine: opt.OnLine, tail: stderr}
+		stdout = stderr
+		cmd.Stdout, cmd.Stderr = lines, lines
+	} else {
+		stdout = &cappedBuffer{limit: opt.StdoutCap, onOverflow: func() { overflow(ErrOutputTooLarge) }}
+		cmd.Stdout, cmd.Stderr = stdout, stderr
+	}
 	setProcessGroup(cmd)
 	cmd.Cancel = func() error { return killProcessGroup(cmd) }
 	// Pipes a grandchild keeps open are closed this long after the child
@@ -72,6 +86,9 @@ func Run(ctx context.Context, argv []string, opt RunOptions) (RunResult, error) 
 	}
 	err = cmd.Wait()
 	killProcessGroup(cmd) // leave nothing behind
+	if lines != nil {
+		lines.flush()
+	}
 	res := RunResult{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), ExitCode: cmd.ProcessState.ExitCode()}
 
 	switch cause := context.Cause(ctx); {
@@ -130,6 +147,41 @@ func (t *tailBuffer) Bytes() []byte {
 		return t.buf[len(t.buf)-t.limit:]
 	}
 	return t.buf
+}
+
+// lineWriter splits what it is given into lines for a callback, keeping a
+// tail of everything. exec.Cmd calls it from one goroutine at a time when it
+// is both Stdout and Stderr.
+type lineWriter struct {
+	onLine  func(string)
+	tail    *tailBuffer
+	partial []byte
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	l.tail.Write(p)
+	l.partial = append(l.partial, p...)
+	for {
+		i := bytes.IndexAny(l.partial, "\r\n")
+		if i < 0 {
+			break
+		}
+		if line := strings.TrimSpace(string(l.partial[:i])); line != "" {
+			l.onLine(line)
+		}
+		l.partial = l.partial[i+1:]
+	}
+	if len(l.partial) > 64<<10 { // a line without an end: pass it on anyway
+		l.flush()
+	}
+	return len(p), nil
+}
+
+func (l *lineWriter) flush() {
+	if line := strings.TrimSpace(string(l.partial)); line != "" {
+		l.onLine(line)
+	}
+	l.partial = nil
 }
 
 // LastLine is the last non-empty line of b, for one-line error messages.

@@ -77,3 +77,18 @@ func TestRunExitCodeAndStderrTail(t *testing.T) {
 		t.Fatal("running a missing file succeeded")
 	}
 }
+
+func TestRunStreamsLines(t *testing.T) {
+	var got []string
+	res, err := Run(context.Background(), []string{"/bin/sh", "-c", "echo one; echo two >&2; printf 'three'; exit 2"},
+		RunOptions{OnLine: func(l string) { got = append(got, l) }})
+	if err != nil || res.ExitCode != 2 {
+		t.Fatalf("res %+v, err %v", res, err)
+	}
+	if strings.Join(got, ",") != "one,two,three" {
+		t.Errorf("lines = %q", got)
+	}
+	if LastLine(res.Stderr) != "three" {
+		t.Errorf("tail = %q", res.Stderr)
+	}
+}

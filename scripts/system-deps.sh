@@ -9,9 +9,10 @@ set -euo pipefail
 run_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev)
 # Xvfb and imagemagick: the window smoke test. mingw: the Windows cross-build.
 # The -dev libraries and make: building free-threaded CPython for the tests.
-test_pkgs=(xvfb xauth imagemagick gcc-mingw-w64-x86-64 make curl xz-utils
+# python3-venv: venvs from Debian's python3 in the tests.
+test_pkgs=(xvfb xauth x11-utils imagemagick gcc-mingw-w64-x86-64 make curl xz-utils
   libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev
-  libreadline-dev libncurses-dev)
+  libreadline-dev libncurses-dev python3-venv)
 
 case "${1:-run}" in
 run) want=("${run_pkgs[@]}") ;;

@@ -1,0 +1,451 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/platform"
+)
+
+const venvUsage = `venv create NAME --python SPEC|PATH [--path DIR] [--requirements FILE] [--via venv|uv] [--recreate]
+       pyhangar venv list [--json]
+       pyhangar venv add PATH [--name NAME]
+       pyhangar venv rm NAME|PATH
+       pyhangar venv check NAME|PATH [--json] [--gil-scan] [--modules a,b,c]`
+
+func venvCommand() command {
+	return command{
+		name:    "venv",
+		summary: "create, list, register, check and delete virtual environments",
+		run: func(ctx context.Context, s *Session, args []string) error {
+			if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
+				fmt.Fprintf(s.Stdout, "Usage: pyhangar %s\n", venvUsage)
+				if len(args) == 0 {
+					return usagef("a venv subcommand is required")
+				}
+				return errHelp
+			}
+			sub, rest := args[0], args[1:]
+			switch sub {
+			case "create":
+				return venvCreate(ctx, s, rest)
+			case "list":
+				return venvList(ctx, s, rest)
+			case "add":
+				return venvAdd(ctx, s, rest)
+			case "rm":
+				return venvRemove(s, rest)
+			case "check":
+				return venvCheck(ctx, s, rest)
+			}
+			return usagef("unknown venv subcommand %q (create, list, add, rm, check)", sub)
+		},
+	}
+}
+
+// interleaved parses flags that may come before or after the positional
+// arguments (NAME --python 3.13t) and returns the positional ones.
+func interleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+func venvCreate(ctx context.Context, s *Session, args []string) error {
+	fs := newFlags(s, "venv create", "venv create NAME --python SPEC|PATH [--path DIR] [--requirements FILE] [--via venv|uv] [--recreate]")
+	python := fs.String("python", "", "the interpreter: a spec such as 3.13t or 3.12, or a path")
+	path := fs.String("path", "", "where to make it (default: <data-dir>/venvs/NAME)")
+	reqs := fs.String("requirements", "", "a requirements file to install into it")
+	via := fs.String("via", "venv", "the tool that makes it: venv or uv")
+	recreate := fs.Bool("recreate", false, "replace an existing venv of the same name that PyHangar made")
+	asJSON := fs.Bool("json", false, "print the new venv's check as JSON")
+	pos, err := interleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("venv create takes one NAME")
+	}
+	name := pos[0]
+	if err := envs.ValidateName(name); err != nil {
+		return usageError{err.Error()}
+	}
+	if *via != "venv" && *via != "uv" {
+		return usagef("--via must be venv or uv")
+	}
+	uv := ""
+	if *via == "uv" {
+		if uv = platform.FindTool("uv"); uv == "" {
+			return fmt.Errorf("uv is not installed (looked on PATH, ~/.local/bin and ~/.cargo/bin); use --via venv")
+		}
+	}
+	dir := *path
+	if dir == "" {
+		dir = filepath.Join(s.DataDir, "venvs", name)
+	}
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	existing, known, err := s.Store.VenvByName(name)
+	if err != nil {
+		return err
+	}
+	if known && existing.Path != dir {
+		return fmt.Errorf("a venv named %s already exists at %s", name, existing.Path)
+	}
+	if byPath, ok, _ := s.Store.VenvByPath(dir); ok && byPath.Name != name {
+		return fmt.Errorf("%s is already the venv %s", dir, byPath.Name)
+	}
+	if *recreate && (!known || existing.Origin != envs.OriginCreated) && envs.IsVenvDir(dir) {
+		return fmt.Errorf("%s was not made by PyHangar; --recreate replaces only PyHangar's own venvs", dir)
+	}
+	base, err := resolvePython(ctx, s, *python)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.Stderr, "Creating %s from %s (Python %s, %s)...\n", dir, base.Path, base.Version, base.Build())
+	id, err := envs.Create(ctx, envs.CreateOptions{
+		Dir: dir, Base: base, Via: *via, UV: uv, Recreate: *recreate, Requirements: *reqs,
+		Progress: func(line string) { fmt.Fprintln(s.Stderr, "  "+line) },
+	})
+	if err != nil {
+		return err
+	}
+	v := envs.Venv{Name: name, Path: dir, Origin: envs.OriginCreated, Via: *via, BasePath: base.Path,
+		BaseVersion: base.Version, FreeThreaded: id.FreeThreaded, CreatedAt: time.Now().UTC()}
+	if known {
+		v.ID = existing.ID
+		err = s.Store.UpdateVenv(v)
+	} else {
+		v, err = s.Store.AddVenv(v)
+	}
+	if err != nil {
+		return err
+	}
+	check := envs.Check(ctx, dir, name, uv)
+	if err := s.Store.SaveVenvCheck(v.ID, check); err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(s, check)
+	}
+	fmt.Fprintf(s.Stdout, "Created venv %s at %s (Python %s, %s, status %s).\nActivate: %s\n",
+		name, dir, id.Version, map[bool]string{true: "free-threaded", false: "GIL"}[id.FreeThreaded], check.Status, check.Activate[shellName()])
+	if check.Status != envs.StatusOK {
+		return fmt.Errorf("the new venv checks broken: %s", strings.Join(check.Problems, "; "))
+	}
+	return nil
+}
+
+// shellName is the user's shell for the activation hint.
+func shellName() string {
+	if runtime.GOOS == "windows" {
+		return "powershell"
+	}
+	switch filepath.Base(os.Getenv("SHELL")) {
+	case "fish":
+		return "fish"
+	case "zsh":
+		return "zsh"
+	}
+	return "bash"
+}
+
+// venvEntry is one line of venv list.
+type venvEntry struct {
+	envs.Venv
+	SizeBytes int64             `json:"size_bytes"`
+	Status    string            `json:"status"`
+	Problems  []string          `json:"problems"`
+	Activate  map[string]string `json:"activate"`
+}
+
+func venvList(ctx context.Context, s *Session, args []string) error {
+	fs := newFlags(s, "venv list", "venv list [--json]")
+	asJSON := fs.Bool("json", false, "print one JSON array")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	entries, err := listVenvs(ctx, s)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if entries == nil {
+			entries = []venvEntry{}
+		}
+		return writeJSON(s, entries)
+	}
+	if len(entries) == 0 {
+		fmt.Fprintln(s.Stdout, "No venvs yet. Make one with: pyhangar venv create NAME --python 3.13t")
+		return nil
+	}
+	tw := tabwriter.NewWriter(s.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tPYTHON\tBUILD\tSTATUS\tSIZE\tORIGIN\tPATH")
+	for _, e := range entries {
+		build := "GIL"
+		if e.FreeThreaded {
+			build = "free-threaded"
+		}
+		status := e.Status
+		if len(e.Problems) > 0 {
+			status += ": " + e.Problems[0]
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, orDash(e.BaseVersion), build, status, humanSize(e.SizeBytes), e.Origin, e.Path)
+	}
+	return tw.Flush()
+}
+
+// listVenvs returns PyHangar's and registered venvs, then those discovery
+// found elsewhere, each with a quick status.
+func listVenvs(ctx context.Context, s *Session) ([]venvEntry, error) {
+	recorded, err := s.Store.Venvs()
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []venvEntry
+	for _, v := range recorded {
+		seen[v.Path] = true
+		out = append(out, quickVenv(v))
+	}
+	list, err := discover(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range list {
+		if !in.IsVenv || in.Prefix == "" || seen[in.Prefix] {
+			continue
+		}
+		seen[in.Prefix] = true
+		v := envs.Venv{Name: filepath.Base(in.Prefix), Path: in.Prefix, Origin: envs.OriginFound, BasePath: in.BasePrefix,
+			BaseVersion: in.Version, FreeThreaded: in.FreeThreaded}
+		if fi, err := os.Stat(filepath.Join(in.Prefix, "pyvenv.cfg")); err == nil {
+			v.CreatedAt = fi.ModTime().UTC()
+		}
+		out = append(out, quickVenv(v))
+	}
+	return out, nil
+}
+
+// quickVenv fills a list entry's status without running anything: the
+// venv's python and its base must exist.
+func quickVenv(v envs.Venv) venvEntry {
+	e := venvEntry{Venv: v, Problems: []string{}, Activate: envs.Activation(v.Path, runtime.GOOS)}
+	switch {
+	case !envs.IsVenvDir(v.Path):
+		e.Problems = append(e.Problems, "the venv directory is gone")
+	default:
+		e.SizeBytes = envs.DirSize(v.Path)
+		if _, err := os.Stat(envs.VenvPython(v.Path)); err != nil {
+			e.Problems = append(e.Problems, "its python or base interpreter is gone")
+		}
+	}
+	e.Status = envs.StatusOK
+	if len(e.Problems) > 0 {
+		e.Status = envs.StatusBroken
+	}
+	return e
+}
+
+func venvAdd(ctx context.Context, s *Session, args []string) error {
+	fs := newFlags(s, "venv add", "venv add PATH [--name NAME]")
+	name := fs.String("name", "", "the name to list it under (default: the directory's name)")
+	pos, err := interleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("venv add takes one PATH")
+	}
+	dir, err := filepath.Abs(pos[0])
+	if err != nil {
+		return err
+	}
+	if !envs.IsVenvDir(dir) {
+		return fmt.Errorf("%s is not a venv (no pyvenv.cfg)", dir)
+	}
+	if *name == "" {
+		*name = filepath.Base(dir)
+	}
+	if err := envs.ValidateName(*name); err != nil {
+		return usageError{err.Error()}
+	}
+	if v, ok, _ := s.Store.VenvByPath(dir); ok {
+		return fmt.Errorf("%s is already known as %s", dir, v.Name)
+	}
+	if _, ok, _ := s.Store.VenvByName(*name); ok {
+		return fmt.Errorf("the name %s is taken; pass --name", *name)
+	}
+	check := envs.Check(ctx, dir, *name, platform.FindTool("uv"))
+	cfg, _ := envs.ReadVenvConfig(dir)
+	via := "venv"
+	if cfg["uv"] != "" {
+		via = "uv"
+	}
+	v, err := s.Store.AddVenv(envs.Venv{Name: *name, Path: dir, Origin: envs.OriginRegistered, Via: via,
+		BasePath: check.Base, BaseVersion: check.Version, FreeThreaded: check.FreeThreaded})
+	if err != nil {
+		return err
+	}
+	if err := s.Store.SaveVenvCheck(v.ID, check); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.Stdout, "Registered %s as %s (status %s).\n", dir, *name, check.Status)
+	return nil
+}
+
+// findVenv resolves NAME|PATH to a recorded venv, or to an unrecorded path.
+func findVenv(s *Session, arg string) (envs.Venv, bool, error) {
+	if v, ok, err := s.Store.VenvByName(arg); err != nil || ok {
+		return v, ok, err
+	}
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return envs.Venv{}, false, err
+	}
+	if v, ok, err := s.Store.VenvByPath(abs); err != nil || ok {
+		return v, ok, err
+	}
+	return envs.Venv{Name: filepath.Base(abs), Path: abs}, false, nil
+}
+
+func venvRemove(s *Session, args []string) error {
+	fs := newFlags(s, "venv rm", "venv rm NAME|PATH")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("venv rm takes one NAME or PATH")
+	}
+	arg := fs.Arg(0)
+	v, known, err := findVenv(s, arg)
+	if err != nil {
+		return err
+	}
+	if !known && !strings.ContainsAny(arg, `/\`) && !envs.IsVenvDir(v.Path) {
+		return fmt.Errorf("no venv named %s", arg)
+	}
+	err = envs.RemoveVenv(v.Path, func(string) bool { return known })
+	if err != nil {
+		// A recorded venv whose directory is already gone is forgotten.
+		if known {
+			if _, statErr := os.Lstat(v.Path); os.IsNotExist(statErr) {
+				fmt.Fprintf(s.Stdout, "%s was already gone; forgot the venv %s.\n", v.Path, v.Name)
+				return s.Store.DeleteVenv(v.ID)
+			}
+		}
+		return err
+	}
+	if err := s.Store.DeleteVenv(v.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(s.Stdout, "Deleted the venv %s (%s).\n", v.Name, v.Path)
+	return nil
+}
+
+func venvCheck(ctx context.Context, s *Session, args []string) error {
+	fs := newFlags(s, "venv check", "venv check NAME|PATH [--json] [--gil-scan] [--modules a,b,c]")
+	asJSON := fs.Bool("json", false, "print one JSON document")
+	gilScan := fs.Bool("gil-scan", false, "import each installed module and report the ones that turn the GIL back on")
+	modules := fs.String("modules", "", "with --gil-scan: only these modules (comma-separated)")
+	pos, err := interleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("venv check takes one NAME or PATH")
+	}
+	v, known, err := findVenv(s, pos[0])
+	if err != nil {
+		return err
+	}
+	if !known && !envs.IsVenvDir(v.Path) {
+		return fmt.Errorf("%s is not a venv PyHangar knows, and %s has no pyvenv.cfg", pos[0], v.Path)
+	}
+	check := envs.Check(ctx, v.Path, v.Name, platform.FindTool("uv"))
+	if *gilScan && check.Status == envs.StatusOK {
+		var mods []string
+		if *modules != "" {
+			mods = strings.Split(*modules, ",")
+		}
+		results, err := envs.ScanGIL(ctx, check.Python, mods, func(done, total int, m string) {
+			fmt.Fprintf(s.Stderr, "GIL scan %d/%d: %s\n", done, total, m)
+		})
+		if err != nil {
+			return err
+		}
+		check.GILScan = results
+	}
+	if known {
+		if err := s.Store.SaveVenvCheck(v.ID, check); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		if err := writeJSON(s, check); err != nil {
+			return err
+		}
+	} else {
+		printCheck(s, check)
+	}
+	if check.Status != envs.StatusOK {
+		return fmt.Errorf("%s is broken: %s", check.Path, strings.Join(check.Problems, "; "))
+	}
+	return nil
+}
+
+func printCheck(s *Session, c envs.CheckResult) {
+	build := "GIL"
+	if c.FreeThreaded {
+		build = "free-threaded"
+	}
+	fmt.Fprintf(s.Stdout, "Venv    %s (%s)\nPython  %s %s (%s)\nBase    %s\nPip     %s\nSize    %s\nStatus  %s\n",
+		c.Name, c.Path, c.Python, orDash(c.Version), build, orDash(c.Base), orDash(c.Pip), humanSize(c.SizeBytes), c.Status)
+	for _, p := range c.Problems {
+		fmt.Fprintf(s.Stdout, "  problem: %s\n", p)
+	}
+	if c.GILScan != nil {
+		enabling := 0
+		for _, m := range c.GILScan {
+			switch {
+			case m.EnablesGIL:
+				enabling++
+				fmt.Fprintf(s.Stdout, "  GIL back on: %s\n", m.Module)
+			case m.Error != "":
+				fmt.Fprintf(s.Stdout, "  import failed: %s: %s\n", m.Module, m.Error)
+			}
+		}
+		fmt.Fprintf(s.Stdout, "GIL scan: %d modules, %d turn the GIL back on.\n", len(c.GILScan), enabling)
+	}
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

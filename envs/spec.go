@@ -1,0 +1,57 @@
+package envs
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Spec is a request for an interpreter: a version prefix and a build.
+// "3.13t" is free-threaded 3.13, "3.14" standard 3.14, "3.14.7t" exactly
+// 3.14.7 free-threaded.
+type Spec struct {
+	Version      string // "3.13" or "3.13.5"
+	FreeThreaded bool
+}
+
+var specPattern = regexp.MustCompile(`^(\d+\.\d+(?:\.\d+)?)(t)?$`)
+
+// ParseSpec reads a spec such as 3.13t, 3.14 or 3.14.7t.
+func ParseSpec(s string) (Spec, error) {
+	m := specPattern.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return Spec{}, fmt.Errorf("%q is not a version spec (examples: 3.13t, 3.14, 3.14.7t)", s)
+	}
+	return Spec{Version: m[1], FreeThreaded: m[2] != ""}, nil
+}
+
+func (s Spec) String() string {
+	if s.FreeThreaded {
+		return s.Version + "t"
+	}
+	return s.Version
+}
+
+// Matches reports whether an interpreter satisfies the spec: the same build
+// and a version equal to the spec's or starting with it.
+func (s Spec) Matches(in Interpreter) bool {
+	if in.Status != StatusOK || in.FreeThreaded != s.FreeThreaded || in.Implementation != "cpython" {
+		return false
+	}
+	return in.Version == s.Version || strings.HasPrefix(in.Version, s.Version+".")
+}
+
+// Find picks the newest non-venv interpreter in list that satisfies spec.
+func Find(list []Interpreter, spec Spec) (Interpreter, bool) {
+	var best Interpreter
+	found := false
+	for _, in := range list {
+		if in.IsVenv || !spec.Matches(in) {
+			continue
+		}
+		if !found || compareVersions(in.Version, best.Version) > 0 {
+			best, found = in, true
+		}
+	}
+	return best, found
+}

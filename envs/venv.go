@@ -1,0 +1,340 @@
+package envs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/pyhangar/pyhangar/platform"
+)
+
+// Venv is a virtual environment PyHangar made or the user registered.
+type Venv struct {
+	ID           int64        `json:"-"`
+	Name         string       `json:"name"`
+	Path         string       `json:"path"`
+	Origin       string       `json:"origin"` // created | registered | found
+	Via          string       `json:"via"`    // venv | uv
+	BasePath     string       `json:"base"`
+	BaseVersion  string       `json:"base_version"`
+	FreeThreaded bool         `json:"free_threaded"`
+	CreatedAt    time.Time    `json:"created"`
+	LastCheck    *CheckResult `json:"last_check,omitempty"`
+}
+
+const (
+	OriginCreated    = "created"
+	OriginRegistered = "registered"
+	OriginFound      = "found"
+)
+
+// VenvPython is the venv's interpreter path.
+func VenvPython(dir string) string {
+	if runtime.GOOS == "windows" {
+		return filepath.Join(dir, "Scripts", "python.exe")
+	}
+	return filepath.Join(dir, "bin", "python")
+}
+
+// IsVenvDir reports whether dir is a real directory holding a pyvenv.cfg.
+func IsVenvDir(dir string) bool {
+	fi, err := os.Lstat(dir)
+	if err != nil || !fi.IsDir() {
+		return false
+	}
+	cfg, err := os.Lstat(filepath.Join(dir, "pyvenv.cfg"))
+	return err == nil && cfg.Mode().IsRegular()
+}
+
+// ReadVenvConfig reads pyvenv.cfg's keys (lower-cased).
+func ReadVenvConfig(dir string) (map[string]string, error) {
+	data, err := os.ReadFile(filepath.Join(dir, "pyvenv.cfg"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			out[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
+		}
+	}
+	return out, nil
+}
+
+var windowsReserved = regexp.MustCompile(`(?i)^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$`)
+
+// ValidateName checks a venv name: it becomes a directory name on every OS.
+func ValidateName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("a venv name is required")
+	case len(name) > 64:
+		return fmt.Errorf("venv name %q is longer than 64 bytes", name)
+	case name == "." || name == "..":
+		return fmt.Errorf("%q is not a venv name", name)
+	case strings.ContainsAny(name, `/\:*?"<>|`):
+		return fmt.Errorf("venv name %q may not contain any of / \\ : * ? \" < > |", name)
+	case strings.HasSuffix(name, ".") || strings.HasSuffix(name, " ") || strings.HasPrefix(name, " "):
+		return fmt.Errorf("venv name %q may not start with a space or end with a space or a dot", name)
+	case windowsReserved.MatchString(name):
+		return fmt.Errorf("venv name %q is reserved on Windows", name)
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("venv name %q contains a control character", name)
+		}
+	}
+	return nil
+}
+
+// CreateOptions say what venv to make.
+type CreateOptions struct {
+	Dir  string      // where the venv goes
+	Base Interpreter // the interpreter it is made from
+	Via  string      // "venv" (default) or "uv"
+	UV   string      // uv's path, for Via "uv"
+	// Recreate replaces an existing venv at Dir. The caller checks that
+	// PyHangar made it.
+	Recreate     bool
+	Requirements string // a requirements file to install, or ""
+	Timeout      time.Duration
+	// Progress receives the tools' output lines.
+	Progress func(line string)
+}
+
+// Create makes a clean venv (no system site-packages) and checks that it
+// has its base's build: a free-threaded base must give a free-threaded
+// venv. When anything fails, nothing is left at Dir (a venv being recreated
+// is put back).
+func Create(ctx context.Context, opt CreateOptions) (result Identity, err error) {
+	if opt.Via == "" {
+		opt.Via = "venv"
+	}
+	if opt.Via != "venv" && opt.Via != "uv" {
+		return Identity{}, fmt.Errorf("unknown venv tool %q (venv or uv)", opt.Via)
+	}
+	if opt.Via == "uv" && opt.UV == "" {
+		return Identity{}, errors.New("uv was asked for but is not installed; use --via venv")
+	}
+	if opt.Base.Status != StatusOK {
+		return Identity{}, fmt.Errorf("the interpreter %s is broken: %s", opt.Base.Path, opt.Base.Error)
+	}
+	if compareVersions(opt.Base.Version, "3.3") < 0 {
+		return Identity{}, fmt.Errorf("Python %s has no venv module; PyHangar makes venvs from Python 3.3 or newer", opt.Base.Version)
+	}
+	if opt.Progress == nil {
+		opt.Progress = func(string) {}
+	}
+	dir, err := filepath.Abs(opt.Dir)
+	if err != nil {
+		return Identity{}, err
+	}
+
+	// The target: missing, an empty directory, or (with Recreate) a venv
+	// that is moved aside until the new one is made.
+	var aside string
+	madeDir := false
+	if fi, err := os.Lstat(dir); err == nil {
+		if !fi.IsDir() {
+			return Identity{}, fmt.Errorf("%s exists and is not a directory", dir)
+		}
+		entries, _ := os.ReadDir(dir)
+		if len(entries) > 0 {
+			if !opt.Recreate {
+				return Identity{}, fmt.Errorf("%s exists and is not empty; choose another path, or pass --recreate to replace a venv PyHangar made", dir)
+			}
+			if !IsVenvDir(dir) {
+				return Identity{}, fmt.Errorf("%s is not a venv; refusing to replace it", dir)
+			}
+			aside = fmt.Sprintf("%s.replaced-%d", dir, time.Now().UnixNano())
+			if err := os.Rename(dir, aside); err != nil {
+				return Identity{}, fmt.Errorf("moving the old venv aside: %w", err)
+			}
+			madeDir = true
+		}
+	} else if errors.Is(err, fs.ErrNotExist) {
+		madeDir = true
+	} else {
+		return Identity{}, err
+	}
+	defer func() {
+		if err == nil {
+			if aside != "" {
+				os.RemoveAll(aside)
+			}
+			return
+		}
+		// Leave nothing half made; put a replaced venv back.
+		os.RemoveAll(dir)
+		if !madeDir {
+			os.Mkdir(dir, 0o755)
+		}
+		if aside != "" {
+			os.Rename(aside, dir)
+		}
+	}()
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return Identity{}, err
+	}
+
+	var argv []string
+	if opt.Via == "uv" {
+		argv = []string{opt.UV, "venv", "--python", opt.Base.Path, "--no-progress", "--color", "never", dir}
+	} else {
+		argv = []string{opt.Base.Path, "-I", "-m", "venv", dir}
+	}
+	opt.Progress("$ " + strings.Join(argv, " "))
+	if err := runTool(ctx, argv, opt.Timeout, opt.Progress); err != nil {
+		return Identity{}, fmt.Errorf("creating the venv failed: %w", err)
+	}
+
+	python := VenvPython(dir)
+	r := Probe(ctx, python, 0)
+	if r.Error != "" {
+		return Identity{}, fmt.Errorf("the new venv's python does not run: %s", r.Error)
+	}
+	if !r.Identity.IsVenv {
+		return Identity{}, fmt.Errorf("the new venv's python does not report a venv (prefix %s)", r.Identity.Prefix)
+	}
+	if r.Identity.FreeThreaded != opt.Base.FreeThreaded {
+		return Identity{}, fmt.Errorf("the venv's python reports Py_GIL_DISABLED=%v but its base %s is %s",
+			r.Identity.FreeThreaded, opt.Base.Path, opt.Base.Build())
+	}
+	if opt.Requirements != "" {
+		if err := InstallRequirements(ctx, dir, opt.Via, opt.UV, opt.Requirements, opt.Progress); err != nil {
+			return Identity{}, err
+		}
+	}
+	return r.Identity, nil
+}
+
+// InstallRequirements installs a requirements file into a venv with pip
+// (uv pip for a venv uv made), streaming the tool's lines to progress.
+func InstallRequirements(ctx context.Context, dir, via, uv, requirements string, progress func(string)) error {
+	req, err := filepath.Abs(requirements)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(req); err != nil {
+		return fmt.Errorf("requirements file: %w", err)
+	}
+	var argv []string
+	if via == "uv" && uv != "" {
+		argv = []string{uv, "pip", "install", "--python", VenvPython(dir), "--no-progress", "--color", "never", "-r", req}
+	} else {
+		argv = []string{VenvPython(dir), "-I", "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-r", req}
+	}
+	progress("$ " + strings.Join(argv, " "))
+	if err := runTool(ctx, argv, 0, progress); err != nil {
+		return fmt.Errorf("installing %s failed: %w", requirements, err)
+	}
+	return nil
+}
+
+// runTool runs argv, streaming its lines; a non-zero exit is an error
+// carrying the last line it printed.
+func runTool(ctx context.Context, argv []string, timeout time.Duration, progress func(string)) error {
+	var last string
+	res, err := platform.Run(ctx, argv, platform.RunOptions{Timeout: timeout, OnLine: func(l string) {
+		last = l
+		progress(l)
+	}})
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
+		return err
+	}
+	if res.ExitCode != 0 {
+		if last == "" {
+			last = platform.LastLine(res.Stderr)
+		}
+		return fmt.Errorf("exit status %d: %s", res.ExitCode, last)
+	}
+	return nil
+}
+
+// RemoveVenv deletes a venv directory, and only that: dir must be a real
+// directory (not a link to one) holding pyvenv.cfg, must not be the file
+// system root or the home dir, and known must say PyHangar made it or the
+// user registered it. Anything else is refused and nothing is touched.
+func RemoveVenv(dir string, known func(dir string) bool) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	abs = filepath.Clean(abs)
+	fi, err := os.Lstat(abs)
+	if err != nil {
+		return fmt.Errorf("%s: %w", abs, unwrapPath(err))
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%s is a symbolic link; PyHangar never deletes through a link (remove the venv by its own path)", abs)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", abs)
+	}
+	home, _ := os.UserHomeDir()
+	if abs == filepath.Dir(abs) || (home != "" && abs == filepath.Clean(home)) {
+		return fmt.Errorf("refusing to delete %s", abs)
+	}
+	if !IsVenvDir(abs) {
+		return fmt.Errorf("%s is not a venv (it has no pyvenv.cfg); nothing was deleted", abs)
+	}
+	if !known(abs) {
+		return fmt.Errorf("PyHangar did not make %s and it is not registered; nothing was deleted (register it with 'pyhangar venv add' to manage it)", abs)
+	}
+	if err := os.RemoveAll(abs); err != nil {
+		return fmt.Errorf("deleting %s: %w", abs, err)
+	}
+	return nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Activation returns the command that activates the venv in each shell.
+func Activation(dir string, goos string) map[string]string {
+	if goos == "windows" {
+		scripts := dir + `\Scripts\`
+		return map[string]string{
+			"powershell": `& '` + strings.ReplaceAll(scripts, `'`, `''`) + `Activate.ps1'`,
+			"cmd":        `"` + scripts + `activate.bat"`,
+			"bash":       `source '` + strings.ReplaceAll(filepath.ToSlash(scripts), `'`, `'\''`) + `activate'`,
+		}
+	}
+	q := func(s string) string { return `'` + strings.ReplaceAll(s, `'`, `'\''`) + `'` }
+	bin := filepath.Join(dir, "bin")
+	return map[string]string{
+		"bash":       "source " + q(filepath.Join(bin, "activate")),
+		"zsh":        "source " + q(filepath.Join(bin, "activate")),
+		"fish":       "source " + q(filepath.Join(bin, "activate.fish")),
+		"powershell": "& " + `'` + strings.ReplaceAll(filepath.Join(bin, "Activate.ps1"), `'`, `''`) + `'`,
+	}
+}
+
+// DirSize adds up the sizes of the files under dir, not following links.
+func DirSize(dir string) int64 {
+	var total int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				total += fi.Size()
+			}
+		}
+		return nil
+	})
+	return total
+}

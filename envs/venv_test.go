@@ -1,0 +1,367 @@
+package envs_test
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/internal/testenv"
+)
+
+// interp identifies a real interpreter for Create.
+func interp(t *testing.T, path string) envs.Interpreter {
+	t.Helper()
+	r := envs.Probe(context.Background(), path, 0)
+	if r.Error != "" {
+		t.Fatalf("%s: %s", path, r.Error)
+	}
+	return envs.Interpreter{Path: path, Identity: r.Identity, Status: envs.StatusOK}
+}
+
+func create(t *testing.T, dir string, base envs.Interpreter, requirements string) (envs.Identity, []string, error) {
+	t.Helper()
+	var lines []string
+	id, err := envs.Create(context.Background(), envs.CreateOptions{
+		Dir: dir, Base: base, Requirements: requirements,
+		Progress: func(l string) { lines = append(lines, l) },
+	})
+	return id, lines, err
+}
+
+// buildWheel writes a minimal pure-Python wheel (phdemo 0.1) into dir.
+func buildWheel(t *testing.T, dir string) {
+	t.Helper()
+	files := []struct{ name, body string }{
+		{"phdemo/__init__.py", "VALUE = 42\n"},
+		{"phdemo-0.1.dist-info/METADATA", "Metadata-Version: 2.1\nName: phdemo\nVersion: 0.1\n"},
+		{"phdemo-0.1.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: pyhangar-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
+	}
+	f, err := os.Create(filepath.Join(dir, "phdemo-0.1-py3-none-any.whl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	var record strings.Builder
+	for _, file := range files {
+		w, _ := zw.Create(file.name)
+		w.Write([]byte(file.body))
+		sum := sha256.Sum256([]byte(file.body))
+		record.WriteString(file.name + ",sha256=" + base64.RawURLEncoding.EncodeToString(sum[:]) + "," + strconv.Itoa(len(file.body)) + "\n")
+	}
+	record.WriteString("phdemo-0.1.dist-info/RECORD,,\n")
+	w, _ := zw.Create("phdemo-0.1.dist-info/RECORD")
+	w.Write([]byte(record.String()))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// offlineRequirements writes a requirements file that installs phdemo from
+// a local wheel, without an index.
+func offlineRequirements(t *testing.T) string {
+	dir := t.TempDir()
+	buildWheel(t, dir)
+	req := filepath.Join(dir, "requirements.txt")
+	os.WriteFile(req, []byte("--no-index\n--find-links "+dir+"\nphdemo==0.1\n"), 0o644)
+	return req
+}
+
+func pyOut(t *testing.T, python string, code string) string {
+	t.Helper()
+	out, err := exec.Command(python, "-I", "-c", code).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s -c %q: %v\n%s", python, code, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestVenvGILWithRequirements(t *testing.T) {
+	base := interp(t, testenv.PyenvVersion(t, "3.12"))
+	dir := filepath.Join(t.TempDir(), "venvs with space", "ñandú")
+	id, lines, err := create(t, dir, base, offlineRequirements(t))
+	if err != nil {
+		t.Fatalf("create: %v\n%s", err, strings.Join(lines, "\n"))
+	}
+	if !id.IsVenv || id.FreeThreaded {
+		t.Errorf("identity %+v", id)
+	}
+	if got := pyOut(t, envs.VenvPython(dir), "import phdemo; print(phdemo.VALUE)"); got != "42" {
+		t.Errorf("phdemo not installed: %q", got)
+	}
+	var sawPip bool
+	for _, l := range lines {
+		sawPip = sawPip || strings.Contains(l, "Successfully installed phdemo-0.1")
+	}
+	if !sawPip {
+		t.Errorf("pip's output was not streamed:\n%s", strings.Join(lines, "\n"))
+	}
+	cfg, _ := envs.ReadVenvConfig(dir)
+	if cfg["include-system-site-packages"] != "false" {
+		t.Errorf("system site-packages must be off: %v", cfg)
+	}
+	c := envs.Check(context.Background(), dir, "ñandú", "")
+	if c.Status != envs.StatusOK || c.FreeThreaded || !strings.HasPrefix(c.Version, "3.12") || !strings.HasPrefix(c.Pip, "pip ") || c.SizeBytes < 1<<20 {
+		t.Errorf("check: %+v", c)
+	}
+	if a := c.Activate["bash"]; a != "source '"+filepath.Join(dir, "bin", "activate")+"'" {
+		t.Errorf("activation: %q", a)
+	}
+}
+
+func TestVenvSystemPython(t *testing.T) {
+	base := interp(t, testenv.System(t))
+	dir := filepath.Join(t.TempDir(), "sys")
+	if _, lines, err := create(t, dir, base, ""); err != nil {
+		t.Fatalf("create: %v\n%s", err, strings.Join(lines, "\n"))
+	}
+	if c := envs.Check(context.Background(), dir, "sys", ""); c.Status != envs.StatusOK || c.FreeThreaded {
+		t.Errorf("check: %+v", c)
+	}
+}
+
+func TestVenvFreeThreadedAndGILScan(t *testing.T) {
+	for minor, python := range testenv.FreeThreaded(t) {
+		t.Run(minor, func(t *testing.T) {
+			base := interp(t, python)
+			dir := filepath.Join(t.TempDir(), "ft")
+			id, lines, err := create(t, dir, base, "")
+			if err != nil {
+				t.Fatalf("create: %v\n%s", err, strings.Join(lines, "\n"))
+			}
+			if !id.FreeThreaded {
+				t.Fatal("a free-threaded base gave a GIL venv")
+			}
+			if got := pyOut(t, envs.VenvPython(dir), "import sysconfig; print(sysconfig.get_config_var('Py_GIL_DISABLED'))"); got != "1" {
+				t.Fatalf("Py_GIL_DISABLED in the venv = %s", got)
+			}
+			c := envs.Check(context.Background(), dir, "ft", "")
+			if c.Status != envs.StatusOK || !c.FreeThreaded {
+				t.Fatalf("check: %+v", c)
+			}
+
+			// Two tiny C extensions: one without a Py_mod_gil slot, one
+			// declaring Py_MOD_GIL_NOT_USED, and a module that fails.
+			include := pyOut(t, python, "import sysconfig; print(sysconfig.get_paths()['include'])")
+			site := pyOut(t, envs.VenvPython(dir), "import sysconfig; print(sysconfig.get_paths()['platlib'])")
+			suffix := pyOut(t, python, "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))")
+			src := t.TempDir()
+			compile := func(name, code string) {
+				c := filepath.Join(src, name+".c")
+				os.WriteFile(c, []byte(code), 0o644)
+				out, err := exec.Command("gcc", "-shared", "-fPIC", "-I", include, "-o", filepath.Join(site, name+suffix), c).CombinedOutput()
+				if err != nil {
+					t.Fatalf("gcc %s: %v\n%s", name, err, out)
+				}
+			}
+			compile("needsgil", `#include <Python.h>
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "needsgil", NULL, -1, NULL};
+PyMODINIT_FUNC PyInit_needsgil(void) { return PyModule_Create(&def); }
+`)
+			compile("freemod", `#include <Python.h>
+static PyModuleDef_Slot slots[] = {{Py_mod_gil, Py_MOD_GIL_NOT_USED}, {0, NULL}};
+static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "freemod", NULL, 0, NULL, slots};
+PyMODINIT_FUNC PyInit_freemod(void) { return PyModuleDef_Init(&def); }
+`)
+			os.WriteFile(filepath.Join(site, "brokenmod.py"), []byte("raise ImportError('no luck')\n"), 0o644)
+
+			results, err := envs.ScanGIL(context.Background(), envs.VenvPython(dir), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]envs.ModuleResult{}
+			for _, r := range results {
+				got[r.Module] = r
+			}
+			if r, ok := got["needsgil"]; !ok || !r.EnablesGIL || !strings.HasPrefix(r.Warning, envs.GILWarningPrefix) {
+				t.Errorf("needsgil must be flagged: %+v (all: %+v)", r, results)
+			}
+			if r, ok := got["freemod"]; !ok || r.EnablesGIL || r.Error != "" {
+				t.Errorf("freemod must not be flagged: %+v", r)
+			}
+			if r, ok := got["brokenmod"]; !ok || !strings.Contains(r.Error, "no luck") || r.EnablesGIL {
+				t.Errorf("brokenmod's import error must be reported: %+v", r)
+			}
+			// --modules narrows the scan.
+			only, err := envs.ScanGIL(context.Background(), envs.VenvPython(dir), []string{"freemod"}, nil)
+			if err != nil || len(only) != 1 || only[0].EnablesGIL {
+				t.Errorf("scan of freemod alone: %+v, %v", only, err)
+			}
+		})
+	}
+}
+
+func TestGILScanRefusesGILBuild(t *testing.T) {
+	_, err := envs.ScanGIL(context.Background(), testenv.PyenvVersion(t, "3.12"), nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "GIL build") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestVenvFailedCreateLeavesNothing(t *testing.T) {
+	base := interp(t, testenv.PyenvVersion(t, "3.12"))
+	root := t.TempDir()
+	req := filepath.Join(root, "requirements.txt")
+	os.WriteFile(req, []byte("--no-index\nno-such-package-anywhere==1.0\n"), 0o644)
+	dir := filepath.Join(root, "half")
+	if _, _, err := create(t, dir, base, req); err == nil {
+		t.Fatal("create with unsatisfiable requirements succeeded")
+	}
+	if _, err := os.Lstat(dir); !os.IsNotExist(err) {
+		t.Fatalf("a failed create left %s behind", dir)
+	}
+
+	// An existing non-empty directory is refused and untouched.
+	busy := filepath.Join(root, "busy")
+	os.MkdirAll(busy, 0o755)
+	os.WriteFile(filepath.Join(busy, "notes.txt"), []byte("mine"), 0o644)
+	if _, _, err := create(t, busy, base, ""); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("err = %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(busy, "notes.txt")); string(b) != "mine" {
+		t.Fatal("the existing directory was touched")
+	}
+
+	// A failed recreate puts the old venv back.
+	old := filepath.Join(root, "old")
+	if _, _, err := create(t, old, base, ""); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(old, "marker"), []byte("old"), 0o644)
+	_, err := envs.Create(context.Background(), envs.CreateOptions{Dir: old, Base: base, Recreate: true, Requirements: req})
+	if err == nil {
+		t.Fatal("recreate with bad requirements succeeded")
+	}
+	if b, _ := os.ReadFile(filepath.Join(old, "marker")); string(b) != "old" {
+		t.Fatal("a failed recreate lost the old venv")
+	}
+	if matches, _ := filepath.Glob(old + ".replaced-*"); len(matches) != 0 {
+		t.Fatalf("left behind: %v", matches)
+	}
+	// A good recreate replaces it.
+	if _, err := envs.Create(context.Background(), envs.CreateOptions{Dir: old, Base: base, Recreate: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(old, "marker")); !os.IsNotExist(err) {
+		t.Fatal("recreate kept the old contents")
+	}
+}
+
+func TestVenvFromPython2Refused(t *testing.T) {
+	py2 := ""
+	for v, p := range testenv.Pyenv(t) {
+		if strings.HasPrefix(v, "2.") {
+			py2 = p
+		}
+	}
+	if py2 == "" {
+		t.Skip("no Python 2 here")
+	}
+	dir := filepath.Join(t.TempDir(), "py2")
+	_, _, err := create(t, dir, interp(t, py2), "")
+	if err == nil || !strings.Contains(err.Error(), "no venv module") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Lstat(dir); !os.IsNotExist(err) {
+		t.Fatal("a directory was left")
+	}
+}
+
+func TestVenvWithRemovedBaseIsBroken(t *testing.T) {
+	real := testenv.PyenvVersion(t, "3.12")
+	root := t.TempDir()
+	// A base install that can be removed: a prefix whose python links to the
+	// real one (as an upgrade that deletes the old prefix would leave it).
+	baseBin := filepath.Join(root, "base", "bin")
+	os.MkdirAll(baseBin, 0o755)
+	target, _ := filepath.EvalSymlinks(real)
+	os.Symlink(target, filepath.Join(baseBin, "python3.12"))
+	dir := filepath.Join(root, "venv")
+	if _, _, err := create(t, dir, interp(t, filepath.Join(baseBin, "python3.12")), ""); err != nil {
+		t.Fatal(err)
+	}
+	if c := envs.Check(context.Background(), dir, "v", ""); c.Status != envs.StatusOK {
+		t.Fatalf("before removal: %+v", c)
+	}
+	os.RemoveAll(filepath.Join(root, "base"))
+	c := envs.Check(context.Background(), dir, "v", "")
+	if c.Status != envs.StatusBroken || len(c.Problems) == 0 || !strings.Contains(strings.Join(c.Problems, " "), "gone") {
+		t.Fatalf("after removal: %+v", c)
+	}
+}
+
+func TestRemoveVenvRefusesWhatIsNotSafe(t *testing.T) {
+	root := t.TempDir()
+	venv := filepath.Join(root, "venv")
+	os.MkdirAll(filepath.Join(venv, "bin"), 0o755)
+	os.WriteFile(filepath.Join(venv, "pyvenv.cfg"), []byte("home = /usr/bin\n"), 0o644)
+	plain := filepath.Join(root, "plain")
+	os.MkdirAll(plain, 0o755)
+	os.WriteFile(filepath.Join(plain, "keep.txt"), []byte("x"), 0o644)
+	link := filepath.Join(root, "link-to-venv")
+	os.Symlink(venv, link)
+	home, _ := os.UserHomeDir()
+	all := func(string) bool { return true }
+	cases := []struct {
+		path  string
+		known func(string) bool
+		want  string
+	}{
+		{plain, all, "not a venv"},
+		{home, all, "refusing"},
+		{"/", all, "refusing"},
+		{link, all, "symbolic link"},
+		{venv, func(string) bool { return false }, "did not make"},
+		{filepath.Join(root, "missing"), all, "no such file"},
+	}
+	for _, c := range cases {
+		err := envs.RemoveVenv(c.path, c.known)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("RemoveVenv(%s): err = %v, want %q", c.path, err, c.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(plain, "keep.txt")); err != nil {
+		t.Error("the plain folder was touched")
+	}
+	if !envs.IsVenvDir(venv) {
+		t.Fatal("the venv behind the link was touched")
+	}
+	if err := envs.RemoveVenv(venv, all); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(venv); !os.IsNotExist(err) {
+		t.Fatal("the known venv was not deleted")
+	}
+}
+
+func TestValidateName(t *testing.T) {
+	for _, ok := range []string{"ft-dev", "data team", "ñandú", "py3.13t", "a"} {
+		if err := envs.ValidateName(ok); err != nil {
+			t.Errorf("%q rejected: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", ".", "..", "a/b", `a\b`, "CON", "nul.txt", "Com1", "lpt9", "x:y", "trailing.", " lead", "tab\there", strings.Repeat("n", 65)} {
+		if err := envs.ValidateName(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestActivation(t *testing.T) {
+	unix := envs.Activation("/home/ada/it's here", "linux")
+	if unix["bash"] != `source '/home/ada/it'\''s here/bin/activate'` || unix["fish"] != `source '/home/ada/it'\''s here/bin/activate.fish'` {
+		t.Errorf("unix: %v", unix)
+	}
+	win := envs.Activation(`C:\Users\ada\venvs\ft`, "windows")
+	if win["powershell"] != `& 'C:\Users\ada\venvs\ft\Scripts\Activate.ps1'` || win["cmd"] != `"C:\Users\ada\venvs\ft\Scripts\activate.bat"` {
+		t.Errorf("windows: %v", win)
+	}
+}
