@@ -63,6 +63,7 @@ var errHelp = flag.ErrHelp
 func commands() []command {
 	return []command{
 		{name: "gui", summary: "open the window (the default with no command)"},
+		benchCommand(),
 		listCommand(),
 		scanCommand(),
 		venvCommand(),

@@ -1,0 +1,260 @@
+package cli
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/pyhangar/pyhangar/bench"
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/store"
+)
+
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+func benchCommand() command {
+	return command{
+		name:    "bench",
+		summary: "run the threaded sanity benchmark; history and export of earlier runs",
+		run: func(ctx context.Context, s *Session, args []string) error {
+			if len(args) > 0 {
+				switch args[0] {
+				case "history":
+					return benchHistory(s, args[1:])
+				case "export":
+					return benchExport(s, args[1:])
+				}
+			}
+			return benchRun(ctx, s, args)
+		},
+	}
+}
+
+func benchRun(ctx context.Context, s *Session, args []string) error {
+	fs := newFlags(s, "bench", "bench [--python SPEC|PATH]... [--threads N] [--json]\n       pyhangar bench history [--json]\n       pyhangar bench export --format csv|json [--out FILE]")
+	var pythons stringList
+	fs.Var(&pythons, "python", "an interpreter to measure (repeatable); default: every free-threaded one and the GIL build of its minor version")
+	threads := fs.Int("threads", 0, "the most threads to use (default: the usable CPUs)")
+	asJSON := fs.Bool("json", false, "print one JSON array")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if *threads < 0 {
+		return usagef("--threads must be positive")
+	}
+	var targets []envs.Interpreter
+	if len(pythons) == 0 {
+		list, err := discover(ctx, s)
+		if err != nil {
+			return err
+		}
+		targets = defaultBenchTargets(list)
+		if len(targets) == 0 {
+			return fmt.Errorf("no free-threaded interpreter found to benchmark; pass --python SPEC|PATH")
+		}
+	}
+	for _, p := range pythons {
+		in, err := resolvePython(ctx, s, p)
+		if err != nil {
+			return err
+		}
+		targets = append(targets, in)
+	}
+	for _, in := range targets {
+		if err := bench.Supported(in); err != nil {
+			return err
+		}
+	}
+	machine := platform.MachineFacts()
+	var results []bench.Result
+	for i, in := range targets {
+		label := fmt.Sprintf("[%d/%d] %s (%s, %s)", i+1, len(targets), in.Path, in.Version, in.Build())
+		fmt.Fprintln(s.Stderr, label)
+		r, err := bench.Run(ctx, in, bench.Options{MaxThreads: *threads, Progress: func(step string) {
+			fmt.Fprintf(s.Stderr, "  %s\n", step)
+		}})
+		if err != nil {
+			return fmt.Errorf("%s: %w", in.Path, err)
+		}
+		results = append(results, r)
+	}
+	bench.CompareCost(results)
+	for _, r := range results {
+		if _, err := s.Store.SaveBenchRun(machine, r); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		return writeJSON(s, results)
+	}
+	printBenchTable(s.Stdout, results)
+	return nil
+}
+
+// defaultBenchTargets: every free-threaded interpreter, plus the newest GIL
+// build of each of their minor versions.
+func defaultBenchTargets(list []envs.Interpreter) []envs.Interpreter {
+	var out []envs.Interpreter
+	minors := map[string]bool{}
+	for _, in := range list {
+		if in.FreeThreaded && !in.IsVenv && bench.Supported(in) == nil {
+			out = append(out, in)
+			minors[in.Minor()] = true
+		}
+	}
+	for minor := range minors {
+		if gil, ok := envs.Find(list, envs.Spec{Version: minor}); ok {
+			out = append(out, gil)
+		}
+	}
+	return out
+}
+
+func lastKey(r bench.Result) string {
+	return strconv.Itoa(r.ThreadCounts[len(r.ThreadCounts)-1])
+}
+
+func printBenchTable(w io.Writer, results []bench.Result) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PYTHON\tBUILD\tSTART-UP\t1 THREAD (float/calls/alloc/gen)\tTHREADS\tSPEEDUP\tCPU/WALL\tEFFICIENCY\tPEAK\tVERDICT")
+	for _, r := range results {
+		n := lastKey(r)
+		build := "GIL"
+		if r.FreeThreaded {
+			build = "free-threaded"
+			if r.FTCostPct != nil {
+				build += fmt.Sprintf(" (%+.0f%% 1-thread)", *r.FTCostPct)
+			}
+		}
+		st := fmt.Sprintf("%.0f/%.0f/%.0f/%.0f ms", r.SingleThreadMs["float"], r.SingleThreadMs["calls"], r.SingleThreadMs["alloc"], r.SingleThreadMs["generator"])
+		fmt.Fprintf(tw, "%s %s\t%s\t%.0f ms\t%s\t%s\t%.2f×\t%.2f\t%.2f\t%.0f MB\t%s\n", r.Version, r.Path, build, r.StartupMs, st, n,
+			r.Speedup[n], r.CPUWallRatio[n], r.Efficiency[n], r.PeakRSSMB[n], r.Verdict)
+	}
+	tw.Flush()
+}
+
+func benchHistory(s *Session, args []string) error {
+	fs := newFlags(s, "bench history", "bench history [--json]")
+	asJSON := fs.Bool("json", false, "print one JSON array")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	runs, err := s.Store.BenchRuns(0)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if runs == nil {
+			runs = []store.BenchRun{}
+		}
+		return writeJSON(s, runs)
+	}
+	if len(runs) == 0 {
+		fmt.Fprintln(s.Stdout, "No benchmark runs yet. Run one with: pyhangar bench")
+		return nil
+	}
+	tw := tabwriter.NewWriter(s.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tDATE\tPYTHON\tBUILD\tSPEEDUP\tEFFICIENCY\tVERDICT")
+	for _, run := range runs {
+		r := run.Result
+		n := lastKey(r)
+		fmt.Fprintf(tw, "%d\t%s\t%s %s\t%s\t%.2f× @%s\t%.2f\t%s\n", run.ID, r.Started.Local().Format("2006-01-02 15:04"), r.Version, r.Path,
+			map[bool]string{true: "free-threaded", false: "GIL"}[r.FreeThreaded], r.Speedup[n], n, r.Efficiency[n], r.Verdict)
+	}
+	return tw.Flush()
+}
+
+func benchExport(s *Session, args []string) error {
+	fs := newFlags(s, "bench export", "bench export --format csv|json [--out FILE]")
+	format := fs.String("format", "", "csv (one row per run and thread count) or json (runs with their raw samples)")
+	outPath := fs.String("out", "", "write to FILE instead of stdout")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *format != "csv" && *format != "json" {
+		return usagef("--format must be csv or json")
+	}
+	runs, err := s.Store.BenchRuns(0)
+	if err != nil {
+		return err
+	}
+	var w io.Writer = s.Stdout
+	var f *os.File
+	if *outPath != "" {
+		if f, err = os.Create(*outPath); err != nil {
+			return err
+		}
+		w = f
+	}
+	if *format == "json" {
+		err = exportJSON(s, w, runs)
+	} else {
+		err = exportCSV(w, runs)
+	}
+	if f != nil {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			fmt.Fprintf(s.Stderr, "Wrote %d runs to %s\n", len(runs), *outPath)
+		}
+	}
+	return err
+}
+
+func exportJSON(s *Session, w io.Writer, runs []store.BenchRun) error {
+	type exported struct {
+		store.BenchRun
+		Samples []bench.Sample `json:"samples"`
+	}
+	out := []exported{}
+	for _, run := range runs {
+		samples, err := s.Store.BenchSamples(run.ID)
+		if err != nil {
+			return err
+		}
+		out = append(out, exported{run, samples})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+// exportCSV writes one row per run and thread count.
+func exportCSV(w io.Writer, runs []store.BenchRun) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"run_id", "started", "path", "version", "free_threaded", "startup_ms",
+		"float_ms", "calls_ms", "alloc_ms", "generator_ms", "threads", "speedup", "cpu_wall_ratio",
+		"process_speedup", "efficiency", "peak_rss_mb", "noisy", "verdict", "cpu_model", "logical_cores"})
+	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	for _, run := range runs {
+		r := run.Result
+		counts := append([]int(nil), r.ThreadCounts...)
+		sort.Ints(counts)
+		for _, n := range counts {
+			k := strconv.Itoa(n)
+			cw.Write([]string{strconv.FormatInt(run.ID, 10), r.Started.Format("2006-01-02T15:04:05Z"), r.Path, r.Version,
+				strconv.FormatBool(r.FreeThreaded), f(r.StartupMs), f(r.SingleThreadMs["float"]), f(r.SingleThreadMs["calls"]),
+				f(r.SingleThreadMs["alloc"]), f(r.SingleThreadMs["generator"]), k, f(r.Speedup[k]), f(r.CPUWallRatio[k]),
+				f(r.ProcessSpeedup[k]), f(r.Efficiency[k]), f(r.PeakRSSMB[k]), strconv.FormatBool(r.Noisy), r.Verdict,
+				run.Machine.CPUModel, strconv.Itoa(run.Machine.LogicalCores)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

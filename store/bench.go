@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/pyhangar/pyhangar/bench"
+	"github.com/pyhangar/pyhangar/platform"
+)
+
+// BenchRun is a stored benchmark run.
+type BenchRun struct {
+	ID      int64            `json:"id"`
+	Result  bench.Result     `json:"result"`
+	Machine platform.Machine `json:"machine"`
+}
+
+// SaveBenchRun stores a completed run, its machine snapshot and every raw
+// sample in one transaction: a run is stored whole or not at all.
+func (s *Store) SaveBenchRun(m platform.Machine, r bench.Result) (int64, error) {
+	summary, err := json.Marshal(r)
+	if err != nil {
+		return 0, err
+	}
+	counts, _ := json.Marshal(r.ThreadCounts)
+	tx, err := s.db.BeginTx(context.Background(), nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	res, err := tx.Exec(`INSERT INTO machine_snapshots (taken_at, cpu_model, logical_cores, physical_cores, ram_bytes, os, kernel, cpu_quota, affinity, load1)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Started.Format(time.RFC3339Nano), m.CPUModel, m.LogicalCores, m.PhysicalCores, int64(m.RAMBytes), m.OS, m.Kernel, m.CPUQuota, m.Affinity, m.Load1)
+	if err != nil {
+		return 0, fmt.Errorf("saving the machine snapshot: %w", err)
+	}
+	machineID, _ := res.LastInsertId()
+	res, err = tx.Exec(`INSERT INTO bench_runs (started_at, finished_at, interpreter_path, interpreter_version, binary_sha256, free_threaded, suite_version, thread_counts, machine_id, summary)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Started.Format(time.RFC3339Nano), r.Finished.Format(time.RFC3339Nano), r.Path, r.Version, r.BinarySHA256,
+		boolInt(r.FreeThreaded), r.SuiteVersion, string(counts), machineID, string(summary))
+	if err != nil {
+		return 0, fmt.Errorf("saving the run: %w", err)
+	}
+	runID, _ := res.LastInsertId()
+	stmt, err := tx.Prepare(`INSERT INTO bench_samples (run_id, workload, threads, mode, repeat, wall_ns, cpu_ns, peak_rss) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	for _, smp := range r.Samples {
+		if _, err := stmt.Exec(runID, smp.Workload, smp.Threads, smp.Mode, smp.Repeat, smp.WallNs, smp.CPUNs, smp.PeakRSS); err != nil {
+			return 0, fmt.Errorf("saving a sample: %w", err)
+		}
+	}
+	return runID, tx.Commit()
+}
+
+// BenchRuns lists completed runs, newest first (at most limit; 0: all).
+func (s *Store) BenchRuns(limit int) ([]BenchRun, error) {
+	q := `SELECT r.id, r.summary, m.cpu_model, m.logical_cores, m.physical_cores, m.ram_bytes, m.os, m.kernel, m.cpu_quota, m.affinity, m.load1
+		FROM bench_runs r LEFT JOIN machine_snapshots m ON m.id = r.machine_id
+		WHERE r.summary IS NOT NULL ORDER BY r.started_at DESC, r.id DESC`
+	if limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := s.db.Query(q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []BenchRun
+	for rows.Next() {
+		var run BenchRun
+		var summary string
+		var model, osName, kernel, aff sql.NullString
+		var logical, physical, ram sql.NullInt64
+		var quota, load sql.NullFloat64
+		if err := rows.Scan(&run.ID, &summary, &model, &logical, &physical, &ram, &osName, &kernel, &quota, &aff, &load); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(summary), &run.Result); err != nil {
+			continue
+		}
+		run.Machine = platform.Machine{CPUModel: model.String, LogicalCores: int(logical.Int64), PhysicalCores: int(physical.Int64),
+			RAMBytes: uint64(ram.Int64), OS: osName.String, Kernel: kernel.String, Affinity: aff.String}
+		if quota.Valid {
+			run.Machine.CPUQuota = &quota.Float64
+		}
+		if load.Valid {
+			run.Machine.Load1 = &load.Float64
+		}
+		out = append(out, run)
+	}
+	return out, rows.Err()
+}
+
+// BenchSamples returns a run's raw samples.
+func (s *Store) BenchSamples(runID int64) ([]bench.Sample, error) {
+	rows, err := s.db.Query(`SELECT workload, threads, mode, repeat, wall_ns, cpu_ns, peak_rss FROM bench_samples WHERE run_id = ? ORDER BY id`, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []bench.Sample
+	for rows.Next() {
+		var smp bench.Sample
+		if err := rows.Scan(&smp.Workload, &smp.Threads, &smp.Mode, &smp.Repeat, &smp.WallNs, &smp.CPUNs, &smp.PeakRSS); err != nil {
+			return nil, err
+		}
+		out = append(out, smp)
+	}
+	return out, rows.Err()
+}
