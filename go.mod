@@ -6,6 +6,7 @@ require (
 	github.com/hashicorp/go-version v1.9.0
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/shirou/gopsutil/v3 v3.24.5
+	github.com/ulikunitz/xz v0.5.17
 )
 
 require (

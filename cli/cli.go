@@ -63,9 +63,12 @@ var errHelp = flag.ErrHelp
 func commands() []command {
 	return []command{
 		{name: "gui", summary: "open the window (the default with no command)"},
+		availableCommand(),
 		benchCommand(),
+		installCommand(),
 		listCommand(),
 		scanCommand(),
+		uninstallCommand(),
 		venvCommand(),
 		versionCommand(),
 	}

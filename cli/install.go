@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/installer"
+)
+
+// SettingMirror is the store setting for the python.org mirror base URL.
+const SettingMirror = "mirror"
+
+// newInstaller wires an installer to the session's store.
+func newInstaller(ctx context.Context, s *Session, mirror string, progress func(installer.Event)) (*installer.Installer, error) {
+	if mirror == "" {
+		mirror, _, _ = s.Store.Setting(SettingMirror)
+	}
+	site, err := installer.NewSite(mirror)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	in := &installer.Installer{DataDir: s.DataDir, Records: s.Store, Site: site, Progress: progress}
+	if uv, ok := installer.FindUV(ctx); ok {
+		in.UV = &uv
+	}
+	return in, nil
+}
+
+func availableCommand() command {
+	return command{
+		name:    "available",
+		summary: "list the CPython releases that can be installed",
+		run: func(ctx context.Context, s *Session, args []string) error {
+			fs := newFlags(s, "available", "available [--mirror URL] [--json]")
+			mirror := fs.String("mirror", "", "a python.org mirror (same paths); plain http only on this machine")
+			asJSON := fs.Bool("json", false, "print one JSON document")
+			if err := parse(fs, args); err != nil {
+				return err
+			}
+			in, err := newInstaller(ctx, s, *mirror, nil)
+			if err != nil {
+				return err
+			}
+			cat, offline, err := in.Site.CachedReleases(ctx, s.Store)
+			if err != nil {
+				return err
+			}
+			age := time.Since(cat.FetchedAt).Round(time.Minute)
+			if offline != nil {
+				fmt.Fprintf(s.Stderr, "offline (%v); showing the catalog fetched %s ago\n", offline, age)
+			}
+			routes := in.Routes()
+			if *asJSON {
+				return writeJSON(s, map[string]any{"site": cat.Site, "fetched_at": cat.FetchedAt, "offline": offline != nil,
+					"releases": cat.Releases, "routes": routes})
+			}
+			tw := tabwriter.NewWriter(s.Stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "VERSION\tFREE-THREADED\tRELEASED\tSPEC")
+			for _, r := range cat.Releases {
+				ft, spec := "-", r.Version
+				if r.FreeThreaded {
+					ft, spec = "yes", r.Version+"t"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Version, ft, r.Date, spec)
+			}
+			tw.Flush()
+			for route, why := range routes {
+				if why != "" {
+					fmt.Fprintf(s.Stdout, "\n%s route unavailable: %s\n", route, why)
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func installCommand() command {
+	return command{
+		name:    "install",
+		summary: "install a CPython build (3.13t, 3.14.7t, 3.14) through uv or python.org",
+		run: func(ctx context.Context, s *Session, args []string) error {
+			fs := newFlags(s, "install", "install SPEC [--via uv|python.org] [--mirror URL] [--optimize] [--json]")
+			via := fs.String("via", "", "uv or python.org (default: uv when installed, else python.org)")
+			mirror := fs.String("mirror", "", "a python.org mirror (same paths); plain http only on this machine")
+			optimize := fs.Bool("optimize", false, "source builds: ./configure --enable-optimizations (slower build, faster Python)")
+			asJSON := fs.Bool("json", false, "print the new interpreter as JSON")
+			pos, err := interleaved(fs, args)
+			if err != nil {
+				return err
+			}
+			if len(pos) != 1 {
+				return usagef("install takes one SPEC, such as 3.13t, 3.14.7t or 3.14")
+			}
+			spec, err := envs.ParseSpec(pos[0])
+			if err != nil {
+				return usageError{err.Error()}
+			}
+			if *via != "" && *via != "uv" && *via != "python.org" {
+				return usagef("--via must be uv or python.org")
+			}
+			lastPhase, lastPct := "", -10.0
+			in, err := newInstaller(ctx, s, *mirror, func(e installer.Event) {
+				switch {
+				case e.Line != "":
+					fmt.Fprintln(s.Stderr, "  "+e.Line)
+				case e.Phase != lastPhase || (e.Pct >= 0 && e.Pct-lastPct >= 10) || e.Pct == 100:
+					if e.Pct >= 0 {
+						fmt.Fprintf(s.Stderr, "%s %3.0f%%\n", e.Phase, e.Pct)
+					} else {
+						fmt.Fprintln(s.Stderr, e.Phase)
+					}
+					lastPhase, lastPct = e.Phase, e.Pct
+				}
+			})
+			if err != nil {
+				return err
+			}
+			in.Optimize = *optimize
+			start := time.Now()
+			interp, rec, err := in.Install(ctx, spec, *via)
+			if err != nil {
+				if rec.LogPath != "" {
+					return fmt.Errorf("%v (log: %s)", err, rec.LogPath)
+				}
+				return err
+			}
+			fmt.Fprintf(s.Stderr, "installed in %s\n", time.Since(start).Round(time.Second))
+			if *asJSON {
+				return writeJSON(s, interp)
+			}
+			fmt.Fprintf(s.Stdout, "Installed Python %s (%s) at %s\n", interp.Version, interp.Build(), interp.Path)
+			return nil
+		},
+	}
+}
+
+func uninstallCommand() command {
+	return command{
+		name:    "uninstall",
+		summary: "remove an interpreter PyHangar installed",
+		run: func(ctx context.Context, s *Session, args []string) error {
+			fs := newFlags(s, "uninstall", "uninstall SPEC|PATH")
+			if err := parse(fs, args); err != nil {
+				return err
+			}
+			if fs.NArg() != 1 {
+				return usagef("uninstall takes one SPEC or PATH")
+			}
+			in, err := newInstaller(ctx, s, "", nil)
+			if err != nil {
+				return err
+			}
+			rec, err := in.Uninstall(ctx, fs.Arg(0))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(s.Stdout, "Removed %s (%s).\n", rec.Path, strings.TrimSpace(rec.Spec))
+			return nil
+		},
+	}
+}

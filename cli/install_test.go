@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/installer"
+	"github.com/pyhangar/pyhangar/internal/testenv"
+	"github.com/pyhangar/pyhangar/store"
+)
+
+// leftovers lists what an install left in the data dir's work areas.
+func leftovers(t *testing.T, data string) []string {
+	var out []string
+	for _, dir := range []string{"build", "downloads", "pythons"} {
+		entries, _ := os.ReadDir(filepath.Join(data, dir))
+		for _, e := range entries {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
+}
+
+// TestInstallFromSourceEndToEnd downloads the real 3.13.5 tarball from a
+// python.org stand-in on 127.0.0.1, builds it free-threaded and installs it.
+func TestInstallFromSourceEndToEnd(t *testing.T) {
+	tarball := testenv.SourceTarball(t, "3.13.5")
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball})
+	data := t.TempDir()
+	start := time.Now()
+	r := run(t, nil, "--data-dir", data, "install", "3.13.5t", "--via", "python.org", "--mirror", org.URL, "--json")
+	if r.code != 0 {
+		t.Fatalf("install: code %d\n%s", r.code, tail(r.stderr, 3000))
+	}
+	t.Logf("install 3.13.5t from source took %s", time.Since(start).Round(time.Second))
+	for _, phase := range []string{"download", "configure", "compile", "install"} {
+		if !strings.Contains(r.stderr, phase) {
+			t.Errorf("no %s progress on stderr", phase)
+		}
+	}
+	exe := filepath.Join(data, "pythons", "cpython-3.13.5t", "bin", "python3.13t")
+	r = run(t, nil, "--data-dir", data, "list", "--json")
+	var list []envs.Interpreter
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+		t.Fatal(err)
+	}
+	var got *envs.Interpreter
+	for i := range list {
+		if list[i].Path == exe {
+			got = &list[i]
+		}
+	}
+	if got == nil || !got.FreeThreaded || got.GILEnabled == nil || *got.GILEnabled || got.Source != "pyhangar" || got.Version != "3.13.5" {
+		t.Fatalf("list after install: %+v", got)
+	}
+	if left := leftovers(t, data); len(left) != 1 || left[0] != filepath.Join("pythons", "cpython-3.13.5t") {
+		t.Errorf("left behind: %v", left)
+	}
+	st, _ := store.Open(data)
+	recs, _ := st.Installs()
+	st.Close()
+	if len(recs) != 1 || recs[0].Status != "ok" || recs[0].Path != exe || recs[0].SHA256 == "" || !strings.HasSuffix(recs[0].URL, "Python-3.13.5.tar.xz") {
+		t.Errorf("record: %+v", recs)
+	}
+	if log, err := os.ReadFile(recs[0].LogPath); err != nil || !strings.Contains(string(log), "--disable-gil") {
+		t.Errorf("the build log was not kept: %v", err)
+	}
+	// Installing it again is refused; uninstall removes it.
+	if r := run(t, nil, "--data-dir", data, "install", "3.13.5t", "--via", "python.org", "--mirror", org.URL); r.code != 1 || !strings.Contains(r.stderr, "already installed") {
+		t.Errorf("reinstall: %d %s", r.code, r.stderr)
+	}
+	if r := run(t, nil, "--data-dir", data, "uninstall", "3.13.5t"); r.code != 0 {
+		t.Fatalf("uninstall: %d %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(exe); !os.IsNotExist(err) {
+		t.Error("uninstall left the interpreter")
+	}
+	if r := run(t, nil, "--data-dir", data, "uninstall", "/usr/bin/python3"); r.code != 1 || !strings.Contains(r.stderr, "package manager") {
+		t.Errorf("uninstalling a system python: %d %s", r.code, r.stderr)
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+func TestInstallTamperedTarballRefused(t *testing.T) {
+	tarball := testenv.SourceTarball(t, "3.13.5")
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball, Tampered: true})
+	data := t.TempDir()
+	r := run(t, nil, "--data-dir", data, "install", "3.13t", "--via", "python.org", "--mirror", org.URL)
+	if r.code != 1 || !strings.Contains(r.stderr, "checksum mismatch") || strings.Count(r.stderr, "sha256") < 1 {
+		t.Fatalf("code %d\n%s", r.code, tail(r.stderr, 2000))
+	}
+	if left := leftovers(t, data); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
+
+func TestInstallCancelledDuringBuild(t *testing.T) {
+	tarball := testenv.SourceTarball(t, "3.13.5")
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball})
+	data := t.TempDir()
+	st, err := store.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	site, _ := installer.NewSite(org.URL)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Cancelled a few seconds into ./configure, while it runs compilers.
+	var once sync.Once
+	in := &installer.Installer{DataDir: data, Records: st, Site: site, Progress: func(e installer.Event) {
+		if e.Phase == "configure" {
+			once.Do(func() { time.AfterFunc(3*time.Second, cancel) })
+		}
+	}}
+	_, rec, err := in.Install(ctx, envs.Spec{Version: "3.13", FreeThreaded: true}, "python.org")
+	if err == nil || rec.Status != "cancelled" {
+		t.Fatalf("err %v, record %+v", err, rec)
+	}
+	if left := leftovers(t, data); len(left) != 0 {
+		t.Errorf("a cancelled build left: %v", left)
+	}
+	recs, _ := st.Installs()
+	if len(recs) != 1 || recs[0].Status != "cancelled" {
+		t.Errorf("records: %+v", recs)
+	}
+}

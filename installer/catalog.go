@@ -1,0 +1,280 @@
+package installer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	version "github.com/hashicorp/go-version"
+)
+
+// DefaultSite is python.org; a mirror stands for it with the same paths.
+const DefaultSite = "https://www.python.org"
+
+// Release is one CPython release the catalog offers.
+type Release struct {
+	Version      string `json:"version"` // 3.14.2
+	Name         string `json:"name"`    // Python 3.14.2
+	ID           string `json:"id"`      // python.org's release id
+	Date         string `json:"date"`
+	PreRelease   bool   `json:"pre_release"`
+	FreeThreaded bool   `json:"free_threaded"` // a free-threaded build can be had (3.13+)
+}
+
+// File is one downloadable file of a release.
+type File struct {
+	Name     string   `json:"name"`
+	URL      string   `json:"url"`
+	OS       string   `json:"os"` // windows | macos | source
+	Size     int64    `json:"size"`
+	Checksum Checksum `json:"checksum"`
+}
+
+// Catalog is what can be installed, as fetched at a time.
+type Catalog struct {
+	Site      string    `json:"site"`
+	FetchedAt time.Time `json:"fetched_at"`
+	Releases  []Release `json:"releases"`
+}
+
+// Site is python.org or a mirror of it.
+type Site struct {
+	Base   string // https://www.python.org or the mirror's base URL
+	Client *http.Client
+}
+
+// NewSite checks a mirror base URL ("" means python.org).
+func NewSite(mirror string) (*Site, error) {
+	if mirror == "" {
+		return &Site{Base: DefaultSite}, nil
+	}
+	u, err := CheckURL(strings.TrimRight(mirror, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("mirror: %w", err)
+	}
+	return &Site{Base: strings.TrimRight(u.String(), "/")}, nil
+}
+
+// Rewrite moves a python.org URL onto the mirror (same path).
+func (s *Site) Rewrite(raw string) string {
+	if s.Base == DefaultSite {
+		return raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !strings.HasSuffix(u.Hostname(), "python.org") {
+		return raw
+	}
+	return s.Base + u.RequestURI()
+}
+
+func (s *Site) getJSON(ctx context.Context, path string, v any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.Base+path, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "PyHangar")
+	client := s.Client
+	if client == nil {
+		client = &http.Client{Timeout: 30 * time.Second}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach %s: %w", s.Base, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s%s: HTTP %s", s.Base, path, resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("%s%s: not the JSON python.org serves: %w", s.Base, path, err)
+	}
+	return nil
+}
+
+var releaseVersion = regexp.MustCompile(`^Python (\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)$`)
+var trailingID = regexp.MustCompile(`/(\d+)/?$`)
+
+// Releases fetches the published CPython 3 releases, newest first.
+func (s *Site) Releases(ctx context.Context) (Catalog, error) {
+	var raw []struct {
+		Name        string `json:"name"`
+		Version     int    `json:"version"`
+		IsPublished bool   `json:"is_published"`
+		PreRelease  bool   `json:"pre_release"`
+		ReleaseDate string `json:"release_date"`
+		ResourceURI string `json:"resource_uri"`
+	}
+	if err := s.getJSON(ctx, "/api/v2/downloads/release/?is_published=true", &raw); err != nil {
+		return Catalog{}, err
+	}
+	cat := Catalog{Site: s.Base, FetchedAt: time.Now().UTC()}
+	for _, r := range raw {
+		m := releaseVersion.FindStringSubmatch(strings.TrimSpace(r.Name))
+		id := trailingID.FindStringSubmatch(r.ResourceURI)
+		if m == nil || id == nil || !r.IsPublished || r.Version != 3 {
+			continue
+		}
+		date := r.ReleaseDate
+		if len(date) >= 10 {
+			date = date[:10]
+		}
+		cat.Releases = append(cat.Releases, Release{Version: m[1], Name: r.Name, ID: id[1], Date: date,
+			PreRelease: r.PreRelease, FreeThreaded: freeThreadedRelease(m[1])})
+	}
+	sortReleases(cat.Releases)
+	return cat, nil
+}
+
+// freeThreadedRelease: CPython offers free-threaded builds from 3.13 on.
+func freeThreadedRelease(v string) bool {
+	ver, err := version.NewVersion(v)
+	return err == nil && !ver.LessThan(version.Must(version.NewVersion("3.13.0a1")))
+}
+
+func sortReleases(rs []Release) {
+	sort.SliceStable(rs, func(i, j int) bool {
+		a, errA := version.NewVersion(rs[i].Version)
+		b, errB := version.NewVersion(rs[j].Version)
+		if errA != nil || errB != nil {
+			return rs[i].Version > rs[j].Version
+		}
+		return a.GreaterThan(b)
+	})
+}
+
+// Files fetches a release's files, with URLs moved onto the mirror.
+func (s *Site) Files(ctx context.Context, releaseID string) ([]File, error) {
+	var raw []struct {
+		Name     string `json:"name"`
+		URL      string `json:"url"`
+		OS       string `json:"os"`
+		SHA256   string `json:"sha256_sum"`
+		MD5      string `json:"md5_sum"`
+		FileSize int64  `json:"filesize"`
+	}
+	if err := s.getJSON(ctx, "/api/v2/downloads/release_file/?release="+url.QueryEscape(releaseID), &raw); err != nil {
+		return nil, err
+	}
+	var out []File
+	for _, r := range raw {
+		f := File{Name: r.Name, URL: s.Rewrite(r.URL), Size: r.FileSize, OS: fileOS(r.URL)}
+		switch {
+		case r.SHA256 != "":
+			f.Checksum = Checksum{Algo: "sha256", Hex: strings.ToLower(r.SHA256)}
+		case r.MD5 != "":
+			f.Checksum = Checksum{Algo: "md5", Hex: strings.ToLower(r.MD5)}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func fileOS(u string) string {
+	switch {
+	case strings.HasSuffix(u, ".exe") || strings.HasSuffix(u, ".msi") || strings.HasSuffix(u, ".zip"):
+		return "windows"
+	case strings.HasSuffix(u, ".pkg") || strings.HasSuffix(u, ".dmg"):
+		return "macos"
+	case strings.HasSuffix(u, ".tar.xz") || strings.HasSuffix(u, ".tgz") || strings.HasSuffix(u, ".tar.bz2"):
+		return "source"
+	}
+	return ""
+}
+
+// SourceTarball picks Python-X.Y.Z.tar.xz among a release's files.
+func SourceTarball(files []File, ver string) (File, bool) {
+	want := "Python-" + ver + ".tar.xz"
+	for _, f := range files {
+		if strings.HasSuffix(f.URL, "/"+want) {
+			return f, true
+		}
+	}
+	return File{}, false
+}
+
+// WindowsInstaller picks python-X.Y.Z-amd64.exe (or -arm64).
+func WindowsInstaller(files []File, ver, arch string) (File, bool) {
+	suffix := "-amd64.exe"
+	if arch == "arm64" {
+		suffix = "-arm64.exe"
+	}
+	want := "python-" + ver + suffix
+	for _, f := range files {
+		if strings.HasSuffix(f.URL, "/"+want) {
+			return f, true
+		}
+	}
+	return File{}, false
+}
+
+// MacInstaller picks python-X.Y.Z-macos11.pkg.
+func MacInstaller(files []File, ver string) (File, bool) {
+	for _, f := range files {
+		base := f.URL[strings.LastIndex(f.URL, "/")+1:]
+		if strings.HasPrefix(base, "python-"+ver+"-macos") && strings.HasSuffix(base, ".pkg") {
+			return f, true
+		}
+	}
+	return File{}, false
+}
+
+// WindowsFeedEntry is one entry of python.org's signed Windows feed
+// (ftp/python/index-windows.json), used by the Python install manager.
+type WindowsFeedEntry struct {
+	ID          string            `json:"id"`
+	SortVersion string            `json:"sort-version"`
+	Company     string            `json:"company"`
+	Tag         string            `json:"tag"` // 3.14t-64
+	URL         string            `json:"url"`
+	Hash        map[string]string `json:"hash"`
+}
+
+// WindowsFeed fetches the Windows feed, URLs moved onto the mirror.
+func (s *Site) WindowsFeed(ctx context.Context) ([]WindowsFeedEntry, error) {
+	var feed struct {
+		Versions []WindowsFeedEntry `json:"versions"`
+	}
+	if err := s.getJSON(ctx, "/ftp/python/index-windows.json", &feed); err != nil {
+		return nil, err
+	}
+	for i := range feed.Versions {
+		feed.Versions[i].URL = s.Rewrite(feed.Versions[i].URL)
+	}
+	return feed.Versions, nil
+}
+
+// CatalogCache keeps the last catalog per site (the store implements it).
+type CatalogCache interface {
+	SaveCatalog(c Catalog) error
+	LoadCatalog(site string) (Catalog, bool, error)
+}
+
+// CachedReleases fetches the catalog and keeps it; when the site cannot be
+// reached it returns the last catalog kept, with the fetch error as offline.
+func (s *Site) CachedReleases(ctx context.Context, cache CatalogCache) (cat Catalog, offline error, err error) {
+	cat, err = s.Releases(ctx)
+	if err == nil {
+		if cache != nil {
+			cache.SaveCatalog(cat)
+		}
+		return cat, nil, nil
+	}
+	if cache != nil {
+		if old, ok, _ := cache.LoadCatalog(s.Base); ok {
+			return old, err, nil
+		}
+	}
+	return Catalog{}, nil, err
+}

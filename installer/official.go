@@ -1,0 +1,93 @@
+package installer
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The python.org installers for Windows and macOS, as their documentation
+// gives them. These commands cannot run on Linux; they are built here, in
+// one place, and tested exactly as built.
+
+// WindowsInstallArgs is the python.org Windows installer's command line for
+// a per-user, quiet install into targetDir with the free-threaded binaries
+// (python3.X t.exe beside python.exe), logging to logFile.
+func WindowsInstallArgs(installer, targetDir, logFile string) []string {
+	return []string{
+		installer,
+		"/quiet",
+		"InstallAllUsers=0",
+		"Include_freethreaded=1",
+		"PrependPath=0",
+		"Shortcuts=0",
+		"Include_launcher=0",
+		"TargetDir=" + targetDir,
+		"/log", logFile,
+	}
+}
+
+// WindowsExitOK reads the Windows installer's exit code: 0 is success, 3010
+// success that needs a reboot.
+func WindowsExitOK(code int) (ok, reboot bool) {
+	switch code {
+	case 0:
+		return true, false
+	case 3010:
+		return true, true
+	}
+	return false, false
+}
+
+// WindowsFreeThreadedExe is where the free-threaded interpreter lands.
+func WindowsFreeThreadedExe(targetDir, ver string) string {
+	return strings.TrimRight(targetDir, `\`) + `\python` + minorOf(ver) + `t.exe`
+}
+
+// MacChoiceChanges is the installer choice-changes plist that selects the
+// free-threaded framework (PythonT.framework) in the python.org package.
+func MacChoiceChanges(ver string) string {
+	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<array>
+	<dict>
+		<key>attributeSetting</key>
+		<integer>1</integer>
+		<key>choiceAttribute</key>
+		<string>selected</string>
+		<key>choiceIdentifier</key>
+		<string>org.python.Python.PythonTFramework-%s</string>
+	</dict>
+</array>
+</plist>
+`, minorOf(ver))
+}
+
+// MacInstallArgs runs installer(8) with the choice changes, elevated through
+// osascript so the user sees the system's password prompt.
+func MacInstallArgs(pkg, choices string) []string {
+	shell := "/usr/sbin/installer -pkg " + shellQuote(pkg) + " -applyChoiceChangesXML " + shellQuote(choices) + " -target /"
+	return []string{"/usr/bin/osascript", "-e", `do shell script "` + appleScriptEscape(shell) + `" with administrator privileges`}
+}
+
+// MacFreeThreadedExe is where the free-threaded interpreter lands.
+func MacFreeThreadedExe(ver string) string {
+	m := minorOf(ver)
+	return "/Library/Frameworks/PythonT.framework/Versions/" + m + "/bin/python" + m + "t"
+}
+
+func minorOf(ver string) string {
+	parts := strings.SplitN(ver, ".", 3)
+	if len(parts) < 2 {
+		return ver
+	}
+	return parts[0] + "." + parts[1]
+}
+
+// shellQuote quotes for /bin/sh, which `do shell script` runs.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// appleScriptEscape escapes a string for an AppleScript string literal.
+func appleScriptEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+}

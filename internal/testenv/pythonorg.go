@@ -1,0 +1,135 @@
+package testenv
+
+import (
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// PythonOrg is a stand-in for python.org's download API and ftp tree,
+// served on 127.0.0.1 with python.org's paths and JSON field names. Its
+// answers name https://www.python.org URLs, as the real API does, so a
+// client must rewrite them onto the mirror.
+type PythonOrg struct {
+	URL      string
+	Releases []StandInRelease
+	Requests []string // paths asked for, in order
+	server   *httptest.Server
+}
+
+// StandInRelease is one release the stand-in offers; Tarball, when set,
+// is served as Python-<Version>.tar.xz. MD5Only leaves sha256_sum blank;
+// Tampered serves the tarball with one byte flipped (the API still gives
+// the true hash).
+type StandInRelease struct {
+	ID         int
+	Version    string
+	PreRelease bool
+	Tarball    string
+	MD5Only    bool
+	Tampered   bool
+}
+
+// StartPythonOrg serves the releases until the test ends.
+func StartPythonOrg(t testing.TB, releases ...StandInRelease) *PythonOrg {
+	p := &PythonOrg{Releases: releases}
+	p.server = httptest.NewServer(http.HandlerFunc(p.serve))
+	p.URL = p.server.URL
+	t.Cleanup(p.server.Close)
+	return p
+}
+
+// Close stops the server (to test offline behaviour).
+func (p *PythonOrg) Close() { p.server.Close() }
+
+func (p *PythonOrg) serve(w http.ResponseWriter, r *http.Request) {
+	p.Requests = append(p.Requests, r.URL.RequestURI())
+	switch {
+	case r.URL.Path == "/api/v2/downloads/release/":
+		var out []map[string]any
+		for _, rel := range p.Releases {
+			out = append(out, map[string]any{
+				"name": "Python " + rel.Version, "slug": "python-" + strings.ReplaceAll(rel.Version, ".", ""),
+				"version": 3, "is_published": true, "is_latest": false, "release_date": "2025-06-11T00:00:00Z",
+				"pre_release": rel.PreRelease, "release_page": nil, "release_notes_url": "", "show_on_download_page": true,
+				"resource_uri": fmt.Sprintf("https://www.python.org/api/v2/downloads/release/%d/", rel.ID),
+			})
+		}
+		out = append(out, map[string]any{"name": "Python install manager 25.0", "version": 3, "is_published": true, "pre_release": false,
+			"release_date": "2025-06-11T00:00:00Z", "resource_uri": "https://www.python.org/api/v2/downloads/release/99/"})
+		json.NewEncoder(w).Encode(out)
+	case r.URL.Path == "/api/v2/downloads/release_file/":
+		id := r.URL.Query().Get("release")
+		out := []map[string]any{}
+		for _, rel := range p.Releases {
+			if fmt.Sprint(rel.ID) != id {
+				continue
+			}
+			base := "https://www.python.org/ftp/python/" + rel.Version + "/"
+			add := func(name, os string, content []byte) {
+				f := map[string]any{"name": name, "os": "https://www.python.org/api/v2/downloads/os/" + os + "/",
+					"release": fmt.Sprintf("https://www.python.org/api/v2/downloads/release/%d/", rel.ID),
+					"url":     base + name, "filesize": len(content), "sha256_sum": "", "md5_sum": ""}
+				s := sha256.Sum256(content)
+				m := md5.Sum(content)
+				f["md5_sum"] = hex.EncodeToString(m[:])
+				if !rel.MD5Only {
+					f["sha256_sum"] = hex.EncodeToString(s[:])
+				}
+				out = append(out, f)
+			}
+			if rel.Tarball != "" {
+				b, err := os.ReadFile(rel.Tarball)
+				if err != nil {
+					http.Error(w, err.Error(), 500)
+					return
+				}
+				add("Python-"+rel.Version+".tar.xz", "3", b)
+			}
+			add("python-"+rel.Version+"-amd64.exe", "1", []byte("MZ installer "+rel.Version))
+			add("python-"+rel.Version+"-macos11.pkg", "2", []byte("xar package "+rel.Version))
+		}
+		json.NewEncoder(w).Encode(out)
+	case strings.HasPrefix(r.URL.Path, "/ftp/python/"):
+		rest := strings.TrimPrefix(r.URL.Path, "/ftp/python/")
+		for _, rel := range p.Releases {
+			if rel.Tarball != "" && rest == rel.Version+"/Python-"+rel.Version+".tar.xz" {
+				if rel.Tampered {
+					b, _ := os.ReadFile(rel.Tarball)
+					b[len(b)/2] ^= 0x01
+					w.Write(b)
+					return
+				}
+				http.ServeFile(w, r, rel.Tarball)
+				return
+			}
+		}
+		http.NotFound(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// SourceTarball returns the upstream tarball scripts/test-pythons.sh keeps
+// for version, failing in CI when it is missing.
+func SourceTarball(t testing.TB, version string) string {
+	t.Helper()
+	dir := os.Getenv("PYHANGAR_TEST_CACHE")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".cache", "pyhangar-test")
+	}
+	p := filepath.Join(dir, "src", "Python-"+version+".tar.xz")
+	if _, err := os.Stat(p); err != nil {
+		missing(t, "the source tarball "+p)
+	}
+	return p
+}

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/pyhangar/pyhangar/installer"
+)
+
+func timeText(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// StartInstall records an install attempt as running.
+func (s *Store) StartInstall(r installer.Record) (int64, error) {
+	res, err := s.db.Exec(`INSERT INTO installs (spec, variant, method, url, sha256, path, started_at, status, log_path, error)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Spec, r.Variant, r.Method, r.URL, r.SHA256, r.Path, timeText(r.Started), r.Status, r.LogPath, r.Error)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// FinishInstall records how an install attempt ended.
+func (s *Store) FinishInstall(r installer.Record) error {
+	_, err := s.db.Exec(`UPDATE installs SET url = ?, sha256 = ?, path = ?, finished_at = ?, status = ?, log_path = ?, error = ? WHERE id = ?`,
+		r.URL, r.SHA256, r.Path, timeText(r.Finished), r.Status, r.LogPath, r.Error, r.ID)
+	return err
+}
+
+// Installs lists every install attempt, newest first.
+func (s *Store) Installs() ([]installer.Record, error) {
+	rows, err := s.db.Query(`SELECT id, spec, variant, method, url, sha256, path, started_at, finished_at, status, log_path, error
+		FROM installs ORDER BY id DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []installer.Record
+	for rows.Next() {
+		var r installer.Record
+		var started string
+		var finished sql.NullString
+		if err := rows.Scan(&r.ID, &r.Spec, &r.Variant, &r.Method, &r.URL, &r.SHA256, &r.Path, &started, &finished, &r.Status, &r.LogPath, &r.Error); err != nil {
+			return nil, err
+		}
+		r.Started, _ = time.Parse(time.RFC3339Nano, started)
+		if finished.Valid {
+			r.Finished, _ = time.Parse(time.RFC3339Nano, finished.String)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// DeleteInstall forgets an install.
+func (s *Store) DeleteInstall(id int64) error {
+	_, err := s.db.Exec(`DELETE FROM installs WHERE id = ?`, id)
+	return err
+}
+
+// SaveCatalog keeps the last catalog fetched from its site.
+func (s *Store) SaveCatalog(c installer.Catalog) error {
+	body, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(`INSERT INTO catalog (site, fetched_at, body) VALUES (?, ?, ?)
+		ON CONFLICT (site) DO UPDATE SET fetched_at = excluded.fetched_at, body = excluded.body`,
+		c.Site, timeText(c.FetchedAt), string(body))
+	return err
+}
+
+// LoadCatalog returns the last catalog fetched from site.
+func (s *Store) LoadCatalog(site string) (installer.Catalog, bool, error) {
+	var body string
+	err := s.db.QueryRow(`SELECT body FROM catalog WHERE site = ?`, site).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return installer.Catalog{}, false, nil
+	}
+	if err != nil {
+		return installer.Catalog{}, false, err
+	}
+	var c installer.Catalog
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		return installer.Catalog{}, false, nil
+	}
+	return c, true, nil
+}
