@@ -353,6 +353,30 @@ func verdict(r *Result) string {
 	return v
 }
 
+// DefaultTargets picks what bench measures when not told: every
+// free-threaded interpreter, plus the newest GIL build of each of their
+// minor versions.
+func DefaultTargets(list []envs.Interpreter) []envs.Interpreter {
+	var out []envs.Interpreter
+	var minors []string
+	seen := map[string]bool{}
+	for _, in := range list {
+		if in.FreeThreaded && !in.IsVenv && Supported(in) == nil {
+			out = append(out, in)
+			if !seen[in.Minor()] {
+				seen[in.Minor()] = true
+				minors = append(minors, in.Minor())
+			}
+		}
+	}
+	for _, minor := range minors {
+		if gil, ok := envs.Find(list, envs.Spec{Version: minor}); ok {
+			out = append(out, gil)
+		}
+	}
+	return out
+}
+
 // CompareCost fills in each free-threaded result's single-thread cost
 // against a GIL build of the same minor version among results.
 func CompareCost(results []Result) {

@@ -2,12 +2,9 @@ package cli
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -62,7 +59,7 @@ func benchRun(ctx context.Context, s *Session, args []string) error {
 		if err != nil {
 			return err
 		}
-		targets = defaultBenchTargets(list)
+		targets = bench.DefaultTargets(list)
 		if len(targets) == 0 {
 			return fmt.Errorf("no free-threaded interpreter found to benchmark; pass --python SPEC|PATH")
 		}
@@ -103,25 +100,6 @@ func benchRun(ctx context.Context, s *Session, args []string) error {
 	}
 	printBenchTable(s.Stdout, results)
 	return nil
-}
-
-// defaultBenchTargets: every free-threaded interpreter, plus the newest GIL
-// build of each of their minor versions.
-func defaultBenchTargets(list []envs.Interpreter) []envs.Interpreter {
-	var out []envs.Interpreter
-	minors := map[string]bool{}
-	for _, in := range list {
-		if in.FreeThreaded && !in.IsVenv && bench.Supported(in) == nil {
-			out = append(out, in)
-			minors[in.Minor()] = true
-		}
-	}
-	for minor := range minors {
-		if gil, ok := envs.Find(list, envs.Spec{Version: minor}); ok {
-			out = append(out, gil)
-		}
-	}
-	return out
 }
 
 func lastKey(r bench.Result) string {
@@ -201,9 +179,9 @@ func benchExport(s *Session, args []string) error {
 		w = f
 	}
 	if *format == "json" {
-		err = exportJSON(s, w, runs)
+		err = s.Store.ExportBenchJSON(w, runs)
 	} else {
-		err = exportCSV(w, runs)
+		err = store.ExportBenchCSV(w, runs)
 	}
 	if f != nil {
 		if cerr := f.Close(); err == nil {
@@ -216,45 +194,3 @@ func benchExport(s *Session, args []string) error {
 	return err
 }
 
-func exportJSON(s *Session, w io.Writer, runs []store.BenchRun) error {
-	type exported struct {
-		store.BenchRun
-		Samples []bench.Sample `json:"samples"`
-	}
-	out := []exported{}
-	for _, run := range runs {
-		samples, err := s.Store.BenchSamples(run.ID)
-		if err != nil {
-			return err
-		}
-		out = append(out, exported{run, samples})
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
-}
-
-// exportCSV writes one row per run and thread count.
-func exportCSV(w io.Writer, runs []store.BenchRun) error {
-	cw := csv.NewWriter(w)
-	cw.Write([]string{"run_id", "started", "path", "version", "free_threaded", "startup_ms",
-		"float_ms", "calls_ms", "alloc_ms", "generator_ms", "threads", "speedup", "cpu_wall_ratio",
-		"process_speedup", "efficiency", "peak_rss_mb", "noisy", "verdict", "cpu_model", "logical_cores"})
-	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
-	for _, run := range runs {
-		r := run.Result
-		counts := append([]int(nil), r.ThreadCounts...)
-		sort.Ints(counts)
-		for _, n := range counts {
-			k := strconv.Itoa(n)
-			cw.Write([]string{strconv.FormatInt(run.ID, 10), r.Started.Format("2006-01-02T15:04:05Z"), r.Path, r.Version,
-				strconv.FormatBool(r.FreeThreaded), f(r.StartupMs), f(r.SingleThreadMs["float"]), f(r.SingleThreadMs["calls"]),
-				f(r.SingleThreadMs["alloc"]), f(r.SingleThreadMs["generator"]), k, f(r.Speedup[k]), f(r.CPUWallRatio[k]),
-				f(r.ProcessSpeedup[k]), f(r.Efficiency[k]), f(r.PeakRSSMB[k]), strconv.FormatBool(r.Noisy), r.Verdict,
-				run.Machine.CPUModel, strconv.Itoa(run.Machine.LogicalCores)})
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}

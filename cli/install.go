@@ -19,13 +19,9 @@ func newInstaller(ctx context.Context, s *Session, mirror string, progress func(
 	if mirror == "" {
 		mirror, _, _ = s.Store.Setting(SettingMirror)
 	}
-	site, err := installer.NewSite(mirror)
+	in, err := installer.New(ctx, s.DataDir, s.Store, mirror, progress)
 	if err != nil {
 		return nil, usageError{err.Error()}
-	}
-	in := &installer.Installer{DataDir: s.DataDir, Records: s.Store, Site: site, Progress: progress}
-	if uv, ok := installer.FindUV(ctx); ok {
-		in.UV = &uv
 	}
 	return in, nil
 }

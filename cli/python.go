@@ -2,9 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/pyhangar/pyhangar/envs"
@@ -22,35 +19,14 @@ func resolvePython(ctx context.Context, s *Session, arg string) (envs.Interprete
 	if arg == "" {
 		return envs.Interpreter{}, usagef("--python SPEC|PATH is required")
 	}
-	if strings.ContainsAny(arg, `/\`) {
-		abs, err := filepath.Abs(arg)
-		if err != nil {
-			return envs.Interpreter{}, err
+	if !strings.ContainsAny(arg, `/\`) {
+		if _, err := envs.ParseSpec(arg); err != nil {
+			return envs.Interpreter{}, usagef("--python: %v, or a path", err)
 		}
-		if _, err := os.Stat(abs); err != nil {
-			return envs.Interpreter{}, fmt.Errorf("interpreter %s: %w", abs, err)
-		}
-		r := envs.Probe(ctx, abs, probeTimeout(s))
-		if r.Error != "" {
-			return envs.Interpreter{}, fmt.Errorf("interpreter %s is broken: %s", abs, r.Error)
-		}
-		return envs.Interpreter{Path: abs, Identity: r.Identity, Status: envs.StatusOK}, nil
 	}
-	spec, err := envs.ParseSpec(arg)
-	if err != nil {
-		return envs.Interpreter{}, usagef("--python: %v, or a path", err)
+	in, err := envs.Resolve(ctx, arg, func() ([]envs.Interpreter, error) { return discover(ctx, s) }, probeTimeout(s))
+	if err != nil && strings.HasPrefix(err.Error(), "no ") {
+		return in, usageError{err.Error() + " ('pyhangar list' shows what there is)"}
 	}
-	list, err := discover(ctx, s)
-	if err != nil {
-		return envs.Interpreter{}, err
-	}
-	in, ok := envs.Find(list, spec)
-	if !ok {
-		build := "standard (GIL)"
-		if spec.FreeThreaded {
-			build = "free-threaded"
-		}
-		return envs.Interpreter{}, fmt.Errorf("no %s Python %s on this machine ('pyhangar list' shows what there is)", build, spec.Version)
-	}
-	return in, nil
+	return in, err
 }

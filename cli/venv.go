@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/platform"
@@ -96,59 +95,23 @@ func venvCreate(ctx context.Context, s *Session, args []string) error {
 			return fmt.Errorf("uv is not installed (looked on PATH, ~/.local/bin and ~/.cargo/bin); use --via venv")
 		}
 	}
-	dir := *path
-	if dir == "" {
-		dir = filepath.Join(s.DataDir, "venvs", name)
-	}
-	dir, err = filepath.Abs(dir)
-	if err != nil {
-		return err
-	}
-	existing, known, err := s.Store.VenvByName(name)
-	if err != nil {
-		return err
-	}
-	if known && existing.Path != dir {
-		return fmt.Errorf("a venv named %s already exists at %s", name, existing.Path)
-	}
-	if byPath, ok, _ := s.Store.VenvByPath(dir); ok && byPath.Name != name {
-		return fmt.Errorf("%s is already the venv %s", dir, byPath.Name)
-	}
-	if *recreate && (!known || existing.Origin != envs.OriginCreated) && envs.IsVenvDir(dir) {
-		return fmt.Errorf("%s was not made by PyHangar; --recreate replaces only PyHangar's own venvs", dir)
-	}
 	base, err := resolvePython(ctx, s, *python)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(s.Stderr, "Creating %s from %s (Python %s, %s)...\n", dir, base.Path, base.Version, base.Build())
-	id, err := envs.Create(ctx, envs.CreateOptions{
-		Dir: dir, Base: base, Via: *via, UV: uv, Recreate: *recreate, Requirements: *reqs,
+	fmt.Fprintf(s.Stderr, "Creating venv %s from %s (Python %s, %s)...\n", name, base.Path, base.Version, base.Build())
+	v, check, err := envs.CreateVenv(ctx, s.Store, filepath.Join(s.DataDir, "venvs"), envs.VenvRequest{
+		Name: name, Dir: *path, Base: base, Via: *via, UV: uv, Recreate: *recreate, Requirements: *reqs,
 		Progress: func(line string) { fmt.Fprintln(s.Stderr, "  "+line) },
 	})
 	if err != nil {
-		return err
-	}
-	v := envs.Venv{Name: name, Path: dir, Origin: envs.OriginCreated, Via: *via, BasePath: base.Path,
-		BaseVersion: base.Version, FreeThreaded: id.FreeThreaded, CreatedAt: time.Now().UTC()}
-	if known {
-		v.ID = existing.ID
-		err = s.Store.UpdateVenv(v)
-	} else {
-		v, err = s.Store.AddVenv(v)
-	}
-	if err != nil {
-		return err
-	}
-	check := envs.Check(ctx, dir, name, uv)
-	if err := s.Store.SaveVenvCheck(v.ID, check); err != nil {
 		return err
 	}
 	if *asJSON {
 		return writeJSON(s, check)
 	}
 	fmt.Fprintf(s.Stdout, "Created venv %s at %s (Python %s, %s, status %s).\nActivate: %s\n",
-		name, dir, id.Version, map[bool]string{true: "free-threaded", false: "GIL"}[id.FreeThreaded], check.Status, check.Activate[shellName()])
+		name, v.Path, check.Version, map[bool]string{true: "free-threaded", false: "GIL"}[check.FreeThreaded], check.Status, check.Activate[shellName()])
 	if check.Status != envs.StatusOK {
 		return fmt.Errorf("the new venv checks broken: %s", strings.Join(check.Problems, "; "))
 	}
@@ -169,29 +132,21 @@ func shellName() string {
 	return "bash"
 }
 
-// venvEntry is one line of venv list.
-type venvEntry struct {
-	envs.Venv
-	SizeBytes int64             `json:"size_bytes"`
-	Status    string            `json:"status"`
-	Problems  []string          `json:"problems"`
-	Activate  map[string]string `json:"activate"`
-}
-
 func venvList(ctx context.Context, s *Session, args []string) error {
 	fs := newFlags(s, "venv list", "venv list [--json]")
 	asJSON := fs.Bool("json", false, "print one JSON array")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	entries, err := listVenvs(ctx, s)
+	found, err := discover(ctx, s)
+	if err != nil {
+		return err
+	}
+	entries, err := envs.ListVenvs(s.Store, found)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		if entries == nil {
-			entries = []venvEntry{}
-		}
 		return writeJSON(s, entries)
 	}
 	if len(entries) == 0 {
@@ -214,58 +169,6 @@ func venvList(ctx context.Context, s *Session, args []string) error {
 	return tw.Flush()
 }
 
-// listVenvs returns PyHangar's and registered venvs, then those discovery
-// found elsewhere, each with a quick status.
-func listVenvs(ctx context.Context, s *Session) ([]venvEntry, error) {
-	recorded, err := s.Store.Venvs()
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	var out []venvEntry
-	for _, v := range recorded {
-		seen[v.Path] = true
-		out = append(out, quickVenv(v))
-	}
-	list, err := discover(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	for _, in := range list {
-		if !in.IsVenv || in.Prefix == "" || seen[in.Prefix] {
-			continue
-		}
-		seen[in.Prefix] = true
-		v := envs.Venv{Name: filepath.Base(in.Prefix), Path: in.Prefix, Origin: envs.OriginFound, BasePath: in.BasePrefix,
-			BaseVersion: in.Version, FreeThreaded: in.FreeThreaded}
-		if fi, err := os.Stat(filepath.Join(in.Prefix, "pyvenv.cfg")); err == nil {
-			v.CreatedAt = fi.ModTime().UTC()
-		}
-		out = append(out, quickVenv(v))
-	}
-	return out, nil
-}
-
-// quickVenv fills a list entry's status without running anything: the
-// venv's python and its base must exist.
-func quickVenv(v envs.Venv) venvEntry {
-	e := venvEntry{Venv: v, Problems: []string{}, Activate: envs.Activation(v.Path, runtime.GOOS)}
-	switch {
-	case !envs.IsVenvDir(v.Path):
-		e.Problems = append(e.Problems, "the venv directory is gone")
-	default:
-		e.SizeBytes = envs.DirSize(v.Path)
-		if _, err := os.Stat(envs.VenvPython(v.Path)); err != nil {
-			e.Problems = append(e.Problems, "its python or base interpreter is gone")
-		}
-	}
-	e.Status = envs.StatusOK
-	if len(e.Problems) > 0 {
-		e.Status = envs.StatusBroken
-	}
-	return e
-}
-
 func venvAdd(ctx context.Context, s *Session, args []string) error {
 	fs := newFlags(s, "venv add", "venv add PATH [--name NAME]")
 	name := fs.String("name", "", "the name to list it under (default: the directory's name)")
@@ -276,56 +179,12 @@ func venvAdd(ctx context.Context, s *Session, args []string) error {
 	if len(pos) != 1 {
 		return usagef("venv add takes one PATH")
 	}
-	dir, err := filepath.Abs(pos[0])
+	v, check, err := envs.RegisterVenv(ctx, s.Store, pos[0], *name, platform.FindTool("uv"))
 	if err != nil {
 		return err
 	}
-	if !envs.IsVenvDir(dir) {
-		return fmt.Errorf("%s is not a venv (no pyvenv.cfg)", dir)
-	}
-	if *name == "" {
-		*name = filepath.Base(dir)
-	}
-	if err := envs.ValidateName(*name); err != nil {
-		return usageError{err.Error()}
-	}
-	if v, ok, _ := s.Store.VenvByPath(dir); ok {
-		return fmt.Errorf("%s is already known as %s", dir, v.Name)
-	}
-	if _, ok, _ := s.Store.VenvByName(*name); ok {
-		return fmt.Errorf("the name %s is taken; pass --name", *name)
-	}
-	check := envs.Check(ctx, dir, *name, platform.FindTool("uv"))
-	cfg, _ := envs.ReadVenvConfig(dir)
-	via := "venv"
-	if cfg["uv"] != "" {
-		via = "uv"
-	}
-	v, err := s.Store.AddVenv(envs.Venv{Name: *name, Path: dir, Origin: envs.OriginRegistered, Via: via,
-		BasePath: check.Base, BaseVersion: check.Version, FreeThreaded: check.FreeThreaded})
-	if err != nil {
-		return err
-	}
-	if err := s.Store.SaveVenvCheck(v.ID, check); err != nil {
-		return err
-	}
-	fmt.Fprintf(s.Stdout, "Registered %s as %s (status %s).\n", dir, *name, check.Status)
+	fmt.Fprintf(s.Stdout, "Registered %s as %s (status %s).\n", v.Path, v.Name, check.Status)
 	return nil
-}
-
-// findVenv resolves NAME|PATH to a recorded venv, or to an unrecorded path.
-func findVenv(s *Session, arg string) (envs.Venv, bool, error) {
-	if v, ok, err := s.Store.VenvByName(arg); err != nil || ok {
-		return v, ok, err
-	}
-	abs, err := filepath.Abs(arg)
-	if err != nil {
-		return envs.Venv{}, false, err
-	}
-	if v, ok, err := s.Store.VenvByPath(abs); err != nil || ok {
-		return v, ok, err
-	}
-	return envs.Venv{Name: filepath.Base(abs), Path: abs}, false, nil
 }
 
 func venvRemove(s *Session, args []string) error {
@@ -336,26 +195,8 @@ func venvRemove(s *Session, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("venv rm takes one NAME or PATH")
 	}
-	arg := fs.Arg(0)
-	v, known, err := findVenv(s, arg)
+	v, err := envs.DeleteVenv(s.Store, fs.Arg(0))
 	if err != nil {
-		return err
-	}
-	if !known && !strings.ContainsAny(arg, `/\`) && !envs.IsVenvDir(v.Path) {
-		return fmt.Errorf("no venv named %s", arg)
-	}
-	err = envs.RemoveVenv(v.Path, func(string) bool { return known })
-	if err != nil {
-		// A recorded venv whose directory is already gone is forgotten.
-		if known {
-			if _, statErr := os.Lstat(v.Path); os.IsNotExist(statErr) {
-				fmt.Fprintf(s.Stdout, "%s was already gone; forgot the venv %s.\n", v.Path, v.Name)
-				return s.Store.DeleteVenv(v.ID)
-			}
-		}
-		return err
-	}
-	if err := s.Store.DeleteVenv(v.ID); err != nil {
 		return err
 	}
 	fmt.Fprintf(s.Stdout, "Deleted the venv %s (%s).\n", v.Name, v.Path)
@@ -374,7 +215,7 @@ func venvCheck(ctx context.Context, s *Session, args []string) error {
 	if len(pos) != 1 {
 		return usagef("venv check takes one NAME or PATH")
 	}
-	v, known, err := findVenv(s, pos[0])
+	v, known, err := envs.FindVenv(s.Store, pos[0])
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,13 @@
 package envs
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 )
 
 // Spec is a request for an interpreter: a version prefix and a build.
@@ -54,4 +58,40 @@ func Find(list []Interpreter, spec Spec) (Interpreter, bool) {
 		}
 	}
 	return best, found
+}
+
+// Resolve turns a user's SPEC or PATH into an interpreter: a path is
+// probed directly; a spec is matched against what list returns.
+func Resolve(ctx context.Context, arg string, list func() ([]Interpreter, error), timeout time.Duration) (Interpreter, error) {
+	if strings.ContainsAny(arg, `/\`) {
+		abs, err := filepath.Abs(arg)
+		if err != nil {
+			return Interpreter{}, err
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return Interpreter{}, fmt.Errorf("interpreter %s: %w", abs, err)
+		}
+		r := Probe(ctx, abs, timeout)
+		if r.Error != "" {
+			return Interpreter{}, fmt.Errorf("interpreter %s is broken: %s", abs, r.Error)
+		}
+		return Interpreter{Path: abs, Aliases: []string{}, Identity: r.Identity, Status: StatusOK, Arch: archOf(r.Identity.Machine, r.Identity.PointerBits)}, nil
+	}
+	spec, err := ParseSpec(arg)
+	if err != nil {
+		return Interpreter{}, err
+	}
+	all, err := list()
+	if err != nil {
+		return Interpreter{}, err
+	}
+	in, ok := Find(all, spec)
+	if !ok {
+		build := "standard (GIL)"
+		if spec.FreeThreaded {
+			build = "free-threaded"
+		}
+		return Interpreter{}, fmt.Errorf("no %s Python %s on this machine", build, spec.Version)
+	}
+	return in, nil
 }

@@ -58,6 +58,20 @@ type Installer struct {
 	Progress   func(Event)
 }
 
+// New wires an installer for a data dir: python.org or the mirror, and uv
+// when it is installed.
+func New(ctx context.Context, dataDir string, records Records, mirror string, progress func(Event)) (*Installer, error) {
+	site, err := NewSite(mirror)
+	if err != nil {
+		return nil, err
+	}
+	in := &Installer{DataDir: dataDir, Records: records, Site: site, Progress: progress}
+	if uv, ok := FindUV(ctx); ok {
+		in.UV = &uv
+	}
+	return in, nil
+}
+
 // Routes says which install routes work here, and why not when one doesn't.
 func (in *Installer) Routes() map[string]string {
 	out := map[string]string{"uv": "", "python.org": ""}

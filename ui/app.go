@@ -12,8 +12,10 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/store"
 	_ "github.com/pyhangar/pyhangar/ui/clocale" // before Fyne initialises
 )
@@ -37,7 +39,16 @@ type Config struct {
 	StoreErr error
 	// Notice is a sentence the user must read first, or "".
 	Notice string
+	// Host, when set, is the machine discovery searches (tests narrow it).
+	Host func() *platform.Host
 }
+
+// Preference keys.
+const (
+	prefWidth  = "window.width"
+	prefHeight = "window.height"
+	prefTab    = "window.tab"
+)
 
 // Run opens the window and returns when it is closed or ctx is cancelled.
 func Run(ctx context.Context, cfg Config) error {
@@ -45,13 +56,30 @@ func Run(ctx context.Context, cfg Config) error {
 	a.SetIcon(Icon)
 	w := a.NewWindow("PyHangar")
 	w.SetContent(Create(a, w, cfg))
-	w.Resize(fyne.NewSize(1000, 680))
+	p := a.Preferences()
+	w.Resize(fyne.NewSize(float32(p.FloatWithFallback(prefWidth, 1100)), float32(p.FloatWithFallback(prefHeight, 720))))
 	w.SetMaster()
+	w.SetCloseIntercept(func() {
+		size := w.Canvas().Size()
+		p.SetFloat(prefWidth, float64(size.Width))
+		p.SetFloat(prefHeight, float64(size.Height))
+		w.Close()
+	})
 
 	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
 	defer stop()
 	w.ShowAndRun()
 	return nil
+}
+
+// Window is the built window content, with handles the tests drive.
+type Window struct {
+	Tabs         *container.AppTabs
+	core         *core
+	interpreters *interpretersTab
+	install      *installTab
+	environments *environmentsTab
+	benchmarks   *benchmarksTab
 }
 
 // Create builds the window's content.
@@ -61,25 +89,46 @@ func Create(a fyne.App, w fyne.Window, cfg Config) fyne.CanvasObject {
 		msg.Wrapping = fyne.TextWrapWord
 		return container.NewPadded(msg)
 	}
-	tabs := container.NewAppTabs(
-		container.NewTabItem("Interpreters", placeholder("Every Python interpreter on this machine, free-threaded builds marked, with their details.")),
-		container.NewTabItem("Install", placeholder("Install CPython builds, free-threaded or standard, through uv or python.org.")),
-		container.NewTabItem("Environments", placeholder("Create, check and delete virtual environments from any interpreter.")),
-		container.NewTabItem("Benchmarks", placeholder("Run the threaded sanity benchmark and compare interpreters side by side.")),
+	return build(a, w, cfg, nil).Tabs
+}
+
+// build makes the window; queue, when set, carries UI-side work (tests).
+func build(a fyne.App, w fyne.Window, cfg Config, queue chan func()) *Window {
+	c := newCore(a, w, cfg)
+	c.queue = queue
+	win := &Window{core: c}
+	win.interpreters = newInterpretersTab(c)
+	win.install = newInstallTab(c)
+	win.environments = newEnvironmentsTab(c)
+	win.benchmarks = newBenchmarksTab(c)
+	win.Tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Interpreters", theme.ListIcon(), win.interpreters.content),
+		container.NewTabItemWithIcon("Install", theme.DownloadIcon(), win.install.content),
+		container.NewTabItemWithIcon("Environments", theme.FolderIcon(), win.environments.content),
+		container.NewTabItemWithIcon("Benchmarks", theme.MediaPlayIcon(), win.benchmarks.content),
+		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), newSettingsTab(c)),
 	)
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { a.Quit() })
+	c.showTab = func(name string) {
+		for _, item := range win.Tabs.Items {
+			if item.Text == name {
+				win.Tabs.Select(item)
+			}
+		}
+	}
+	prefs := a.Preferences()
+	if last := prefs.String(prefTab); last != "" {
+		c.showTab(last)
+	}
+	win.Tabs.OnSelected = func(item *container.TabItem) { prefs.SetString(prefTab, item.Text) }
+
+	mod := fyne.KeyModifierShortcutDefault
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: mod}, func(fyne.Shortcut) { a.Quit() })
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: mod}, func(fyne.Shortcut) { c.discover(nil) })
 	if cfg.Notice != "" {
 		notice := cfg.Notice
 		// Shown once the window is up.
-		go fyne.Do(func() { dialog.ShowInformation("Database", notice, w) })
+		go c.do(func() { dialog.ShowInformation("Database", notice, w) })
 	}
-	return tabs
-}
-
-// placeholder is the one line a tab shows until its feature lands.
-func placeholder(text string) fyne.CanvasObject {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	return container.NewPadded(l)
+	c.discover(nil)
+	return win
 }

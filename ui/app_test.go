@@ -2,41 +2,261 @@ package ui
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
-	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/pyhangar/pyhangar/internal/testenv"
+	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/store"
 )
 
-func TestCreateShowsTheTabs(t *testing.T) {
+// newWindow builds the real window content over a real store and this
+// machine's real interpreters (PATH narrowed to the free-threaded test
+// builds and /usr/bin; pyenv's builds are found in the home dir).
+func newWindow(t *testing.T) (*Window, fyne.Window, string) {
+	t.Helper()
 	a := test.NewTempApp(t)
-	st, err := store.Open(t.TempDir())
+	data := t.TempDir()
+	st, err := store.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var path []string
+	for _, p := range testenv.FreeThreaded(t) {
+		path = append(path, filepath.Dir(p))
+	}
+	path = append(path, "/usr/bin")
+	host := func() *platform.Host {
+		h := platform.ThisHost(data)
+		h.Env["PATH"] = strings.Join(path, ":")
+		return h
+	}
+	w := a.NewWindow("PyHangar")
+	win := build(a, w, Config{Version: "test", DataDir: data, Store: st, Host: host}, make(chan func()))
+	w.SetContent(win.Tabs)
+	w.Resize(fyne.NewSize(1200, 800))
+	t.Cleanup(w.Close)
+	waitIdle(win)
+	return win, w, data
+}
+
+// waitIdle runs the UI-side work the background sends, on the test's
+// goroutine, until no background work is left.
+func waitIdle(win *Window) {
+	deadline := time.After(10 * time.Minute)
+	for {
+		select {
+		case f := <-win.core.queue:
+			f()
+		case <-deadline:
+			panic("background work did not finish")
+		case <-time.After(10 * time.Millisecond):
+			if win.core.pending.Load() == 0 {
+				return
+			}
+		}
+	}
+}
+
+// labels returns the texts of the labels laid out under o.
+func labels(o fyne.CanvasObject) map[string]*widget.Label {
+	out := map[string]*widget.Label{}
+	for _, obj := range test.LaidOutObjects(o) {
+		if l, ok := obj.(*widget.Label); ok {
+			out[l.Text] = l
+		}
+	}
+	return out
+}
+
+func TestTabs(t *testing.T) {
+	win, _, _ := newWindow(t)
+	var titles []string
+	for _, item := range win.Tabs.Items {
+		titles = append(titles, item.Text)
+	}
+	if got := strings.Join(titles, ","); got != "Interpreters,Install,Environments,Benchmarks,Settings" {
+		t.Fatalf("tabs = %s", got)
+	}
+}
+
+func TestRefreshFillsTableAndFilterNarrowsIt(t *testing.T) {
+	win, _, _ := newWindow(t)
+	tab := win.interpreters
+	ft := testenv.FreeThreaded(t)
+	if len(tab.shown) < len(ft)+3 {
+		t.Fatalf("only %d interpreters shown", len(tab.shown))
+	}
+	// The free-threaded rows carry the badge: build each row's Build cell
+	// with the table's own cell functions.
+	for row, in := range tab.shown {
+		cell := tab.table.CreateCell().(*widget.Label)
+		tab.table.UpdateCell(widget.TableCellID{Row: row, Col: 1}, cell)
+		badge := cell.Text == "free-threaded" && cell.Importance == widget.HighImportance && cell.TextStyle.Bold
+		if badge != in.FreeThreaded || (!in.FreeThreaded && cell.Text != "GIL") {
+			t.Errorf("row %d (%s): Build cell %q importance %v", row, in.Path, cell.Text, cell.Importance)
+		}
+	}
+
+	// Ctrl+R style refresh through the button: still the same rows.
+	n := len(tab.shown)
+	test.Tap(tab.refresh)
+	waitIdle(win)
+	if len(tab.shown) != n {
+		t.Errorf("refresh changed %d rows to %d", n, len(tab.shown))
+	}
+
+	test.Type(tab.filter, "pyenv")
+	for _, in := range tab.shown {
+		if in.Source != "pyenv" {
+			t.Errorf("filter 'pyenv' shows %s (%s)", in.Path, in.Source)
+		}
+	}
+	if len(tab.shown) == 0 || len(tab.shown) >= n {
+		t.Errorf("filter shows %d of %d", len(tab.shown), n)
+	}
+	tab.filter.SetText("")
+	test.Tap(tab.ftOnly)
+	if len(tab.shown) != len(ft) {
+		t.Errorf("free-threaded only shows %d, want %d", len(tab.shown), len(ft))
+	}
+	for _, in := range tab.shown {
+		if !in.FreeThreaded {
+			t.Errorf("%s is not free-threaded", in.Path)
+		}
+	}
+	// Selecting a row shows its details.
+	tab.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	if !strings.Contains(tab.details.Text, tab.shown[0].Path) || !strings.Contains(tab.details.Text, "GIL at start-up") {
+		t.Errorf("details: %s", tab.details.Text)
+	}
+	if len(tab.actions.Objects) != 4 {
+		t.Errorf("actions: %d", len(tab.actions.Objects))
+	}
+}
+
+func TestCreateDialogMakesAVenvThatChecksOK(t *testing.T) {
+	win, w, data := newWindow(t)
+	env := win.environments
+	var ft string
+	for _, p := range testenv.FreeThreaded(t) {
+		ft = p
+	}
+	var base *int
+	for i, in := range win.core.interps {
+		if in.Path == ft || contains(in.Aliases, ft) {
+			i := i
+			base = &i
+		}
+	}
+	if base == nil {
+		t.Fatal("the free-threaded test build was not discovered")
+	}
+	win.core.createVenvFrom(win.core.interps[*base])
+	if win.Tabs.Selected().Text != "Environments" || env.createName == nil {
+		t.Fatal("the create dialog did not open on the Environments tab")
+	}
+	if !strings.Contains(env.createPython.Selected, "free-threaded") {
+		t.Errorf("the picker should hold the chosen free-threaded interpreter: %s", env.createPython.Selected)
+	}
+	test.Type(env.createName, "ui-ft")
+	create := findButton(w.Canvas().Overlays().Top(), "Create")
+	if create == nil {
+		t.Fatal("no Create button in the dialog")
+	}
+	test.Tap(create)
+	waitIdle(win)
+	if env.lastResult != "ok" {
+		t.Fatalf("create: %s", env.lastResult)
+	}
+	if _, err := os.Stat(filepath.Join(data, "venvs", "ui-ft", "pyvenv.cfg")); err != nil {
+		t.Fatal(err)
+	}
+	var row = -1
+	for i, e := range env.entries {
+		if e.Name == "ui-ft" {
+			row = i
+		}
+	}
+	if row < 0 || !env.entries[row].FreeThreaded {
+		t.Fatalf("the new venv is not listed: %+v", env.entries)
+	}
+	env.table.Select(widget.TableCellID{Row: row, Col: 0})
+	env.check(false)
+	waitIdle(win)
+	if env.lastResult != "ok" {
+		t.Errorf("check: %s", env.lastResult)
+	}
+}
+
+func TestBenchmarkRunFillsComparison(t *testing.T) {
+	win, _, _ := newWindow(t)
+	b := win.benchmarks
+	py := testenv.PyenvVersion(t, "3.12")
+	var label string
+	for _, in := range b.choices {
+		if in.Path == py || contains(in.Aliases, py) {
+			label = b.label(in)
+		}
+	}
+	if label == "" {
+		t.Fatal("pyenv 3.12 is not offered")
+	}
+	b.checks.SetSelected([]string{label})
+	test.Tap(b.run)
+	waitIdle(win)
+	if len(b.rows) != 1 || !strings.HasPrefix(b.rows[0].Verdict, "GIL build") {
+		t.Fatalf("rows: %+v (step: %s)", b.rows, b.step.Text)
+	}
+	if len(b.chart.results) != 1 || len(b.history) != 1 {
+		t.Errorf("chart %d, history %d", len(b.chart.results), len(b.history))
+	}
+}
+
+func TestFailingInstallShowsTheErrorDialog(t *testing.T) {
+	tarball := testenv.SourceTarball(t, "3.13.5")
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball, Tampered: true})
+	a := test.NewTempApp(t)
+	data := t.TempDir()
+	st, err := store.Open(data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	st.SetSetting(settingMirror, org.URL)
 	w := a.NewWindow("PyHangar")
+	win := build(a, w, Config{Version: "test", DataDir: data, Store: st}, make(chan func()))
+	w.SetContent(win.Tabs)
+	w.Resize(fyne.NewSize(1200, 800))
 	defer w.Close()
-	content := Create(a, w, Config{Store: st})
-	w.SetContent(content)
-	tabs, ok := content.(*container.AppTabs)
-	if !ok {
-		t.Fatalf("content is %T, want *container.AppTabs", content)
+	waitIdle(win)
+	in := win.install
+	if len(in.releases) != 1 || in.chosen != 0 {
+		t.Fatalf("catalog: %+v chosen %d (%s)", in.releases, in.chosen, in.info.Text)
 	}
-	var titles []string
-	for _, item := range tabs.Items {
-		titles = append(titles, item.Text)
+	in.route.SetSelected("python.org")
+	test.Tap(in.install)
+	waitIdle(win)
+	if in.lastDialog == nil {
+		t.Fatalf("no error dialog; phase %q", in.phase.Text)
 	}
-	if got := strings.Join(titles, ","); got != "Interpreters,Install,Environments,Benchmarks" {
-		t.Fatalf("tabs = %s", got)
+	shown := labels(w.Canvas().Overlays().Top())
+	var msg string
+	for text := range shown {
+		if strings.Contains(text, "checksum mismatch") {
+			msg = text
+		}
 	}
-	tabs.SelectIndex(3)
-	if tabs.Selected().Text != "Benchmarks" {
-		t.Errorf("selected %s", tabs.Selected().Text)
+	if msg == "" || findButton(w.Canvas().Overlays().Top(), "Show the log") == nil {
+		t.Errorf("the dialog should give the reason and a way to the log; labels: %v", shown)
 	}
 }
 
@@ -46,13 +266,32 @@ func TestCreateShowsStoreError(t *testing.T) {
 	defer w.Close()
 	content := Create(a, w, Config{StoreErr: errors.New("database schema is newer than this PyHangar")})
 	w.SetContent(content)
-	var found bool
-	for _, o := range test.LaidOutObjects(content) {
-		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "newer than this PyHangar") {
-			found = true
-		}
+	found := false
+	for text := range labels(content) {
+		found = found || strings.Contains(text, "newer than this PyHangar")
 	}
 	if !found {
 		t.Fatal("the store error is not shown")
 	}
+}
+
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	if o == nil {
+		return nil
+	}
+	for _, obj := range test.LaidOutObjects(o) {
+		if b, ok := obj.(*widget.Button); ok && b.Text == text {
+			return b
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,215 @@
+package envs
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// VenvStore keeps PyHangar's venv records (the store implements it).
+type VenvStore interface {
+	Venvs() ([]Venv, error)
+	VenvByName(name string) (Venv, bool, error)
+	VenvByPath(path string) (Venv, bool, error)
+	AddVenv(v Venv) (Venv, error)
+	UpdateVenv(v Venv) error
+	SaveVenvCheck(id int64, c CheckResult) error
+	DeleteVenv(id int64) error
+}
+
+// VenvRequest asks for a recorded venv.
+type VenvRequest struct {
+	Name         string
+	Dir          string // "" means <venvsDir>/<Name>
+	Base         Interpreter
+	Via          string // venv (default) | uv
+	UV           string // uv's path for Via uv
+	Recreate     bool
+	Requirements string
+	Progress     func(line string)
+}
+
+// CreateVenv validates the request against what is recorded, makes the
+// venv, records it and checks it. venvsDir is PyHangar's default place.
+func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequest) (Venv, CheckResult, error) {
+	if err := ValidateName(req.Name); err != nil {
+		return Venv{}, CheckResult{}, err
+	}
+	if req.Via == "" {
+		req.Via = "venv"
+	}
+	dir := req.Dir
+	if dir == "" {
+		dir = filepath.Join(venvsDir, req.Name)
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return Venv{}, CheckResult{}, err
+	}
+	existing, known, err := st.VenvByName(req.Name)
+	if err != nil {
+		return Venv{}, CheckResult{}, err
+	}
+	if known && existing.Path != dir {
+		return Venv{}, CheckResult{}, fmt.Errorf("a venv named %s already exists at %s", req.Name, existing.Path)
+	}
+	if other, ok, _ := st.VenvByPath(dir); ok && other.Name != req.Name {
+		return Venv{}, CheckResult{}, fmt.Errorf("%s is already the venv %s", dir, other.Name)
+	}
+	if req.Recreate && (!known || existing.Origin != OriginCreated) && IsVenvDir(dir) {
+		return Venv{}, CheckResult{}, fmt.Errorf("%s was not made by PyHangar; recreate replaces only PyHangar's own venvs", dir)
+	}
+	id, err := Create(ctx, CreateOptions{Dir: dir, Base: req.Base, Via: req.Via, UV: req.UV, Recreate: req.Recreate,
+		Requirements: req.Requirements, Progress: req.Progress})
+	if err != nil {
+		return Venv{}, CheckResult{}, err
+	}
+	v := Venv{Name: req.Name, Path: dir, Origin: OriginCreated, Via: req.Via, BasePath: req.Base.Path,
+		BaseVersion: req.Base.Version, FreeThreaded: id.FreeThreaded, CreatedAt: time.Now().UTC()}
+	if known {
+		v.ID = existing.ID
+		err = st.UpdateVenv(v)
+	} else {
+		v, err = st.AddVenv(v)
+	}
+	if err != nil {
+		return v, CheckResult{}, err
+	}
+	check := Check(ctx, dir, req.Name, req.UV)
+	if err := st.SaveVenvCheck(v.ID, check); err != nil {
+		return v, check, err
+	}
+	v.LastCheck = &check
+	return v, check, nil
+}
+
+// RegisterVenv records a venv the user made elsewhere.
+func RegisterVenv(ctx context.Context, st VenvStore, dir, name, uv string) (Venv, CheckResult, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return Venv{}, CheckResult{}, err
+	}
+	if !IsVenvDir(dir) {
+		return Venv{}, CheckResult{}, fmt.Errorf("%s is not a venv (no pyvenv.cfg)", dir)
+	}
+	if name == "" {
+		name = filepath.Base(dir)
+	}
+	if err := ValidateName(name); err != nil {
+		return Venv{}, CheckResult{}, err
+	}
+	if v, ok, _ := st.VenvByPath(dir); ok {
+		return Venv{}, CheckResult{}, fmt.Errorf("%s is already known as %s", dir, v.Name)
+	}
+	if _, ok, _ := st.VenvByName(name); ok {
+		return Venv{}, CheckResult{}, fmt.Errorf("the name %s is taken; choose another", name)
+	}
+	check := Check(ctx, dir, name, uv)
+	cfg, _ := ReadVenvConfig(dir)
+	via := "venv"
+	if cfg["uv"] != "" {
+		via = "uv"
+	}
+	v, err := st.AddVenv(Venv{Name: name, Path: dir, Origin: OriginRegistered, Via: via,
+		BasePath: check.Base, BaseVersion: check.Version, FreeThreaded: check.FreeThreaded})
+	if err != nil {
+		return v, check, err
+	}
+	return v, check, st.SaveVenvCheck(v.ID, check)
+}
+
+// VenvEntry is one venv in a listing, with a status found without running
+// anything.
+type VenvEntry struct {
+	Venv
+	SizeBytes int64             `json:"size_bytes"`
+	Status    string            `json:"status"`
+	Problems  []string          `json:"problems"`
+	Activate  map[string]string `json:"activate"`
+}
+
+// ListVenvs returns the recorded venvs, then those discovery found
+// elsewhere (origin "found").
+func ListVenvs(st VenvStore, discovered []Interpreter) ([]VenvEntry, error) {
+	recorded, err := st.Venvs()
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	out := []VenvEntry{}
+	for _, v := range recorded {
+		seen[v.Path] = true
+		out = append(out, quickStatus(v))
+	}
+	for _, in := range discovered {
+		if !in.IsVenv || in.Prefix == "" || seen[in.Prefix] {
+			continue
+		}
+		seen[in.Prefix] = true
+		v := Venv{Name: filepath.Base(in.Prefix), Path: in.Prefix, Origin: OriginFound, BasePath: in.BasePrefix,
+			BaseVersion: in.Version, FreeThreaded: in.FreeThreaded}
+		if fi, err := os.Stat(filepath.Join(in.Prefix, "pyvenv.cfg")); err == nil {
+			v.CreatedAt = fi.ModTime().UTC()
+		}
+		out = append(out, quickStatus(v))
+	}
+	return out, nil
+}
+
+func quickStatus(v Venv) VenvEntry {
+	e := VenvEntry{Venv: v, Problems: []string{}, Activate: Activation(v.Path, runtime.GOOS)}
+	switch {
+	case !IsVenvDir(v.Path):
+		e.Problems = append(e.Problems, "the venv directory is gone")
+	default:
+		e.SizeBytes = DirSize(v.Path)
+		if _, err := os.Stat(VenvPython(v.Path)); err != nil {
+			e.Problems = append(e.Problems, "its python or base interpreter is gone")
+		}
+	}
+	e.Status = StatusOK
+	if len(e.Problems) > 0 {
+		e.Status = StatusBroken
+	}
+	return e
+}
+
+// FindVenv resolves NAME or PATH to a recorded venv; for an unrecorded
+// path it returns ok false with the path filled in.
+func FindVenv(st VenvStore, arg string) (Venv, bool, error) {
+	if v, ok, err := st.VenvByName(arg); err != nil || ok {
+		return v, ok, err
+	}
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return Venv{}, false, err
+	}
+	if v, ok, err := st.VenvByPath(abs); err != nil || ok {
+		return v, ok, err
+	}
+	return Venv{Name: filepath.Base(abs), Path: abs}, false, nil
+}
+
+// DeleteVenv deletes a recorded venv (by name or path) and forgets it; see
+// RemoveVenv for what is refused. A recorded venv whose directory is
+// already gone is just forgotten.
+func DeleteVenv(st VenvStore, arg string) (Venv, error) {
+	v, known, err := FindVenv(st, arg)
+	if err != nil {
+		return v, err
+	}
+	if !known && !strings.ContainsAny(arg, `/\`) && !IsVenvDir(v.Path) {
+		return v, fmt.Errorf("no venv named %s", arg)
+	}
+	if err := RemoveVenv(v.Path, func(string) bool { return known }); err != nil {
+		if _, statErr := os.Lstat(v.Path); known && os.IsNotExist(statErr) {
+			return v, st.DeleteVenv(v.ID)
+		}
+		return v, err
+	}
+	return v, st.DeleteVenv(v.ID)
+}

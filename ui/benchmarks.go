@@ -1,0 +1,440 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"os"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pyhangar/pyhangar/bench"
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/store"
+)
+
+var benchColumns = []struct {
+	title string
+	width float32
+}{{"Python", 110}, {"Build", 130}, {"1 thread (ms)", 110}, {"Speedup", 80}, {"CPU/wall", 80}, {"Efficiency", 85},
+	{"Start-up", 75}, {"Peak MB", 70}, {"GIL", 80}, {"Verdict", 420}}
+
+// benchmarksTab runs the threaded sanity benchmark and compares results.
+type benchmarksTab struct {
+	c         *core
+	choices   []envs.Interpreter
+	checks    *widget.CheckGroup
+	run       *widget.Button
+	cancelBtn *widget.Button
+	progress  *widget.ProgressBar
+	step      *widget.Label
+	results   []bench.Result // this session's runs
+	history   []store.BenchRun
+	compared  map[int64]bool // history runs added to the comparison
+	rows      []bench.Result // what the table shows
+	table     *widget.Table
+	chart     *barChart
+	histList  *widget.List
+	cancel    context.CancelFunc
+	content   fyne.CanvasObject
+}
+
+func newBenchmarksTab(c *core) *benchmarksTab {
+	t := &benchmarksTab{c: c, compared: map[int64]bool{}}
+	t.checks = widget.NewCheckGroup(nil, nil)
+	t.run = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), t.start)
+	t.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
+		if t.cancel != nil {
+			t.cancel()
+		}
+	})
+	t.cancelBtn.Disable()
+	t.progress = widget.NewProgressBar()
+	t.step = widget.NewLabel("Pick interpreters and press Run (about 8 s each).")
+	t.step.Truncation = fyne.TextTruncateEllipsis
+
+	t.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(t.rows), len(benchColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) { t.fillCell(id, o.(*widget.Label)) },
+	)
+	t.table.ShowHeaderColumn = false
+	t.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(benchColumns[id.Col].title)
+		}
+	}
+	for i, col := range benchColumns {
+		t.table.SetColumnWidth(i, col.width)
+	}
+	t.chart = newBarChart()
+
+	t.histList = widget.NewList(
+		func() int { return len(t.history) },
+		func() fyne.CanvasObject { return widget.NewCheck("", nil) },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			run := t.history[i]
+			r := run.Result
+			ch := o.(*widget.Check)
+			ch.OnChanged = nil
+			ch.SetText(fmt.Sprintf("#%d %s  %s %s  %s", run.ID, r.Started.Local().Format("Jan 2 15:04"), r.Version, buildName(r.FreeThreaded), r.Verdict))
+			ch.SetChecked(t.compared[run.ID])
+			ch.OnChanged = func(on bool) {
+				t.compared[run.ID] = on
+				t.rebuild()
+			}
+		},
+	)
+	exportCSV := widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), func() { t.export("csv") })
+	exportJSON := widget.NewButtonWithIcon("Export JSON…", theme.DocumentSaveIcon(), func() { t.export("json") })
+
+	left := container.NewBorder(
+		widget.NewLabelWithStyle("Interpreters", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		container.NewVBox(container.NewHBox(t.run, t.cancelBtn), t.progress, t.step), nil, nil,
+		container.NewVScroll(t.checks))
+	history := container.NewBorder(
+		container.NewHBox(widget.NewLabelWithStyle("Earlier runs (tick to compare)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			layout.NewSpacer(), exportCSV, exportJSON),
+		nil, nil, nil, t.histList)
+	right := container.NewVSplit(container.NewVSplit(t.table, t.chart), history)
+	right.Offset = 0.7
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.25
+	t.content = split
+
+	c.onInterpreters(t.setChoices)
+	c.benchmark = func(in envs.Interpreter) {
+		c.showTab("Benchmarks")
+		t.checks.SetSelected([]string{t.label(in)})
+		t.start()
+	}
+	t.loadHistory()
+	return t
+}
+
+func buildName(ft bool) string {
+	if ft {
+		return "free-threaded"
+	}
+	return "GIL"
+}
+
+func (t *benchmarksTab) label(in envs.Interpreter) string {
+	return fmt.Sprintf("%s %s  %s", in.Version, buildName(in.FreeThreaded), in.Path)
+}
+
+// setChoices offers the interpreters the benchmark supports, with the
+// default targets ticked.
+func (t *benchmarksTab) setChoices(list []envs.Interpreter) {
+	if list == nil {
+		return
+	}
+	t.choices = nil
+	var labels []string
+	for _, in := range list {
+		if !in.IsVenv && bench.Supported(in) == nil {
+			t.choices = append(t.choices, in)
+			labels = append(labels, t.label(in))
+		}
+	}
+	var selected []string
+	for _, in := range bench.DefaultTargets(list) {
+		selected = append(selected, t.label(in))
+	}
+	t.checks.Options = labels
+	t.checks.SetSelected(selected)
+	t.checks.Refresh()
+}
+
+func (t *benchmarksTab) loadHistory() {
+	var runs []store.BenchRun
+	t.c.background(func() error {
+		var err error
+		runs, err = t.c.store.BenchRuns(100)
+		return err
+	}, func(err error) {
+		if err == nil {
+			t.history = runs
+			t.histList.Refresh()
+		}
+	})
+}
+
+// start benchmarks the ticked interpreters one after another.
+func (t *benchmarksTab) start() {
+	var targets []envs.Interpreter
+	for _, in := range t.choices {
+		for _, s := range t.checks.Selected {
+			if s == t.label(in) {
+				targets = append(targets, in)
+			}
+		}
+	}
+	if len(targets) == 0 {
+		t.step.SetText("Tick at least one interpreter.")
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.cancel = cancel
+	t.run.Disable()
+	t.cancelBtn.Enable()
+	t.progress.SetValue(0)
+	var results []bench.Result
+	machine := platform.Machine{}
+	t.c.background(func() error {
+		machine = platform.MachineFacts()
+		for i, in := range targets {
+			i, in := i, in
+			r, err := bench.Run(ctx, in, bench.Options{Progress: func(step string) {
+				t.c.do(func() {
+					t.step.SetText(fmt.Sprintf("[%d/%d] %s %s: %s", i+1, len(targets), in.Version, buildName(in.FreeThreaded), step))
+				})
+			}})
+			if err != nil {
+				return fmt.Errorf("%s: %w", in.Path, err)
+			}
+			results = append(results, r)
+			t.c.do(func() { t.progress.SetValue(float64(i+1) / float64(len(targets))) })
+		}
+		bench.CompareCost(results)
+		for _, r := range results {
+			if _, err := t.c.store.SaveBenchRun(machine, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func(err error) {
+		cancel()
+		t.cancel = nil
+		t.run.Enable()
+		t.cancelBtn.Disable()
+		switch {
+		case err != nil && ctx.Err() != nil:
+			t.step.SetText("Cancelled; nothing was stored.")
+		case err != nil:
+			t.c.showError("The benchmark failed", err)
+			t.step.SetText("Failed: " + err.Error())
+		default:
+			t.results = results
+			t.step.SetText(fmt.Sprintf("Done: %d interpreters measured and stored.", len(results)))
+			t.rebuild()
+			t.loadHistory()
+		}
+	})
+}
+
+// rebuild fills the table and the chart with this run's results and the
+// earlier runs ticked for comparison.
+func (t *benchmarksTab) rebuild() {
+	t.rows = append([]bench.Result(nil), t.results...)
+	for _, run := range t.history {
+		if t.compared[run.ID] {
+			t.rows = append(t.rows, run.Result)
+		}
+	}
+	t.table.Refresh()
+	t.chart.set(t.rows)
+}
+
+func lastCount(r bench.Result) string {
+	if len(r.ThreadCounts) == 0 {
+		return "1"
+	}
+	return strconv.Itoa(r.ThreadCounts[len(r.ThreadCounts)-1])
+}
+
+func (t *benchmarksTab) fillCell(id widget.TableCellID, l *widget.Label) {
+	if id.Row >= len(t.rows) {
+		return
+	}
+	r := t.rows[id.Row]
+	n := lastCount(r)
+	l.Importance = widget.MediumImportance
+	var text string
+	switch id.Col {
+	case 0:
+		text = r.Version
+	case 1:
+		text = buildName(r.FreeThreaded)
+		if r.FreeThreaded {
+			text = "free-threaded"
+			l.Importance = widget.HighImportance
+		}
+	case 2:
+		total := 0.0
+		for _, v := range r.SingleThreadMs {
+			total += v
+		}
+		text = fmt.Sprintf("%.0f", total)
+		if r.FTCostPct != nil {
+			text += fmt.Sprintf(" (%+.0f%%)", *r.FTCostPct)
+		}
+	case 3:
+		text = fmt.Sprintf("%.2f× @%s", r.Speedup[n], n)
+	case 4:
+		text = fmt.Sprintf("%.2f", r.CPUWallRatio[n])
+	case 5:
+		text = fmt.Sprintf("%.2f", r.Efficiency[n])
+	case 6:
+		text = fmt.Sprintf("%.0f ms", r.StartupMs)
+	case 7:
+		text = fmt.Sprintf("%.0f", r.PeakRSSMB[n])
+	case 8:
+		text = gilText(r.GILEnabledStart) + "→" + gilText(r.GILEnabledEnd)
+	case 9:
+		text = r.Verdict
+	}
+	l.SetText(text)
+}
+
+func (t *benchmarksTab) export(format string) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		path := w.URI().Path()
+		w.Close()
+		t.c.background(func() error {
+			runs, err := t.c.store.BenchRuns(0)
+			if err != nil {
+				return err
+			}
+			f, err := os.Create(path)
+			if err != nil {
+				return err
+			}
+			if format == "csv" {
+				err = store.ExportBenchCSV(f, runs)
+			} else {
+				err = t.c.store.ExportBenchJSON(f, runs)
+			}
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			return err
+		}, func(err error) {
+			if err != nil {
+				t.c.showError("Export failed", err)
+				return
+			}
+			t.step.SetText("Exported to " + path)
+		})
+	}, t.c.win)
+	d.SetFileName("pyhangar-benchmarks." + format)
+	d.Show()
+}
+
+// barChart draws, per result, its thread speedup and its efficiency against
+// the process ceiling as two bars, with Fyne's canvas.
+type barChart struct {
+	widget.BaseWidget
+	results []bench.Result
+}
+
+func newBarChart() *barChart {
+	c := &barChart{}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *barChart) set(rs []bench.Result) {
+	c.results = rs
+	c.Refresh()
+}
+
+func (c *barChart) CreateRenderer() fyne.WidgetRenderer {
+	r := &chartRenderer{chart: c}
+	r.build()
+	return r
+}
+
+type chartRenderer struct {
+	chart   *barChart
+	objects []fyne.CanvasObject
+}
+
+var (
+	speedupColor    = color.NRGBA{R: 0x37, G: 0x76, B: 0xab, A: 0xff}
+	efficiencyColor = color.NRGBA{R: 0xff, G: 0xd4, B: 0x3b, A: 0xff}
+)
+
+func (r *chartRenderer) build() {
+	r.objects = nil
+	if len(r.chart.results) == 0 {
+		r.objects = append(r.objects, canvas.NewText("Bars: blue = thread speedup, yellow = efficiency against the process ceiling.", theme.Color(theme.ColorNameForeground)))
+		return
+	}
+	for _, res := range r.chart.results {
+		n := lastCount(res)
+		label := canvas.NewText(fmt.Sprintf("%s %s", res.Version, buildName(res.FreeThreaded)), theme.Color(theme.ColorNameForeground))
+		label.TextSize = theme.CaptionTextSize()
+		sp := canvas.NewRectangle(speedupColor)
+		ef := canvas.NewRectangle(efficiencyColor)
+		spText := canvas.NewText(fmt.Sprintf("%.2f×", res.Speedup[n]), theme.Color(theme.ColorNameForeground))
+		efText := canvas.NewText(fmt.Sprintf("%.2f", res.Efficiency[n]), theme.Color(theme.ColorNameForeground))
+		spText.TextSize, efText.TextSize = theme.CaptionTextSize(), theme.CaptionTextSize()
+		r.objects = append(r.objects, label, sp, ef, spText, efText)
+	}
+}
+
+func (r *chartRenderer) Layout(size fyne.Size) {
+	if len(r.chart.results) == 0 {
+		r.objects[0].Move(fyne.NewPos(8, 8))
+		return
+	}
+	maxSpeed := 1.0
+	for _, res := range r.chart.results {
+		if v := res.Speedup[lastCount(res)]; v > maxSpeed {
+			maxSpeed = v
+		}
+	}
+	n := len(r.chart.results)
+	labelW := float32(150)
+	rowH := size.Height / float32(n)
+	barH := rowH * 0.35
+	width := size.Width - labelW - 60
+	if width < 10 {
+		width = 10
+	}
+	for i, res := range r.chart.results {
+		k := lastCount(res)
+		y := float32(i) * rowH
+		o := r.objects[i*5 : i*5+5]
+		o[0].Move(fyne.NewPos(4, y+rowH/2-8))
+		sp := float32(res.Speedup[k] / maxSpeed)
+		ef := float32(res.Efficiency[k] / 1.2)
+		if ef > 1 {
+			ef = 1
+		}
+		o[1].Resize(fyne.NewSize(width*sp, barH))
+		o[1].Move(fyne.NewPos(labelW, y+rowH*0.1))
+		o[2].Resize(fyne.NewSize(width*ef, barH))
+		o[2].Move(fyne.NewPos(labelW, y+rowH*0.1+barH+2))
+		o[3].Move(fyne.NewPos(labelW+width*sp+4, y+rowH*0.1))
+		o[4].Move(fyne.NewPos(labelW+width*ef+4, y+rowH*0.1+barH+2))
+	}
+}
+
+func (r *chartRenderer) MinSize() fyne.Size { return fyne.NewSize(300, 120) }
+func (r *chartRenderer) Refresh() {
+	r.build()
+	r.Layout(r.chart.Size())
+	canvas.Refresh(r.chart)
+}
+func (r *chartRenderer) Objects() []fyne.CanvasObject { return r.objects }
+func (r *chartRenderer) Destroy()                     {}

@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pyhangar/pyhangar/envs"
+)
+
+var interpreterColumns = []struct {
+	title string
+	width float32
+}{
+	{"Version", 90}, {"Build", 130}, {"GIL", 60}, {"Source", 90}, {"Arch", 70}, {"Status", 80}, {"Path", 520},
+}
+
+// interpretersTab shows what discovery found.
+type interpretersTab struct {
+	c        *core
+	all      []envs.Interpreter
+	shown    []envs.Interpreter
+	selected string // path of the selected row
+
+	filter   *widget.Entry
+	ftOnly   *widget.Check
+	refresh  *widget.Button
+	activity *widget.ProgressBarInfinite
+	status   *widget.Label
+	table    *widget.Table
+	details  *widget.Label
+	actions  *fyne.Container
+	content  fyne.CanvasObject
+}
+
+func newInterpretersTab(c *core) *interpretersTab {
+	t := &interpretersTab{c: c}
+	t.filter = widget.NewEntry()
+	t.filter.SetPlaceHolder("Filter: version, source or path")
+	t.filter.OnChanged = func(string) { t.apply() }
+	t.ftOnly = widget.NewCheck("Free-threaded only", func(bool) { t.apply() })
+	t.refresh = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), func() { c.discover(nil) })
+	t.activity = widget.NewProgressBarInfinite()
+	t.activity.Hide()
+	t.status = widget.NewLabel("")
+
+	t.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(t.shown), len(interpreterColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) { t.fillCell(id, o.(*widget.Label)) },
+	)
+	t.table.ShowHeaderColumn = false
+	t.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(interpreterColumns[id.Col].title)
+		}
+	}
+	for i, col := range interpreterColumns {
+		t.table.SetColumnWidth(i, col.width)
+	}
+	t.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(t.shown) {
+			t.selected = t.shown[id.Row].Path
+			t.showDetails(t.shown[id.Row])
+		}
+	}
+
+	t.details = widget.NewLabel("Select an interpreter to see everything about it.")
+	t.details.Wrapping = fyne.TextWrapWord
+	t.details.TextStyle = fyne.TextStyle{Monospace: true}
+	t.actions = container.NewHBox()
+
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(t.ftOnly, t.refresh), t.filter)
+	top := container.NewVBox(bar, container.NewStack(t.status, t.activity))
+	detailPane := container.NewBorder(nil, t.actions, nil, nil, container.NewVScroll(t.details))
+	split := container.NewVSplit(t.table, detailPane)
+	split.Offset = 0.6
+	t.content = container.NewBorder(top, nil, nil, nil, split)
+
+	c.onInterpreters(t.update)
+	c.selectInterpreter = t.selectPath
+	return t
+}
+
+// update takes a discovery result (nil: a discovery started).
+func (t *interpretersTab) update(list []envs.Interpreter) {
+	if list == nil && t.c.discovering {
+		t.activity.Show()
+		t.activity.Start()
+		t.refresh.Disable()
+		t.status.SetText("Looking for interpreters…")
+		return
+	}
+	t.activity.Stop()
+	t.activity.Hide()
+	t.refresh.Enable()
+	t.all = list
+	t.apply()
+}
+
+// apply filters the list into the table.
+func (t *interpretersTab) apply() {
+	q := strings.ToLower(strings.TrimSpace(t.filter.Text))
+	t.shown = t.shown[:0]
+	ft := 0
+	for _, in := range t.all {
+		if in.FreeThreaded {
+			ft++
+		}
+		if t.ftOnly.Checked && !in.FreeThreaded {
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(in.Version+" "+in.Source+" "+in.Path+" "+in.Build()+" "+strings.Join(in.Aliases, " ")), q) {
+			continue
+		}
+		t.shown = append(t.shown, in)
+	}
+	t.status.SetText(fmt.Sprintf("%d interpreters, %d free-threaded; showing %d.", len(t.all), ft, len(t.shown)))
+	t.table.Refresh()
+	t.table.UnselectAll()
+	if t.selected != "" {
+		t.selectPath(t.selected)
+	}
+}
+
+// buildLabel is what the Build column shows; free-threaded rows carry the
+// badge.
+func buildLabel(in envs.Interpreter) string {
+	if in.FreeThreaded {
+		return "free-threaded"
+	}
+	return "GIL"
+}
+
+func (t *interpretersTab) fillCell(id widget.TableCellID, l *widget.Label) {
+	if id.Row >= len(t.shown) {
+		return
+	}
+	in := t.shown[id.Row]
+	l.Importance = widget.MediumImportance
+	l.TextStyle = fyne.TextStyle{}
+	var text string
+	switch id.Col {
+	case 0:
+		text = in.Version
+	case 1:
+		text = buildLabel(in)
+		if in.FreeThreaded {
+			l.Importance = widget.HighImportance
+			l.TextStyle = fyne.TextStyle{Bold: true}
+		}
+	case 2:
+		text = gilText(in.GILEnabled)
+	case 3:
+		text = in.Source
+	case 4:
+		text = in.Arch
+	case 5:
+		text = in.Status
+		if in.Status != envs.StatusOK {
+			l.Importance = widget.DangerImportance
+		}
+	case 6:
+		text = in.Path
+	}
+	l.SetText(text)
+}
+
+func gilText(b *bool) string {
+	switch {
+	case b == nil:
+		return "—"
+	case *b:
+		return "on"
+	}
+	return "off"
+}
+
+func (t *interpretersTab) selectPath(path string) {
+	for i, in := range t.shown {
+		if in.Path == path {
+			t.table.Select(widget.TableCellID{Row: i, Col: 0})
+			t.table.ScrollTo(widget.TableCellID{Row: i, Col: 0})
+			return
+		}
+	}
+	t.selected = path
+}
+
+func (t *interpretersTab) showDetails(in envs.Interpreter) {
+	var b strings.Builder
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(&b, "%-16s %s\n", k, v)
+		}
+	}
+	row("Path", in.Path)
+	for _, a := range in.Aliases {
+		row("Also reached as", a)
+	}
+	if in.OnPath {
+		row("On PATH", "yes")
+	} else {
+		row("On PATH", "no — hidden; use the full path above")
+	}
+	row("Version", in.Version)
+	row("Implementation", in.Implementation)
+	row("Build", buildLabel(in))
+	row("GIL at start-up", gilText(in.GILEnabled))
+	row("ABI flags", in.ABIFlags)
+	row("EXT_SUFFIX", in.ExtSuffix)
+	row("Architecture", in.Arch)
+	row("Platform", in.Platform)
+	row("Prefix", in.Prefix)
+	if in.BasePrefix != in.Prefix {
+		row("Base prefix", in.BasePrefix)
+	}
+	row("Virtual env", map[bool]string{true: "yes", false: "no"}[in.IsVenv])
+	if in.JITAvailable != nil {
+		row("JIT", fmt.Sprintf("available %v, enabled %v", *in.JITAvailable, in.JITEnabled != nil && *in.JITEnabled))
+	}
+	row("pip", map[bool]string{true: "installed", false: "not installed"}[in.HasPip])
+	row("Found by", in.Source)
+	if in.Tag != "" {
+		row("PEP 514", in.Company+`\`+in.Tag)
+	}
+	row("Status", in.Status)
+	row("Problem", in.Error)
+	t.details.SetText(b.String())
+
+	copyBtn := widget.NewButtonWithIcon("Copy path", theme.ContentCopyIcon(), func() {
+		t.c.app.Clipboard().SetContent(in.Path)
+	})
+	openBtn := widget.NewButtonWithIcon("Open folder", theme.FolderOpenIcon(), func() {
+		u := &url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Dir(in.Path))}
+		if err := t.c.app.OpenURL(u); err != nil {
+			t.c.showError("Cannot open the folder", err)
+		}
+	})
+	venvBtn := widget.NewButtonWithIcon("Create venv…", theme.ContentAddIcon(), func() {
+		if t.c.createVenvFrom != nil {
+			t.c.createVenvFrom(in)
+		}
+	})
+	benchBtn := widget.NewButtonWithIcon("Benchmark", theme.MediaPlayIcon(), func() {
+		if t.c.benchmark != nil {
+			t.c.benchmark(in)
+		}
+	})
+	if in.Status != envs.StatusOK || in.IsVenv {
+		venvBtn.Disable()
+	}
+	if in.Status != envs.StatusOK {
+		benchBtn.Disable()
+	}
+	t.actions.Objects = []fyne.CanvasObject{copyBtn, openBtn, venvBtn, benchBtn}
+	t.actions.Refresh()
+}
