@@ -193,4 +193,3 @@ func benchExport(s *Session, args []string) error {
 	}
 	return err
 }
-
