@@ -17,7 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-sqlite3"
+	_ "github.com/mattn/go-sqlite3" // the database/sql driver
 )
 
 // FileName is the database's name inside the data dir.
@@ -201,14 +201,6 @@ func readOnlyCheck(path string) (version int, problem string, err error) {
 		return version, "integrity check failed: " + strings.Join(msgs, "; "), nil
 	}
 	return version, "", nil
-}
-
-func isCorrupt(err error) bool {
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		return se.Code == sqlite3.ErrCorrupt || se.Code == sqlite3.ErrNotADB
-	}
-	return false
 }
 
 // moveAside renames the database (and its WAL and shared-memory files, when
