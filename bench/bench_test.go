@@ -52,7 +52,14 @@ func TestGILBuildsTakeTurns(t *testing.T) {
 func TestFreeThreadedBuildsRunInParallel(t *testing.T) {
 	for minor, p := range testenv.FreeThreaded(t) {
 		in := interp(t, p)
+		// The process ceiling measured in the same run says whether the
+		// machine could show parallelism at all; when something else kept
+		// the CPUs busy, measure again (at most twice).
 		r := runBench(t, in)
+		for try := 0; try < 2 && r.ProcessSpeedup["2"] < 1.3; try++ {
+			t.Logf("%s: the machine was busy (2 processes ran %.2f× faster than one); measuring again", minor, r.ProcessSpeedup["2"])
+			r = runBench(t, in)
+		}
 		if r.CPUWallRatio["2"] < 1.3 {
 			t.Errorf("%s: CPU/wall at 2 threads = %v, want ≥ 1.3", minor, r.CPUWallRatio["2"])
 		}

@@ -1,14 +1,10 @@
 package envs_test
 
 import (
-	"archive/zip"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -36,45 +32,6 @@ func create(t *testing.T, dir string, base envs.Interpreter, requirements string
 	return id, lines, err
 }
 
-// buildWheel writes a minimal pure-Python wheel (phdemo 0.1) into dir.
-func buildWheel(t *testing.T, dir string) {
-	t.Helper()
-	files := []struct{ name, body string }{
-		{"phdemo/__init__.py", "VALUE = 42\n"},
-		{"phdemo-0.1.dist-info/METADATA", "Metadata-Version: 2.1\nName: phdemo\nVersion: 0.1\n"},
-		{"phdemo-0.1.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: pyhangar-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
-	}
-	f, err := os.Create(filepath.Join(dir, "phdemo-0.1-py3-none-any.whl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zw := zip.NewWriter(f)
-	var record strings.Builder
-	for _, file := range files {
-		w, _ := zw.Create(file.name)
-		w.Write([]byte(file.body))
-		sum := sha256.Sum256([]byte(file.body))
-		record.WriteString(file.name + ",sha256=" + base64.RawURLEncoding.EncodeToString(sum[:]) + "," + strconv.Itoa(len(file.body)) + "\n")
-	}
-	record.WriteString("phdemo-0.1.dist-info/RECORD,,\n")
-	w, _ := zw.Create("phdemo-0.1.dist-info/RECORD")
-	w.Write([]byte(record.String()))
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// offlineRequirements writes a requirements file that installs phdemo from
-// a local wheel, without an index.
-func offlineRequirements(t *testing.T) string {
-	dir := t.TempDir()
-	buildWheel(t, dir)
-	req := filepath.Join(dir, "requirements.txt")
-	os.WriteFile(req, []byte("--no-index\n--find-links "+dir+"\nphdemo==0.1\n"), 0o644)
-	return req
-}
-
 func pyOut(t *testing.T, python string, code string) string {
 	t.Helper()
 	out, err := exec.Command(python, "-I", "-c", code).CombinedOutput()
@@ -87,7 +44,7 @@ func pyOut(t *testing.T, python string, code string) string {
 func TestVenvGILWithRequirements(t *testing.T) {
 	base := interp(t, testenv.PyenvVersion(t, "3.12"))
 	dir := filepath.Join(t.TempDir(), "venvs with space", "ñandú")
-	id, lines, err := create(t, dir, base, offlineRequirements(t))
+	id, lines, err := create(t, dir, base, testenv.OfflineRequirements(t))
 	if err != nil {
 		t.Fatalf("create: %v\n%s", err, strings.Join(lines, "\n"))
 	}

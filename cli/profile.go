@@ -1,0 +1,194 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/pyhangar/pyhangar/bench"
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/profile"
+)
+
+func profileCommand() command {
+	return command{
+		name:    "profile",
+		summary: "set this machine up from a team profile, or export one",
+		run: func(ctx context.Context, s *Session, args []string) error {
+			if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+				fmt.Fprintln(s.Stdout, "Usage: pyhangar profile apply FILE [--dry-run] [--mirror URL]\n       pyhangar profile export FILE [--name NAME]")
+				if len(args) == 0 {
+					return usagef("a profile subcommand is required")
+				}
+				return errHelp
+			}
+			switch args[0] {
+			case "apply":
+				return profileApply(ctx, s, args[1:])
+			case "export":
+				return profileExport(ctx, s, args[1:])
+			}
+			return usagef("unknown profile subcommand %q (apply, export)", args[0])
+		},
+	}
+}
+
+// profileMachine wires a profile to this machine's PyHangar.
+func profileMachine(ctx context.Context, s *Session, mirror string, progress func(int, profile.Step, string)) (profile.Machine, error) {
+	in, err := newInstaller(ctx, s, mirror, nil)
+	if err != nil {
+		return profile.Machine{}, err
+	}
+	return profile.Machine{
+		Discover:  func(ctx context.Context) ([]envs.Interpreter, error) { return discover(ctx, s) },
+		Installer: in,
+		Venvs:     s.Store,
+		VenvsDir:  filepath.Join(s.DataDir, "venvs"),
+		UV:        platform.FindTool("uv"),
+		Bench: func(ctx context.Context, list []envs.Interpreter) error {
+			machine := platform.MachineFacts()
+			var results []bench.Result
+			for _, target := range list {
+				r, err := bench.Run(ctx, target, bench.Options{})
+				if err != nil {
+					return err
+				}
+				results = append(results, r)
+			}
+			bench.CompareCost(results)
+			for _, r := range results {
+				if _, err := s.Store.SaveBenchRun(machine, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Progress: progress,
+	}, nil
+}
+
+func printPlan(s *Session, steps []profile.Step) {
+	tw := tabwriter.NewWriter(s.Stdout, 0, 0, 2, ' ', 0)
+	for _, st := range steps {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", st.What, st.State, st.Detail)
+	}
+	tw.Flush()
+}
+
+func profileApply(ctx context.Context, s *Session, args []string) error {
+	fs := newFlags(s, "profile apply", "profile apply FILE [--dry-run] [--mirror URL]")
+	dry := fs.Bool("dry-run", false, "show the plan and change nothing")
+	mirror := fs.String("mirror", "", "a python.org mirror for installs")
+	pos, err := interleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("profile apply takes one FILE")
+	}
+	p, err := profile.Load(pos[0])
+	if err != nil {
+		return err
+	}
+	last := -1
+	m, err := profileMachine(ctx, s, *mirror, func(i int, st profile.Step, line string) {
+		switch {
+		case line != "":
+			fmt.Fprintf(s.Stderr, "    %s\n", line)
+		case i != last || st.State == profile.Done || st.State == profile.Failed:
+			fmt.Fprintf(s.Stderr, "[%d] %s: %s\n", i+1, st.What, st.State)
+			last = i
+		}
+	})
+	if err != nil {
+		return err
+	}
+	plan, err := p.Plan(ctx, m)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.Stdout, "Profile %s (%s):\n", orDash(p.Name), p.Path)
+	printPlan(s, plan)
+	todo := 0
+	for _, st := range plan {
+		if st.State != profile.Present {
+			todo++
+		}
+	}
+	if todo == 0 {
+		fmt.Fprintln(s.Stdout, "Nothing to do: this machine already matches the profile.")
+		return nil
+	}
+	if *dry {
+		fmt.Fprintf(s.Stdout, "%d steps to do (dry run: nothing changed).\n", todo)
+		return nil
+	}
+	steps, err := p.Apply(ctx, m)
+	fmt.Fprintln(s.Stdout, "Result:")
+	printPlan(s, steps)
+	if err != nil {
+		return fmt.Errorf("%v; what finished is kept, and applying again continues from here", err)
+	}
+	fmt.Fprintln(s.Stdout, "The machine now matches the profile.")
+	return nil
+}
+
+func profileExport(ctx context.Context, s *Session, args []string) error {
+	fs := newFlags(s, "profile export", "profile export FILE [--name NAME]")
+	name := fs.String("name", "", "the profile's name (default: the file's name)")
+	pos, err := interleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("profile export takes one FILE")
+	}
+	if *name == "" {
+		*name = strings.TrimSuffix(filepath.Base(pos[0]), filepath.Ext(pos[0]))
+	}
+	records, err := s.Store.Installs()
+	if err != nil {
+		return err
+	}
+	venvs, err := s.Store.Venvs()
+	if err != nil {
+		return err
+	}
+	p, err := profile.Export(ctx, pos[0], *name, records, venvs)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.Stdout, "Wrote %s: %d interpreters, %d venvs.\n", p.Path, len(p.Python), len(p.Venv))
+	return nil
+}
+
+func doctorCommand() command {
+	return command{
+		name:    "doctor",
+		summary: "explain what is wrong with this machine's Pythons, and how to fix it",
+		run: func(ctx context.Context, s *Session, args []string) error {
+			fs := newFlags(s, "doctor", "doctor [--json]")
+			asJSON := fs.Bool("json", false, "print one JSON array")
+			if err := parse(fs, args); err != nil {
+				return err
+			}
+			findings, err := examine(ctx, s)
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				return writeJSON(s, findings)
+			}
+			for _, f := range findings {
+				fmt.Fprintf(s.Stdout, "%-5s %s\n", f.Severity, f.Message)
+				if f.Fix != "" {
+					fmt.Fprintf(s.Stdout, "      fix: %s\n", f.Fix)
+				}
+			}
+			return nil
+		},
+	}
+}
