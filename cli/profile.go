@@ -7,9 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
-	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/profile"
 )
 
@@ -38,36 +36,15 @@ func profileCommand() command {
 
 // profileMachine wires a profile to this machine's PyHangar.
 func profileMachine(ctx context.Context, s *Session, mirror string, progress func(int, profile.Step, string)) (profile.Machine, error) {
-	in, err := newInstaller(ctx, s, mirror, nil)
-	if err != nil {
-		return profile.Machine{}, err
+	if mirror == "" {
+		mirror, _, _ = s.Store.Setting(SettingMirror)
 	}
-	return profile.Machine{
-		Discover:  func(ctx context.Context) ([]envs.Interpreter, error) { return discover(ctx, s) },
-		Installer: in,
-		Venvs:     s.Store,
-		VenvsDir:  filepath.Join(s.DataDir, "venvs"),
-		UV:        platform.FindTool("uv"),
-		Bench: func(ctx context.Context, list []envs.Interpreter) error {
-			machine := platform.MachineFacts()
-			var results []bench.Result
-			for _, target := range list {
-				r, err := bench.Run(ctx, target, bench.Options{})
-				if err != nil {
-					return err
-				}
-				results = append(results, r)
-			}
-			bench.CompareCost(results)
-			for _, r := range results {
-				if _, err := s.Store.SaveBenchRun(machine, r); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
-		Progress: progress,
-	}, nil
+	m, err := profile.NewMachine(ctx, s.DataDir, s.Store, mirror, func(ctx context.Context) ([]envs.Interpreter, error) { return discover(ctx, s) })
+	if err != nil {
+		return m, usageError{err.Error()}
+	}
+	m.Progress = progress
+	return m, nil
 }
 
 func printPlan(s *Session, steps []profile.Step) {

@@ -5,12 +5,14 @@
 package doctor
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"sort"
 	"strings"
 
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/platform"
 )
 
@@ -32,6 +34,18 @@ type Facts struct {
 	// MissingPrereqs and PrereqFix say what a source build lacks (Linux).
 	MissingPrereqs []string
 	PrereqFix      string
+}
+
+// Gather collects the facts of this machine for the doctor.
+func Gather(ctx context.Context, h *platform.Host, interps []envs.Interpreter, venvs []envs.VenvEntry) Facts {
+	f := Facts{Host: h, Interpreters: interps, Venvs: venvs}
+	if uv, ok := installer.FindUV(ctx); ok {
+		f.UV, f.UVVersion = uv.Path, uv.Version
+	}
+	if h.OS == "linux" && h.Root == "" {
+		f.MissingPrereqs, f.PrereqFix = installer.MissingPrereqs(nil, nil)
+	}
+	return f
 }
 
 // Examine returns the findings, most serious first.

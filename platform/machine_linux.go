@@ -62,7 +62,7 @@ func affinity() string {
 		if !set.IsSet(i) {
 			continue
 		}
-		if i != prev+1 {
+		if start < 0 || i != prev+1 {
 			flush()
 			start = i
 		}

@@ -11,9 +11,11 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/store"
 )
 
 // Step states.
@@ -293,4 +295,40 @@ func freeze(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("pip freeze: %s", platform.LastLine(res.Stderr))
 	}
 	return string(res.Stdout), nil
+}
+
+// NewMachine wires a profile to a data dir's PyHangar: its installer (uv
+// when present, python.org or the mirror otherwise), its venvs and its
+// benchmark history.
+func NewMachine(ctx context.Context, dataDir string, st *store.Store, mirror string,
+	discover func(ctx context.Context) ([]envs.Interpreter, error)) (Machine, error) {
+	in, err := installer.New(ctx, dataDir, st, mirror, nil)
+	if err != nil {
+		return Machine{}, err
+	}
+	return Machine{
+		Discover:  discover,
+		Installer: in,
+		Venvs:     st,
+		VenvsDir:  filepath.Join(dataDir, "venvs"),
+		UV:        platform.FindTool("uv"),
+		Bench: func(ctx context.Context, list []envs.Interpreter) error {
+			machine := platform.MachineFacts()
+			var results []bench.Result
+			for _, target := range list {
+				r, err := bench.Run(ctx, target, bench.Options{})
+				if err != nil {
+					return err
+				}
+				results = append(results, r)
+			}
+			bench.CompareCost(results)
+			for _, r := range results {
+				if _, err := st.SaveBenchRun(machine, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}, nil
 }

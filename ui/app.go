@@ -80,6 +80,7 @@ type Window struct {
 	install      *installTab
 	environments *environmentsTab
 	benchmarks   *benchmarksTab
+	team         *teamTab
 }
 
 // Create builds the window's content.
@@ -101,11 +102,14 @@ func build(a fyne.App, w fyne.Window, cfg Config, queue chan func()) *Window {
 	win.install = newInstallTab(c)
 	win.environments = newEnvironmentsTab(c)
 	win.benchmarks = newBenchmarksTab(c)
+	win.team = newTeamTab(c)
 	win.Tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Interpreters", theme.ListIcon(), win.interpreters.content),
 		container.NewTabItemWithIcon("Install", theme.DownloadIcon(), win.install.content),
 		container.NewTabItemWithIcon("Environments", theme.FolderIcon(), win.environments.content),
 		container.NewTabItemWithIcon("Benchmarks", theme.MediaPlayIcon(), win.benchmarks.content),
+		container.NewTabItemWithIcon("Team", theme.AccountIcon(), win.team.content),
+		container.NewTabItemWithIcon("Doctor", theme.WarningIcon(), newDoctorTab(c)),
 		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), newSettingsTab(c)),
 	)
 	c.showTab = func(name string) {

@@ -83,7 +83,7 @@ func TestTabs(t *testing.T) {
 	for _, item := range win.Tabs.Items {
 		titles = append(titles, item.Text)
 	}
-	if got := strings.Join(titles, ","); got != "Interpreters,Install,Environments,Benchmarks,Settings" {
+	if got := strings.Join(titles, ","); got != "Interpreters,Install,Environments,Benchmarks,Team,Doctor,Settings" {
 		t.Fatalf("tabs = %s", got)
 	}
 }
@@ -257,6 +257,36 @@ func TestFailingInstallShowsTheErrorDialog(t *testing.T) {
 	}
 	if msg == "" || findButton(w.Canvas().Overlays().Top(), "Show the log") == nil {
 		t.Errorf("the dialog should give the reason and a way to the log; labels: %v", shown)
+	}
+}
+
+func TestTeamTabRefusesAMalformedProfileAndPlansAGoodOne(t *testing.T) {
+	testenv.PyenvVersion(t, "3.12")
+	win, _, _ := newWindow(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("name = \"x\"\n\n[[venv]]\nname = \"a\"\npython = \"3.12\"\ncolour = \"red\"\n"), 0o644)
+	win.team.load(bad)
+	waitIdle(win)
+	if !strings.Contains(win.team.file.Text, "bad.toml:6") || !win.team.apply.Disabled() {
+		t.Errorf("malformed profile: %q", win.team.file.Text)
+	}
+	good := filepath.Join(dir, "team.toml")
+	os.WriteFile(good, []byte("name = \"t\"\n\n[[python]]\nspec = \"3.12\"\n\n[[venv]]\nname = \"team-a\"\npython = \"3.12\"\n"), 0o644)
+	win.team.load(good)
+	waitIdle(win)
+	if len(win.team.steps) != 2 || win.team.steps[0].State != "present" || win.team.steps[1].State != "to create" || win.team.apply.Disabled() {
+		t.Fatalf("plan: %+v (%s)", win.team.steps, win.team.file.Text)
+	}
+	test.Tap(win.team.apply)
+	waitIdle(win)
+	if win.team.steps[1].State != "done" || !strings.HasPrefix(win.team.summary.Text, "Done") {
+		t.Fatalf("apply: %+v, %s", win.team.steps, win.team.summary.Text)
+	}
+	win.team.load(good)
+	waitIdle(win)
+	if !strings.Contains(win.team.summary.Text, "Nothing to do") {
+		t.Errorf("second plan: %s", win.team.summary.Text)
 	}
 }
 

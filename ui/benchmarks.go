@@ -106,7 +106,7 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 	left := container.NewBorder(
 		widget.NewLabelWithStyle("Interpreters", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewVBox(container.NewHBox(t.run, t.cancelBtn), t.progress, t.step), nil, nil,
-		container.NewVScroll(t.checks))
+		container.NewScroll(t.checks))
 	history := container.NewBorder(
 		container.NewHBox(widget.NewLabelWithStyle("Earlier runs (tick to compare)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			layout.NewSpacer(), exportCSV, exportJSON),
