@@ -322,3 +322,29 @@ func TestActivation(t *testing.T) {
 		t.Errorf("windows: %v", win)
 	}
 }
+
+// TestVenvViaUVStandIn makes a venv with the uv stand-in (no registry here
+// serves uv): uv venv makes no pip, so requirements and checks go through
+// uv pip.
+func TestVenvViaUVStandIn(t *testing.T) {
+	uv, _ := filepath.Abs("../installer/testdata/uv-standin/uv")
+	base := interp(t, testenv.PyenvVersion(t, "3.12"))
+	dir := filepath.Join(t.TempDir(), "uv venv")
+	var lines []string
+	_, err := envs.Create(context.Background(), envs.CreateOptions{Dir: dir, Base: base, Via: "uv", UV: uv,
+		Requirements: testenv.OfflineRequirements(t), Progress: func(l string) { lines = append(lines, l) }})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))
+	}
+	cfg, _ := envs.ReadVenvConfig(dir)
+	if cfg["uv"] == "" {
+		t.Errorf("pyvenv.cfg lacks uv's key: %v", cfg)
+	}
+	if got := pyOut(t, envs.VenvPython(dir), "import phdemo; print(phdemo.VALUE)"); got != "42" {
+		t.Errorf("uv pip did not install phdemo: %q", got)
+	}
+	c := envs.Check(context.Background(), dir, "uv", uv)
+	if c.Status != envs.StatusOK || c.Pip != "uv pip" {
+		t.Errorf("check: %+v", c)
+	}
+}
