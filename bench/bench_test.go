@@ -12,15 +12,6 @@ import (
 	"github.com/pyhangar/pyhangar/store"
 )
 
-func interp(t *testing.T, path string) envs.Interpreter {
-	t.Helper()
-	r := envs.Probe(context.Background(), path, 0)
-	if r.Error != "" {
-		t.Fatalf("%s: %s", path, r.Error)
-	}
-	return envs.Interpreter{Path: path, Identity: r.Identity, Status: envs.StatusOK}
-}
-
 func runBench(t *testing.T, in envs.Interpreter, extra ...string) bench.Result {
 	t.Helper()
 	r, err := bench.Run(context.Background(), in, bench.Options{MaxThreads: 2, ExtraArgs: extra})
@@ -36,7 +27,7 @@ func runBench(t *testing.T, in envs.Interpreter, extra ...string) bench.Result {
 // busy machine; no speedup threshold is asserted.
 func TestGILBuildsTakeTurns(t *testing.T) {
 	for _, v := range []string{"3.8", "3.12", "3.13"} {
-		r := runBench(t, interp(t, testenv.PyenvVersion(t, v)))
+		r := runBench(t, testenv.Interp(t, testenv.PyenvVersion(t, v)))
 		if r.CPUWallRatio["2"] > 1.2 {
 			t.Errorf("%s: CPU/wall at 2 threads = %v, want ≤ 1.2 for a GIL build", v, r.CPUWallRatio["2"])
 		}
@@ -51,7 +42,7 @@ func TestGILBuildsTakeTurns(t *testing.T) {
 
 func TestFreeThreadedBuildsRunInParallel(t *testing.T) {
 	for minor, p := range testenv.FreeThreaded(t) {
-		in := interp(t, p)
+		in := testenv.Interp(t, p)
 		// The process ceiling measured in the same run says whether the
 		// machine could show parallelism at all; when something else kept
 		// the CPUs busy, measure again (at most twice).
@@ -82,19 +73,19 @@ func TestUnsupportedInterpreters(t *testing.T) {
 		if !strings.HasPrefix(v, "2.") && !strings.HasPrefix(v, "3.6") && !strings.HasPrefix(v, "3.7") {
 			continue
 		}
-		_, err := bench.Run(context.Background(), interp(t, p), bench.Options{})
+		_, err := bench.Run(context.Background(), testenv.Interp(t, p), bench.Options{})
 		if err == nil || !strings.Contains(err.Error(), "not supported") {
 			t.Errorf("%s: err = %v", v, err)
 		}
 	}
-	_, err := bench.Run(context.Background(), interp(t, testenv.PyenvVersion(t, "3.12")), bench.Options{ExtraArgs: []string{"-X", "gil=0"}})
+	_, err := bench.Run(context.Background(), testenv.Interp(t, testenv.PyenvVersion(t, "3.12")), bench.Options{ExtraArgs: []string{"-X", "gil=0"}})
 	if err == nil || !strings.Contains(err.Error(), "only for free-threaded") {
 		t.Errorf("-X gil on a GIL build: err = %v", err)
 	}
 }
 
 func TestResultsRoundTripThroughTheStore(t *testing.T) {
-	r := runBench(t, interp(t, testenv.PyenvVersion(t, "3.12")))
+	r := runBench(t, testenv.Interp(t, testenv.PyenvVersion(t, "3.12")))
 	st, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -131,7 +122,7 @@ func TestResultsRoundTripThroughTheStore(t *testing.T) {
 func TestCancelledRunReturnsNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	steps := 0
-	r, err := bench.Run(ctx, interp(t, testenv.PyenvVersion(t, "3.12")), bench.Options{Progress: func(s string) {
+	r, err := bench.Run(ctx, testenv.Interp(t, testenv.PyenvVersion(t, "3.12")), bench.Options{Progress: func(s string) {
 		steps++
 		if strings.HasPrefix(s, "threads") {
 			cancel()

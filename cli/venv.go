@@ -164,7 +164,7 @@ func venvList(ctx context.Context, s *Session, args []string) error {
 		if len(e.Problems) > 0 {
 			status += ": " + e.Problems[0]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, orDash(e.BaseVersion), build, status, humanSize(e.SizeBytes), e.Origin, e.Path)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, orDash(e.BaseVersion), build, status, envs.HumanSize(e.SizeBytes), e.Origin, e.Path)
 	}
 	return tw.Flush()
 }
@@ -260,7 +260,7 @@ func printCheck(s *Session, c envs.CheckResult) {
 		build = "free-threaded"
 	}
 	fmt.Fprintf(s.Stdout, "Venv    %s (%s)\nPython  %s %s (%s)\nBase    %s\nPip     %s\nSize    %s\nStatus  %s\n",
-		c.Name, c.Path, c.Python, orDash(c.Version), build, orDash(c.Base), orDash(c.Pip), humanSize(c.SizeBytes), c.Status)
+		c.Name, c.Path, c.Python, orDash(c.Version), build, orDash(c.Base), orDash(c.Pip), envs.HumanSize(c.SizeBytes), c.Status)
 	for _, p := range c.Problems {
 		fmt.Fprintf(s.Stdout, "  problem: %s\n", p)
 	}
@@ -277,16 +277,4 @@ func printCheck(s *Session, c envs.CheckResult) {
 		}
 		fmt.Fprintf(s.Stdout, "GIL scan: %d modules, %d turn the GIL back on.\n", len(c.GILScan), enabling)
 	}
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

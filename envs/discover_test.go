@@ -150,24 +150,6 @@ func script(t *testing.T, path, body string) {
 	}
 }
 
-// processesWith lists live (non-zombie) processes whose command line holds
-// marker.
-func processesWith(marker string) []string {
-	var out []string
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		b, err := os.ReadFile(filepath.Join(d, "cmdline"))
-		if err != nil || !strings.Contains(string(b), marker) {
-			continue
-		}
-		if st, err := os.ReadFile(filepath.Join(d, "stat")); err == nil && strings.Contains(string(st), ") Z ") {
-			continue
-		}
-		out = append(out, strings.ReplaceAll(string(b), "\x00", " "))
-	}
-	return out
-}
-
 func TestDiscoverBadInterpreters(t *testing.T) {
 	good := testenv.PyenvVersion(t, "3.12")
 	root := t.TempDir()
@@ -224,7 +206,7 @@ func TestDiscoverBadInterpreters(t *testing.T) {
 		t.Errorf("the good interpreter: found %v, %+v", ok, in)
 	}
 	time.Sleep(100 * time.Millisecond)
-	if left := processesWith(marker); len(left) > 0 {
+	if left := testenv.ProcessesWith(marker); len(left) > 0 {
 		t.Errorf("processes left behind: %v", left)
 	}
 }

@@ -12,16 +12,6 @@ import (
 	"github.com/pyhangar/pyhangar/internal/testenv"
 )
 
-// interp identifies a real interpreter for Create.
-func interp(t *testing.T, path string) envs.Interpreter {
-	t.Helper()
-	r := envs.Probe(context.Background(), path, 0)
-	if r.Error != "" {
-		t.Fatalf("%s: %s", path, r.Error)
-	}
-	return envs.Interpreter{Path: path, Identity: r.Identity, Status: envs.StatusOK}
-}
-
 func create(t *testing.T, dir string, base envs.Interpreter, requirements string) (envs.Identity, []string, error) {
 	t.Helper()
 	var lines []string
@@ -42,7 +32,7 @@ func pyOut(t *testing.T, python string, code string) string {
 }
 
 func TestVenvGILWithRequirements(t *testing.T) {
-	base := interp(t, testenv.PyenvVersion(t, "3.12"))
+	base := testenv.Interp(t, testenv.PyenvVersion(t, "3.12"))
 	dir := filepath.Join(t.TempDir(), "venvs with space", "ñandú")
 	id, lines, err := create(t, dir, base, testenv.OfflineRequirements(t))
 	if err != nil {
@@ -75,7 +65,7 @@ func TestVenvGILWithRequirements(t *testing.T) {
 }
 
 func TestVenvSystemPython(t *testing.T) {
-	base := interp(t, testenv.System(t))
+	base := testenv.Interp(t, testenv.System(t))
 	dir := filepath.Join(t.TempDir(), "sys")
 	if _, lines, err := create(t, dir, base, ""); err != nil {
 		t.Fatalf("create: %v\n%s", err, strings.Join(lines, "\n"))
@@ -88,7 +78,7 @@ func TestVenvSystemPython(t *testing.T) {
 func TestVenvFreeThreadedAndGILScan(t *testing.T) {
 	for minor, python := range testenv.FreeThreaded(t) {
 		t.Run(minor, func(t *testing.T) {
-			base := interp(t, python)
+			base := testenv.Interp(t, python)
 			dir := filepath.Join(t.TempDir(), "ft")
 			id, lines, err := create(t, dir, base, "")
 			if err != nil {
@@ -164,7 +154,7 @@ func TestGILScanRefusesGILBuild(t *testing.T) {
 }
 
 func TestVenvFailedCreateLeavesNothing(t *testing.T) {
-	base := interp(t, testenv.PyenvVersion(t, "3.12"))
+	base := testenv.Interp(t, testenv.PyenvVersion(t, "3.12"))
 	root := t.TempDir()
 	req := filepath.Join(root, "requirements.txt")
 	os.WriteFile(req, []byte("--no-index\nno-such-package-anywhere==1.0\n"), 0o644)
@@ -213,17 +203,9 @@ func TestVenvFailedCreateLeavesNothing(t *testing.T) {
 }
 
 func TestVenvFromPython2Refused(t *testing.T) {
-	py2 := ""
-	for v, p := range testenv.Pyenv(t) {
-		if strings.HasPrefix(v, "2.") {
-			py2 = p
-		}
-	}
-	if py2 == "" {
-		t.Skip("no Python 2 here")
-	}
+	py2 := testenv.PyenvVersion(t, "2.7")
 	dir := filepath.Join(t.TempDir(), "py2")
-	_, _, err := create(t, dir, interp(t, py2), "")
+	_, _, err := create(t, dir, testenv.Interp(t, py2), "")
 	if err == nil || !strings.Contains(err.Error(), "no venv module") {
 		t.Fatalf("err = %v", err)
 	}
@@ -242,7 +224,7 @@ func TestVenvWithRemovedBaseIsBroken(t *testing.T) {
 	target, _ := filepath.EvalSymlinks(real)
 	os.Symlink(target, filepath.Join(baseBin, "python3.12"))
 	dir := filepath.Join(root, "venv")
-	if _, _, err := create(t, dir, interp(t, filepath.Join(baseBin, "python3.12")), ""); err != nil {
+	if _, _, err := create(t, dir, testenv.Interp(t, filepath.Join(baseBin, "python3.12")), ""); err != nil {
 		t.Fatal(err)
 	}
 	if c := envs.Check(context.Background(), dir, "v", ""); c.Status != envs.StatusOK {
@@ -328,7 +310,7 @@ func TestActivation(t *testing.T) {
 // uv pip.
 func TestVenvViaUVStandIn(t *testing.T) {
 	uv, _ := filepath.Abs("../installer/testdata/uv-standin/uv")
-	base := interp(t, testenv.PyenvVersion(t, "3.12"))
+	base := testenv.Interp(t, testenv.PyenvVersion(t, "3.12"))
 	dir := filepath.Join(t.TempDir(), "uv venv")
 	var lines []string
 	_, err := envs.Create(context.Background(), envs.CreateOptions{Dir: dir, Base: base, Via: "uv", UV: uv,

@@ -10,7 +10,9 @@ import (
 	"time"
 )
 
-// processesWith lists live processes whose command line contains marker.
+// processesWith lists live (non-zombie) processes whose command line holds
+// marker. (internal/testenv has the same for the other packages; it cannot
+// be imported here, as it imports envs, which imports this package.)
 func processesWith(marker string) []string {
 	var out []string
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
@@ -20,7 +22,7 @@ func processesWith(marker string) []string {
 			continue
 		}
 		if st, err := os.ReadFile(filepath.Join(d, "stat")); err == nil && strings.Contains(string(st), ") Z ") {
-			continue // a zombie is already dead
+			continue
 		}
 		out = append(out, strings.ReplaceAll(string(b), "\x00", " "))
 	}

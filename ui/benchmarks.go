@@ -21,10 +21,7 @@ import (
 	"github.com/pyhangar/pyhangar/store"
 )
 
-var benchColumns = []struct {
-	title string
-	width float32
-}{{"Python", 110}, {"Build", 130}, {"1 thread (ms)", 110}, {"Speedup", 80}, {"CPU/wall", 80}, {"Efficiency", 85},
+var benchColumns = []column{{"Python", 110}, {"Build", 130}, {"1 thread (ms)", 110}, {"Speedup", 80}, {"CPU/wall", 80}, {"Efficiency", 85},
 	{"Start-up", 75}, {"Peak MB", 70}, {"GIL", 80}, {"Verdict", 420}}
 
 // benchmarksTab runs the threaded sanity benchmark and compares results.
@@ -61,27 +58,7 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 	t.step = widget.NewLabel("Pick interpreters and press Run (about 8 s each).")
 	t.step.Truncation = fyne.TextTruncateEllipsis
 
-	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(t.rows), len(benchColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) { t.fillCell(id, o.(*widget.Label)) },
-	)
-	t.table.ShowHeaderColumn = false
-	t.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(benchColumns[id.Col].title)
-		}
-	}
-	for i, col := range benchColumns {
-		t.table.SetColumnWidth(i, col.width)
-	}
+	t.table = newTable(benchColumns, func() int { return len(t.rows) }, t.fillCell)
 	t.chart = newBarChart()
 
 	t.histList = widget.NewList(
@@ -264,7 +241,6 @@ func (t *benchmarksTab) fillCell(id widget.TableCellID, l *widget.Label) {
 	}
 	r := t.rows[id.Row]
 	n := lastCount(r)
-	l.Importance = widget.MediumImportance
 	var text string
 	switch id.Col {
 	case 0:

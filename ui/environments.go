@@ -20,10 +20,7 @@ import (
 	"github.com/pyhangar/pyhangar/platform"
 )
 
-var venvColumns = []struct {
-	title string
-	width float32
-}{{"Name", 140}, {"Python", 80}, {"Build", 130}, {"Status", 220}, {"Size", 80}, {"Origin", 90}, {"Path", 420}}
+var venvColumns = []column{{"Name", 140}, {"Python", 80}, {"Build", 130}, {"Status", 220}, {"Size", 80}, {"Origin", 90}, {"Path", 420}}
 
 // environmentsTab lists venvs and makes, checks and deletes them.
 type environmentsTab struct {
@@ -46,27 +43,7 @@ type environmentsTab struct {
 
 func newEnvironmentsTab(c *core) *environmentsTab {
 	t := &environmentsTab{c: c, selected: -1}
-	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(t.entries), len(venvColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) { t.fillCell(id, o.(*widget.Label)) },
-	)
-	t.table.ShowHeaderColumn = false
-	t.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(venvColumns[id.Col].title)
-		}
-	}
-	for i, col := range venvColumns {
-		t.table.SetColumnWidth(i, col.width)
-	}
+	t.table = newTable(venvColumns, func() int { return len(t.entries) }, t.fillCell)
 	t.table.OnSelected = func(id widget.TableCellID) {
 		t.selected = id.Row
 		t.enable()
@@ -160,8 +137,6 @@ func (t *environmentsTab) fillCell(id widget.TableCellID, l *widget.Label) {
 		return
 	}
 	e := t.entries[id.Row]
-	l.Importance = widget.MediumImportance
-	l.TextStyle = fyne.TextStyle{}
 	var text string
 	switch id.Col {
 	case 0:
@@ -182,7 +157,7 @@ func (t *environmentsTab) fillCell(id widget.TableCellID, l *widget.Label) {
 			l.Importance = widget.DangerImportance
 		}
 	case 4:
-		text = humanSize(e.SizeBytes)
+		text = envs.HumanSize(e.SizeBytes)
 	case 5:
 		text = e.Origin
 	case 6:
@@ -336,7 +311,7 @@ func (t *environmentsTab) check(gilScan bool) {
 func (t *environmentsTab) showCheck(res envs.CheckResult) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Python  %s (%s)\nBase    %s\nPip     %s\nSize    %s\nStatus  %s\n", res.Version,
-		map[bool]string{true: "free-threaded", false: "GIL"}[res.FreeThreaded], res.Base, res.Pip, humanSize(res.SizeBytes), res.Status)
+		map[bool]string{true: "free-threaded", false: "GIL"}[res.FreeThreaded], res.Base, res.Pip, envs.HumanSize(res.SizeBytes), res.Status)
 	for _, p := range res.Problems {
 		fmt.Fprintf(&b, "Problem: %s\n", p)
 	}
@@ -389,16 +364,4 @@ func (t *environmentsTab) confirmDelete() {
 	}, t.c.win)
 	t.lastDialog = d
 	d.Show()
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

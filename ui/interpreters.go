@@ -14,10 +14,7 @@ import (
 	"github.com/pyhangar/pyhangar/envs"
 )
 
-var interpreterColumns = []struct {
-	title string
-	width float32
-}{
+var interpreterColumns = []column{
 	{"Version", 90}, {"Build", 130}, {"GIL", 60}, {"Source", 90}, {"Arch", 70}, {"Status", 80}, {"Path", 520},
 }
 
@@ -50,27 +47,7 @@ func newInterpretersTab(c *core) *interpretersTab {
 	t.activity.Hide()
 	t.status = widget.NewLabel("")
 
-	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(t.shown), len(interpreterColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) { t.fillCell(id, o.(*widget.Label)) },
-	)
-	t.table.ShowHeaderColumn = false
-	t.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(interpreterColumns[id.Col].title)
-		}
-	}
-	for i, col := range interpreterColumns {
-		t.table.SetColumnWidth(i, col.width)
-	}
+	t.table = newTable(interpreterColumns, func() int { return len(t.shown) }, t.fillCell)
 	t.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(t.shown) {
 			t.selected = t.shown[id.Row].Path
@@ -150,8 +127,6 @@ func (t *interpretersTab) fillCell(id widget.TableCellID, l *widget.Label) {
 		return
 	}
 	in := t.shown[id.Row]
-	l.Importance = widget.MediumImportance
-	l.TextStyle = fyne.TextStyle{}
 	var text string
 	switch id.Col {
 	case 0:
