@@ -43,16 +43,22 @@ func availableCommand() command {
 			}
 			cat, offline, err := in.Site.CachedReleases(ctx, s.Store)
 			if err != nil {
-				return err
+				return fmt.Errorf("%v (no catalog was fetched before; pass --mirror URL to use a mirror)", err)
 			}
 			age := time.Since(cat.FetchedAt).Round(time.Minute)
 			if offline != nil {
 				fmt.Fprintf(s.Stderr, "offline (%v); showing the catalog fetched %s ago\n", offline, age)
 			}
 			routes := in.Routes()
+			var uvDownloads []installer.UVDownload
+			if in.UV != nil {
+				if uvDownloads, err = in.UV.Downloads(ctx); err != nil {
+					fmt.Fprintf(s.Stderr, "uv: %v\n", err)
+				}
+			}
 			if *asJSON {
 				return writeJSON(s, map[string]any{"site": cat.Site, "fetched_at": cat.FetchedAt, "offline": offline != nil,
-					"releases": cat.Releases, "routes": routes})
+					"releases": cat.Releases, "routes": routes, "uv": uvDownloads})
 			}
 			tw := tabwriter.NewWriter(s.Stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "VERSION\tFREE-THREADED\tRELEASED\tSPEC")
@@ -64,6 +70,16 @@ func availableCommand() command {
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Version, ft, r.Date, spec)
 			}
 			tw.Flush()
+			if len(uvDownloads) > 0 {
+				fmt.Fprintln(s.Stdout, "\nuv can install:")
+				for _, d := range uvDownloads {
+					ft := ""
+					if d.Variant == "freethreaded" {
+						ft = "  (free-threaded)"
+					}
+					fmt.Fprintf(s.Stdout, "  %s%s\n", d.Key, ft)
+				}
+			}
 			for route, why := range routes {
 				if why != "" {
 					fmt.Fprintf(s.Stdout, "\n%s route unavailable: %s\n", route, why)

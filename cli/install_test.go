@@ -138,3 +138,32 @@ func TestInstallCancelledDuringBuild(t *testing.T) {
 		t.Errorf("records: %+v", recs)
 	}
 }
+
+func TestAvailableWithMirrorAndUVStandIn(t *testing.T) {
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1002, Version: "3.14.7"}, testenv.StandInRelease{ID: 900, Version: "3.12.10"})
+	standIn, _ := filepath.Abs("../installer/testdata/uv-standin")
+	t.Setenv("PATH", standIn+string(os.PathListSeparator)+os.Getenv("PATH"))
+	t.Setenv("UV_STANDIN_PYTHONS", "3.14.7t=/nonexistent/python3.14t;3.12.1=/nonexistent/python3.12")
+	data := t.TempDir()
+	r := run(t, nil, "--data-dir", data, "available", "--mirror", org.URL, "--json")
+	var got struct {
+		Releases []installer.Release
+		Offline  bool
+		UV       []installer.UVDownload
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 {
+		t.Fatalf("%v %d %s", err, r.code, r.stderr)
+	}
+	if len(got.Releases) != 2 || !got.Releases[0].FreeThreaded || got.Offline {
+		t.Errorf("releases: %+v", got)
+	}
+	if len(got.UV) != 2 || got.UV[1].Variant != "freethreaded" {
+		t.Errorf("uv downloads: %+v", got.UV)
+	}
+	// Offline, the last catalog comes back with its age.
+	org.Close()
+	r = run(t, nil, "--data-dir", data, "available", "--mirror", org.URL)
+	if r.code != 0 || !strings.Contains(r.stderr, "offline") || !strings.Contains(r.stdout, "3.14.7") {
+		t.Errorf("offline: %d %s %s", r.code, r.stderr, r.stdout)
+	}
+}

@@ -77,6 +77,24 @@ func TestCatalogFromPythonOrgStandIn(t *testing.T) {
 		t.Errorf("blank sha256 falls back to md5: %+v", f.Checksum)
 	}
 
+	// The Windows feed: free-threaded tags, hashes, URLs on the mirror.
+	feed, err := site.WindowsFeed(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ftTags []string
+	for _, e := range feed {
+		if strings.Contains(e.Tag, "t-") {
+			ftTags = append(ftTags, e.Tag)
+		}
+		if !strings.HasPrefix(e.URL, org.URL+"/ftp/python/") || len(e.Hash["sha256"]) != 64 {
+			t.Errorf("feed entry: %+v", e)
+		}
+	}
+	if !strings.Contains(strings.Join(ftTags, " "), "3.14t-64") {
+		t.Errorf("free-threaded tags: %v", ftTags)
+	}
+
 	// Offline: the last catalog comes back, with why it is not fresh.
 	org.Close()
 	cat2, offline, err := site.CachedReleases(context.Background(), cache)

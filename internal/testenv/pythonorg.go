@@ -98,6 +98,19 @@ func (p *PythonOrg) serve(w http.ResponseWriter, r *http.Request) {
 			add("python-"+rel.Version+"-macos11.pkg", "2", []byte("xar package "+rel.Version))
 		}
 		json.NewEncoder(w).Encode(out)
+	case r.URL.Path == "/ftp/python/index-windows.json":
+		var versions []map[string]any
+		for _, rel := range p.Releases {
+			minor := rel.Version[:strings.LastIndex(rel.Version, ".")]
+			for _, tag := range []string{minor + "-64", minor + "t-64"} {
+				versions = append(versions, map[string]any{
+					"schema": 1, "id": "pythoncore-" + tag, "sort-version": rel.Version, "company": "PythonCore", "tag": tag,
+					"display-name": "Python " + rel.Version, "url": "https://www.python.org/ftp/python/" + rel.Version + "/python-" + rel.Version + "-amd64.zip",
+					"hash": map[string]string{"sha256": strings.Repeat("ab", 32)},
+				})
+			}
+		}
+		json.NewEncoder(w).Encode(map[string]any{"versions": versions})
 	case strings.HasPrefix(r.URL.Path, "/ftp/python/"):
 		rest := strings.TrimPrefix(r.URL.Path, "/ftp/python/")
 		for _, rel := range p.Releases {
