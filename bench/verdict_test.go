@@ -77,3 +77,30 @@ func TestThreadCounts(t *testing.T) {
 		}
 	}
 }
+
+// A process ceiling below the threads' own speedup means the ceiling run
+// was disturbed: it is re-measured, and if it stays so, the run is noisy.
+func TestImplausibleCeilingIsDoubted(t *testing.T) {
+	off := false
+	ns := map[string]int64{"float": 1e6, "calls": 1e6, "alloc": 3e5, "generator": 1e6}
+	s := samplesFor(200e6, 100e6, 200e6, 2.0) // threads 2×, processes 1×
+	if got := doubtfulCeilings(s, []int{2}, 5); len(got) != 1 || got[0] != 2 {
+		t.Fatalf("doubtful: %v", got)
+	}
+	r := Result{FreeThreaded: true, GILEnabledStart: &off, GILEnabledEnd: &off, ThreadCounts: []int{1, 2}, Repeats: 5, Samples: s}
+	summarize(&r, ns)
+	if !r.Noisy || !strings.Contains(r.Verdict, "noisy") {
+		t.Errorf("an efficiency of %v must be flagged: %+v", r.Efficiency["2"], r)
+	}
+	// The re-measured ceiling replaces the first.
+	for rep := 5; rep < 10; rep++ {
+		r.Samples = append(r.Samples, Sample{Workload: "mixed", Threads: 2, Mode: "process", Repeat: rep, WallNs: 102e6, CPUNs: 204e6})
+	}
+	if got := doubtfulCeilings(r.Samples, []int{2}, 5); len(got) != 0 {
+		t.Errorf("after the re-run: %v", got)
+	}
+	summarize(&r, ns)
+	if r.Noisy || r.Efficiency["2"] != 1.02 {
+		t.Errorf("after the re-run: noisy %v efficiency %v", r.Noisy, r.Efficiency["2"])
+	}
+}
