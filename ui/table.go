@@ -18,7 +18,7 @@ func newTable(columns []column, rows func() int, fill func(id widget.TableCellID
 		func() (int, int) { return rows(), len(columns) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
+			l.Truncation = fyne.TextTruncateClip
 			return l
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
