@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -56,9 +57,17 @@ func availableCommand() command {
 					fmt.Fprintf(s.Stderr, "uv: %v\n", err)
 				}
 			}
+			// On Windows, the install manager's signed feed lists the
+			// runtimes by tag (3.14t-64 is free-threaded 3.14, 64-bit).
+			var feed []installer.WindowsFeedEntry
+			if runtime.GOOS == "windows" && offline == nil {
+				if feed, err = in.Site.WindowsFeed(ctx); err != nil {
+					fmt.Fprintf(s.Stderr, "Windows feed: %v\n", err)
+				}
+			}
 			if *asJSON {
 				return writeJSON(s, map[string]any{"site": cat.Site, "fetched_at": cat.FetchedAt, "offline": offline != nil,
-					"releases": cat.Releases, "routes": routes, "uv": uvDownloads})
+					"releases": cat.Releases, "routes": routes, "uv": uvDownloads, "windows_feed": feed})
 			}
 			tw := tabwriter.NewWriter(s.Stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "VERSION\tFREE-THREADED\tRELEASED\tSPEC")

@@ -41,7 +41,6 @@ type core struct {
 	createVenvFrom    func(in envs.Interpreter)
 	benchmark         func(in envs.Interpreter)
 	showTab           func(name string)
-	refreshVenvs      func()
 
 	// pending counts background work not yet finished on the UI side.
 	pending atomic.Int64

@@ -82,7 +82,6 @@ func newEnvironmentsTab(c *core) *environmentsTab {
 		c.showTab("Environments")
 		t.createDialog(in)
 	}
-	c.refreshVenvs = t.reload
 	c.onInterpreters(func(list []envs.Interpreter) {
 		if list != nil {
 			t.reload()
