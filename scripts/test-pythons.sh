@@ -3,9 +3,11 @@
 #
 # Each pinned upstream release is fetched through Debian's source archive
 # (the archive URI comes from this machine's apt sources; upstream's
-# Python-X.Y.Z.tar.xz is Debian's python3.X_X.Y.Z.orig.tar.xz), checked
-# against its pinned SHA-256, built with ./configure --disable-gil and
-# installed under $PYHANGAR_TEST_CACHE (default ~/.cache/pyhangar-test).
+# Python-X.Y.Z.tar.xz is Debian's python3.X_X.Y.Z.orig.tar.xz) and checked
+# against its pinned SHA-256. PyHangar's own installer then builds it
+# (./configure --disable-gil, make, make altinstall) from a python.org
+# stand-in on 127.0.0.1 that serves the tarball, into
+# $PYHANGAR_TEST_CACHE/pyhangar/pythons (default cache ~/.cache/pyhangar-test).
 # Later runs reuse what is there.
 #
 # stdout: one line, the interpreter paths joined with ':' (for
@@ -19,7 +21,7 @@ PINS=(
 )
 
 cache=${PYHANGAR_TEST_CACHE:-$HOME/.cache/pyhangar-test}
-mkdir -p "$cache/src" "$cache/logs"
+mkdir -p "$cache/src" "$cache/logs" "$cache/bin"
 exec 9>"$cache/.lock"
 flock 9
 
@@ -65,9 +67,22 @@ fetch() { # version sha256 -> prints the tarball path
   echo "$tarball"
 }
 
+tools="$cache/bin"
+repo=$(cd "$(dirname "$0")/.." && pwd)
+
+# tools builds PyHangar and the python.org stand-in from this checkout.
+build_tools() {
+  [[ -n ${tools_built:-} ]] && return
+  log "building pyhangar and the python.org stand-in"
+  (cd "$repo" && go build -tags migrated_fynedo -o "$tools/pyhangar" . &&
+    go build -o "$tools/pythonorg-standin" ./internal/testenv/pythonorg-standin) >&2
+  tools_built=1
+}
+
 build() { # version sha256 -> prints the interpreter path
   local ver=$1 sum=$2 minor=${1%.*}
-  local prefix="$cache/cpython-${ver}t"
+  local data="$cache/pyhangar"
+  local prefix="$data/pythons/cpython-${ver}t"
   local exe="$prefix/bin/python${minor}t"
   if [[ -f $prefix/.complete && -x $exe ]]; then
     echo "$exe"
@@ -76,30 +91,28 @@ build() { # version sha256 -> prints the interpreter path
   rm -rf "$prefix"
   local tarball
   tarball=$(fetch "$ver" "$sum")
-  local work
-  work=$(mktemp -d "$cache/build-$ver.XXXXXX")
-  local logf="$cache/logs/build-$ver.log"
-  log "building free-threaded Python $ver (log: $logf)"
+  build_tools
+  local logf="$cache/logs/install-$ver.log"
+  log "installing free-threaded Python $ver with pyhangar (log: $logf)"
   local start=$SECONDS
-  (
-    tar -xJf "$tarball" -C "$work"
-    cd "$work/Python-$ver"
-    ./configure --disable-gil --prefix="$prefix"
-    make -j"$(nproc)"
-    make altinstall
-  ) >"$logf" 2>&1 || {
-    log "build of $ver failed; last lines of $logf:"
+  coproc STANDIN { "$tools/pythonorg-standin" "$ver=$tarball"; }
+  local url
+  read -r url <&"${STANDIN[0]}"
+  local status=0
+  "$tools/pyhangar" --data-dir "$data" install "${ver}t" --via python.org --mirror "$url" >"$logf" 2>&1 || status=$?
+  eval "exec ${STANDIN[1]}>&-"
+  wait "$STANDIN_PID" 2>/dev/null || true
+  if [[ $status -ne 0 ]]; then
+    log "pyhangar install ${ver}t failed; last lines of $logf:"
     tail -n 30 "$logf" >&2
-    rm -rf "$work" "$prefix"
     return 1
-  }
-  rm -rf "$work"
+  fi
   "$exe" -c 'import sysconfig,sys; assert sysconfig.get_config_var("Py_GIL_DISABLED")==1; assert not sys._is_gil_enabled()' || {
     log "$exe is not a free-threaded build"
     return 1
   }
   touch "$prefix/.complete"
-  log "built $exe in $((SECONDS - start)) s"
+  log "installed $exe in $((SECONDS - start)) s"
   echo "$exe"
 }
 

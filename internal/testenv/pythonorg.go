@@ -40,10 +40,16 @@ type StandInRelease struct {
 
 // StartPythonOrg serves the releases until the test ends.
 func StartPythonOrg(t testing.TB, releases ...StandInRelease) *PythonOrg {
+	p := NewPythonOrg(releases...)
+	t.Cleanup(p.server.Close)
+	return p
+}
+
+// NewPythonOrg serves the releases on 127.0.0.1 until Close.
+func NewPythonOrg(releases ...StandInRelease) *PythonOrg {
 	p := &PythonOrg{Releases: releases}
 	p.server = httptest.NewServer(http.HandlerFunc(p.serve))
 	p.URL = p.server.URL
-	t.Cleanup(p.server.Close)
 	return p
 }
 
