@@ -70,14 +70,18 @@ fetch() { # version sha256 -> prints the tarball path
 tools="$cache/bin"
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
-# tools builds PyHangar and the python.org stand-in from this checkout.
+# build_tools builds PyHangar and the python.org stand-in from this
+# checkout, once per run of this script (build() runs in subshells, so a
+# marker file named after this shell remembers it).
 build_tools() {
-  [[ -n ${tools_built:-} ]] && return
+  local marker="$tools/.built-$$"
+  [[ -f $marker ]] && return
   log "building pyhangar and the python.org stand-in"
   (cd "$repo" && go build -tags migrated_fynedo -o "$tools/pyhangar" . &&
     go build -o "$tools/pythonorg-standin" ./internal/testenv/pythonorg-standin) >&2
-  tools_built=1
+  touch "$marker"
 }
+trap 'rm -f "$tools"/.built-$$' EXIT
 
 build() { # version sha256 -> prints the interpreter path
   local ver=$1 sum=$2 minor=${1%.*}
