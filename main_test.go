@@ -45,6 +45,9 @@ func TestWindowSmoke(t *testing.T) {
 	}
 	var stderr bytes.Buffer
 	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"))
+	// Fyne's preferences (window size, last tab) go to a config dir of the
+	// test's own, not the user's.
+	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
 	cmd.Stderr = &stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {

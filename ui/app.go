@@ -123,7 +123,12 @@ func build(a fyne.App, w fyne.Window, cfg Config, queue chan func()) *Window {
 	if last := prefs.String(prefTab); last != "" {
 		c.showTab(last)
 	}
-	win.Tabs.OnSelected = func(item *container.TabItem) { prefs.SetString(prefTab, item.Text) }
+	win.Tabs.OnSelected = func(item *container.TabItem) {
+		// Fyne rewrites the preferences file on every Set; skip needless ones.
+		if prefs.String(prefTab) != item.Text {
+			prefs.SetString(prefTab, item.Text)
+		}
+	}
 
 	mod := fyne.KeyModifierShortcutDefault
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: mod}, func(fyne.Shortcut) { a.Quit() })
