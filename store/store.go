@@ -116,11 +116,21 @@ func unwrapPathError(err error) error {
 // where '%', '?' and '#' must be escaped; everything else stays literal.
 func dsn(path string, readOnly bool) string {
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	busy := strconv.Itoa(int(busyTimeout / time.Millisecond))
 	if readOnly {
-		return "file:" + esc + "?mode=ro&_busy_timeout=10000"
+		return "file:" + esc + "?mode=ro&_busy_timeout=" + busy
 	}
-	return "file:" + esc + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate"
+	// WAL: readers never wait for the writer. synchronous=NORMAL: safe
+	// with WAL (a power cut may lose the last commits, never corrupt).
+	// busy_timeout: another PyHangar process writing makes this one wait,
+	// not fail. foreign_keys: SQLite leaves them off unless asked.
+	// txlock=immediate: a transaction takes the write lock when it begins,
+	// so two writers queue instead of one failing on its first write.
+	return "file:" + esc + "?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=" + busy + "&_foreign_keys=on&_txlock=immediate"
 }
+
+// busyTimeout is how long a statement waits for another process's write.
+const busyTimeout = 10 * time.Second
 
 // inspectExisting looks at an existing database file without changing it:
 // a newer schema is refused, an unreadable file is moved aside.
@@ -232,11 +242,22 @@ func exists(path string) bool {
 
 // migrate applies the missing migrations, each in its own immediate
 // transaction that re-reads user_version, so concurrent openers agree.
+// Two processes creating the same new database can see SQLITE_BUSY while
+// SQLite sets up its write-ahead log (the busy timeout does not cover
+// that); the step is tried again for up to the busy timeout.
 func (s *Store) migrate(ctx context.Context) error {
 	for i, m := range migrations {
 		target := i + 1
-		if err := s.applyMigration(ctx, target, m); err != nil {
-			return fmt.Errorf("migrating %s to schema %d: %w", s.path, target, err)
+		deadline := time.Now().Add(busyTimeout)
+		for {
+			err := s.applyMigration(ctx, target, m)
+			if err == nil {
+				break
+			}
+			if !isBusy(err) || time.Now().After(deadline) {
+				return fmt.Errorf("migrating %s to schema %d: %w", s.path, target, err)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
 	}
 	return nil

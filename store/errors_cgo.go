@@ -16,3 +16,12 @@ func isCorrupt(err error) bool {
 	}
 	return false
 }
+
+// isBusy reports SQLite's "database is locked" (SQLITE_BUSY, SQLITE_LOCKED).
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked
+	}
+	return false
+}
