@@ -199,6 +199,9 @@ func TestMacOSLayout(t *testing.T) {
 	tr.link("opt/homebrew/bin/python3.12", "../Cellar/python@3.12/3.12.8/Frameworks/Python.framework/Versions/3.12/bin/python3.12")
 	tr.file("opt/homebrew/Cellar/python-freethreading/3.14.2/Frameworks/PythonT.framework/Versions/3.14/bin/python3.14t", "")
 	tr.file("Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/3.9/bin/python3", "")
+	tr.file("Library/Developer/CommandLineTools/usr/bin/python3", "")
+	tr.file("Applications/Xcode.app/Contents/Developer/Library/Frameworks/Python3.framework/Versions/3.9/bin/python3.9", "")
+	tr.file("Applications/Xcode.app/Contents/Developer/usr/bin/python3", "")
 	tr.file("usr/bin/python3", "stub")
 	tr.file("Users/ada/Library/Application Support/uv/python/cpython-3.14.2+freethreaded-macos-aarch64-none/bin/python3.14t", "")
 	tr.file("Users/Shared/not-a-home.txt", "")
@@ -211,13 +214,23 @@ func TestMacOSLayout(t *testing.T) {
 	expect(t, m, "/opt/homebrew/Cellar/python@3.12/3.12.8/Frameworks/Python.framework/Versions/3.12/bin/python3.12", "homebrew", "3.12.8", false)
 	expect(t, m, "/opt/homebrew/bin/python3.12", "homebrew", "3.12", false)
 	expect(t, m, "/opt/homebrew/Cellar/python-freethreading/3.14.2/Frameworks/PythonT.framework/Versions/3.14/bin/python3.14t", "homebrew", "3.14.2", true)
-	expect(t, m, "/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/3.9/bin/python3", "xcode", "3.9", false)
-	expect(t, m, "/usr/bin/python3", "xcode", "3", false)
+	// Apple's developer tools: the Command Line Tools and Xcode.app each
+	// bring a python3 (what the /usr/bin/python3 shim runs).
+	expect(t, m, "/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions/3.9/bin/python3", "apple", "3.9", false)
+	expect(t, m, "/Library/Developer/CommandLineTools/usr/bin/python3", "apple", "3", false)
+	expect(t, m, "/Applications/Xcode.app/Contents/Developer/Library/Frameworks/Python3.framework/Versions/3.9/bin/python3.9", "apple", "3.9", false)
+	expect(t, m, "/Applications/Xcode.app/Contents/Developer/usr/bin/python3", "apple", "3", false)
+	expect(t, m, "/usr/bin/python3", "apple", "3", false)
 	expect(t, m, "/Users/ada/Library/Application Support/uv/python/cpython-3.14.2+freethreaded-macos-aarch64-none/bin/python3.14t", "uv", "3.14.2", true)
 
-	// Without the Command Line Tools, /usr/bin/python3 is a stub: never listed.
+	// With Xcode.app alone, the shim runs Xcode's python3; with neither,
+	// /usr/bin/python3 is a stub that offers to install the tools: never
+	// listed (running it would pop up that offer).
 	os.RemoveAll(filepath.Join(tr.root, "Library/Developer"))
 	h.Env["PATH"] = "/usr/bin:/usr/local/bin"
+	m = found(Candidates(h))
+	expect(t, m, "/usr/bin/python3", "apple", "3", false)
+	os.RemoveAll(filepath.Join(tr.root, "Applications/Xcode.app"))
 	m = found(Candidates(h))
 	absent(t, m, "/usr/bin/python3")
 }

@@ -62,14 +62,16 @@ func (c *collector) macOS() {
 	}
 	c.homebrew("/opt/homebrew")
 	c.homebrew("/usr/local")
-	for _, dev := range []string{
-		"/Library/Developer/CommandLineTools/Library/Frameworks/Python3.framework/Versions",
-		"/Applications/Xcode.app/Contents/Developer/Library/Frameworks/Python3.framework/Versions",
-	} {
-		c.children(dev, func(p, name string) { c.binDir(c.h.Join(p, "bin"), "xcode", versionHint(name)) })
+	// Apple's developer tools: the Command Line Tools and Xcode.app each
+	// bring a python3 (usr/bin/python3, running the Python3.framework).
+	for _, dev := range []string{"/Library/Developer/CommandLineTools", "/Applications/Xcode.app/Contents/Developer"} {
+		c.children(c.h.Join(dev, "Library/Frameworks/Python3.framework/Versions"), func(p, name string) {
+			c.binDir(c.h.Join(p, "bin"), "apple", versionHint(name))
+		})
+		c.binDir(c.h.Join(dev, "usr", "bin"), "apple", Hint{})
 	}
 	if c.macCommandLineTools() {
-		c.binDir("/usr/bin", "xcode", Hint{})
+		c.binDir("/usr/bin", "apple", Hint{}) // the shim, which runs one of them
 	}
 }
 

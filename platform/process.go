@@ -74,18 +74,18 @@ func Run(ctx context.Context, argv []string, opt RunOptions) (RunResult, error) 
 		stdout = &cappedBuffer{limit: opt.StdoutCap, onOverflow: func() { overflow(ErrOutputTooLarge) }}
 		cmd.Stdout, cmd.Stderr = stdout, stderr
 	}
-	setProcessGroup(cmd)
-	cmd.Cancel = func() error { return killProcessGroup(cmd) }
+	tree := &processTree{cmd: cmd}
+	cmd.Cancel = tree.kill
 	// Pipes a grandchild keeps open are closed this long after the child
 	// exits.
 	cmd.WaitDelay = 200 * time.Millisecond
 
-	err := cmd.Start()
-	if err != nil {
+	if err := tree.start(); err != nil {
 		return RunResult{}, err
 	}
-	err = cmd.Wait()
-	killProcessGroup(cmd) // leave nothing behind
+	defer tree.close()
+	err := cmd.Wait()
+	tree.kill() // leave nothing behind
 	if lines != nil {
 		lines.flush()
 	}

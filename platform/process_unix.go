@@ -7,14 +7,22 @@ import (
 	"syscall"
 )
 
-func setProcessGroup(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+// processTree is a child and everything it starts: on Unix, the process
+// group the child leads.
+type processTree struct{ cmd *exec.Cmd }
+
+// start starts the child as the leader of a process group of its own.
+func (t *processTree) start() error {
+	t.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return t.cmd.Start()
 }
 
-// killProcessGroup kills every process in the child's group.
-func killProcessGroup(cmd *exec.Cmd) error {
-	if cmd.Process == nil {
+// kill kills every process in the tree.
+func (t *processTree) kill() error {
+	if t == nil || t.cmd.Process == nil {
 		return nil
 	}
-	return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	return syscall.Kill(-t.cmd.Process.Pid, syscall.SIGKILL)
 }
+
+func (t *processTree) close() {}
