@@ -8,6 +8,8 @@ import (
 	"os/signal"
 	"syscall"
 
+	"golang.org/x/term"
+
 	"github.com/pyhangar/pyhangar/cli"
 	"github.com/pyhangar/pyhangar/ui"
 )
@@ -21,7 +23,8 @@ func main() {
 	gui := func(ctx context.Context, s cli.Session) error {
 		return ui.Run(ctx, ui.Config{Version: s.Version, DataDir: s.DataDir, Store: s.Store, StoreErr: s.StoreErr, Notice: s.Notice})
 	}
-	code := cli.Main(ctx, os.Args[1:], cli.Options{Version: version, Stdout: os.Stdout, Stderr: os.Stderr, GUI: gui})
+	code := cli.Main(ctx, os.Args[1:], cli.Options{Version: version, Stdout: os.Stdout, Stderr: os.Stderr,
+		Stdin: os.Stdin, Interactive: term.IsTerminal(int(os.Stdin.Fd())), GUI: gui})
 	stop()
 	os.Exit(code)
 }

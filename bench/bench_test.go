@@ -26,8 +26,12 @@ func runBench(t *testing.T, in envs.Interpreter, extra ...string) bench.Result {
 // The CPU/wall ratio tells a GIL build from a free-threaded one even on a
 // busy machine; no speedup threshold is asserted.
 func TestGILBuildsTakeTurns(t *testing.T) {
-	for _, v := range []string{"3.8", "3.12", "3.13"} {
-		r := runBench(t, testenv.Interp(t, testenv.PyenvVersion(t, v)))
+	pythons := testenv.GILBuilds(t)
+	if old, ok := testenv.Older(t, "3.8", "the oldest supported Python, 3.8, takes turns too"); ok {
+		pythons["3.8"] = old
+	}
+	for v, p := range pythons {
+		r := runBench(t, testenv.Interp(t, p))
 		if r.CPUWallRatio["2"] > 1.2 {
 			t.Errorf("%s: CPU/wall at 2 threads = %v, want ≤ 1.2 for a GIL build", v, r.CPUWallRatio["2"])
 		}
@@ -69,8 +73,9 @@ func TestFreeThreadedBuildsRunInParallel(t *testing.T) {
 }
 
 func TestUnsupportedInterpreters(t *testing.T) {
-	for v, p := range testenv.Pyenv(t) {
-		if !strings.HasPrefix(v, "2.") && !strings.HasPrefix(v, "3.6") && !strings.HasPrefix(v, "3.7") {
+	for _, v := range []string{"2.7", "3.6", "3.7"} {
+		p, ok := testenv.Older(t, v, "Python "+v+" is refused as not supported")
+		if !ok {
 			continue
 		}
 		_, err := bench.Run(context.Background(), testenv.Interp(t, p), bench.Options{})
@@ -78,14 +83,14 @@ func TestUnsupportedInterpreters(t *testing.T) {
 			t.Errorf("%s: err = %v", v, err)
 		}
 	}
-	_, err := bench.Run(context.Background(), testenv.Interp(t, testenv.PyenvVersion(t, "3.12")), bench.Options{ExtraArgs: []string{"-X", "gil=0"}})
+	_, err := bench.Run(context.Background(), testenv.Interp(t, testenv.GIL(t, "3.13")), bench.Options{ExtraArgs: []string{"-X", "gil=0"}})
 	if err == nil || !strings.Contains(err.Error(), "only for free-threaded") {
 		t.Errorf("-X gil on a GIL build: err = %v", err)
 	}
 }
 
 func TestResultsRoundTripThroughTheStore(t *testing.T) {
-	r := runBench(t, testenv.Interp(t, testenv.PyenvVersion(t, "3.12")))
+	r := runBench(t, testenv.Interp(t, testenv.GIL(t, "3.13")))
 	st, err := store.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +127,7 @@ func TestResultsRoundTripThroughTheStore(t *testing.T) {
 func TestCancelledRunReturnsNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	steps := 0
-	r, err := bench.Run(ctx, testenv.Interp(t, testenv.PyenvVersion(t, "3.12")), bench.Options{Progress: func(s string) {
+	r, err := bench.Run(ctx, testenv.Interp(t, testenv.GIL(t, "3.13")), bench.Options{Progress: func(s string) {
 		steps++
 		if strings.HasPrefix(s, "threads") {
 			cancel()

@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"bufio"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,20 +13,8 @@ import (
 	"github.com/pyhangar/pyhangar/store"
 )
 
-// The killed-run test runs the command line in a child process; see
-// TestMain.
-const mainHelperEnv = "PYHANGAR_CLI_TEST_MAIN"
-
-func TestMain(m *testing.M) {
-	if args := os.Getenv(mainHelperEnv); args != "" {
-		os.Exit(Main(context.Background(), strings.Split(args, "\x1f"), Options{Version: "test", Stdout: os.Stdout, Stderr: os.Stderr,
-			GUI: func(context.Context, Session) error { return nil }}))
-	}
-	os.Exit(m.Run())
-}
-
 func TestBenchJSONHistoryAndExport(t *testing.T) {
-	py := testenv.PyenvVersion(t, "3.12")
+	py := testenv.GIL(t, "3.13")
 	data := t.TempDir()
 	r := run(t, nil, "--data-dir", data, "bench", "--python", py, "--threads", "2", "--json")
 	if r.code != 0 {
@@ -79,26 +64,25 @@ func TestBenchJSONHistoryAndExport(t *testing.T) {
 	}
 }
 
+// A run killed while its thread cells are under way stores nothing.
 func TestBenchKilledHalfWayLeavesNothing(t *testing.T) {
-	py := testenv.PyenvVersion(t, "3.12")
+	py := testenv.GIL(t, "3.13")
 	data := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), mainHelperEnv+"="+strings.Join([]string{"--data-dir", data, "bench", "--python", py}, "\x1f"))
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stderr)
-	deadline := time.AfterFunc(60*time.Second, func() { cmd.Process.Kill() })
-	defer deadline.Stop()
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), "threads [") {
-			break
+	c := startChild(t, nil, "--data-dir", data, "bench", "--python", py)
+	c.waitStderr(t, "threads [", 2*time.Minute)
+	// The workload process of the thread cells runs (its plan names them).
+	deadline := time.Now().Add(time.Minute)
+	for len(testenv.ProcessesWith(`"cells"`)) == 0 {
+		if time.Now().After(deadline) || !c.alive() {
+			t.Fatalf("the thread cells never ran (child alive %v):\n%s", c.alive(), c.Stderr())
 		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	time.Sleep(500 * time.Millisecond) // in the middle of the thread cells
-	cmd.Process.Kill()
-	cmd.Wait()
+	if !c.alive() {
+		t.Fatal("the run ended before it could be killed")
+	}
+	c.cmd.Process.Kill()
+	c.wait(t, 10*time.Second)
 	st, err := store.Open(data)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/store"
 )
@@ -22,7 +23,11 @@ type Options struct {
 	Version string
 	Stdout  io.Writer
 	Stderr  io.Writer
-	Getenv  func(string) string
+	// Stdin is where answers to questions come from; Interactive says
+	// whether a person is there to give them (stdin is a terminal).
+	Stdin       io.Reader
+	Interactive bool
+	Getenv      func(string) string
 	// GUI opens the window and returns when it closes.
 	GUI func(ctx context.Context, s Session) error
 }
@@ -40,6 +45,9 @@ type Session struct {
 	Notice string
 	Stdout io.Writer
 	Stderr io.Writer
+	// Stdin and Interactive: see Options.
+	Stdin       io.Reader
+	Interactive bool
 }
 
 // command is one subcommand.
@@ -81,6 +89,10 @@ func Main(ctx context.Context, args []string, opt Options) int {
 	if opt.Getenv == nil {
 		opt.Getenv = os.Getenv
 	}
+	stdout, stderr := newSafeWriter(opt.Stdout), newSafeWriter(opt.Stderr)
+	defer stdout.Flush()
+	defer stderr.Flush()
+	opt.Stdout, opt.Stderr = stdout, stderr
 	global := flag.NewFlagSet("pyhangar", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	dataDir := global.String("data-dir", "", "")
@@ -113,7 +125,10 @@ func Main(ctx context.Context, args []string, opt Options) int {
 		return 2
 	}
 
-	s := &Session{Version: opt.Version, Stdout: opt.Stdout, Stderr: opt.Stderr}
+	s := &Session{Version: opt.Version, Stdout: opt.Stdout, Stderr: opt.Stderr, Stdin: opt.Stdin, Interactive: opt.Interactive}
+	if s.Stdin == nil {
+		s.Stdin = strings.NewReader("")
+	}
 	s.DataDir, s.StoreErr = resolveDataDir(*dataDir, opt.Getenv)
 	if s.StoreErr == nil {
 		s.Store, s.StoreErr = store.Open(s.DataDir)
@@ -121,6 +136,15 @@ func Main(ctx context.Context, args []string, opt Options) int {
 	if s.Store != nil {
 		defer s.Store.Close()
 		s.Notice = s.Store.Notice()
+		// What a killed process left behind is cleared before anything
+		// else runs.
+		swept, err := installer.Sweep(s.DataDir, s.Store)
+		for _, r := range swept {
+			fmt.Fprintf(opt.Stderr, "pyhangar: an install of %s did not finish (its process ended); what it left was removed\n", r.Spec)
+		}
+		if err != nil {
+			fmt.Fprintf(opt.Stderr, "pyhangar: clearing interrupted installs: %v\n", oneLine(err))
+		}
 	}
 
 	if cmd.name == "gui" {

@@ -21,13 +21,22 @@ type result struct {
 
 func run(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
+	return runAnswering(t, env, "", false, args...)
+}
+
+// runAnswering runs the command line with stdin holding answer; terminal
+// says whether stdin is a terminal (someone there to answer).
+func runAnswering(t *testing.T, env map[string]string, answer string, terminal bool, args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
 	var r result
 	code := Main(context.Background(), args, Options{
-		Version: "9.9.9",
-		Stdout:  &out,
-		Stderr:  &errb,
-		Getenv:  func(k string) string { return env[k] },
+		Version:     "9.9.9",
+		Stdout:      &out,
+		Stderr:      &errb,
+		Stdin:       strings.NewReader(answer),
+		Interactive: terminal,
+		Getenv:      func(k string) string { return env[k] },
 		GUI: func(ctx context.Context, s Session) error {
 			r.guiOpened = &s
 			return nil

@@ -50,7 +50,7 @@ func availableCommand() command {
 			if offline != nil {
 				fmt.Fprintf(s.Stderr, "offline (%v); showing the catalog fetched %s ago\n", offline, age)
 			}
-			routes := in.Routes()
+			routes := in.Unavailable()
 			var uvDownloads []installer.UVDownload
 			if in.UV != nil {
 				if uvDownloads, err = in.UV.Downloads(ctx); err != nil {
@@ -89,8 +89,8 @@ func availableCommand() command {
 					fmt.Fprintf(s.Stdout, "  %s%s\n", d.Key, ft)
 				}
 			}
-			for route, why := range routes {
-				if why != "" {
+			for _, route := range installer.Routes {
+				if why := routes[route]; why != "" {
 					fmt.Fprintf(s.Stdout, "\n%s route unavailable: %s\n", route, why)
 				}
 			}
@@ -104,10 +104,11 @@ func installCommand() command {
 		name:    "install",
 		summary: "install a CPython build (3.13t, 3.14.7t, 3.14) through uv or python.org",
 		run: func(ctx context.Context, s *Session, args []string) error {
-			fs := newFlags(s, "install", "install SPEC [--via uv|python.org] [--mirror URL] [--optimize] [--json]")
+			fs := newFlags(s, "install", "install SPEC [--via uv|python.org] [--mirror URL] [--optimize] [--wait] [--json]")
 			via := fs.String("via", "", "uv or python.org (default: uv when installed, else python.org)")
 			mirror := fs.String("mirror", "", "a python.org mirror (same paths); plain http only on this machine")
 			optimize := fs.Bool("optimize", false, "source builds: ./configure --enable-optimizations (slower build, faster Python)")
+			wait := fs.Bool("wait", false, "when another process is installing the same build, wait for it instead of failing")
 			asJSON := fs.Bool("json", false, "print the new interpreter as JSON")
 			pos, err := interleaved(fs, args)
 			if err != nil {
@@ -140,9 +141,9 @@ func installCommand() command {
 			if err != nil {
 				return err
 			}
-			in.Optimize = *optimize
+			in.Optimize, in.Wait = *optimize, *wait
 			start := time.Now()
-			interp, rec, err := in.Install(ctx, spec, *via)
+			interp, rec, err := in.Install(ctx, spec, installer.Route(*via))
 			if err != nil {
 				if rec.LogPath != "" {
 					return fmt.Errorf("%v (log: %s)", err, rec.LogPath)

@@ -3,10 +3,12 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -165,5 +167,98 @@ func TestAvailableWithMirrorAndUVStandIn(t *testing.T) {
 	r = run(t, nil, "--data-dir", data, "available", "--mirror", org.URL)
 	if r.code != 0 || !strings.Contains(r.stderr, "offline") || !strings.Contains(r.stdout, "3.14.7") {
 		t.Errorf("offline: %d %s %s", r.code, r.stderr, r.stdout)
+	}
+}
+
+// installs reads the data dir's install records.
+func installs(t *testing.T, data string) []installer.Record {
+	t.Helper()
+	st, err := store.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	recs, err := st.Installs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// gatedPythonOrg serves the 3.13.5 tarball, holding its download part-way
+// until the test ends.
+func gatedPythonOrg(t *testing.T) *testenv.PythonOrg {
+	tarball := testenv.SourceTarball(t, "3.13.5")
+	gate := make(chan struct{})
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball, Gate: gate})
+	t.Cleanup(func() { close(gate) }) // runs before the server closes
+	return org
+}
+
+// Two processes installing the same build: the second is told who is at
+// it and stops; killed with SIGKILL, the first leaves a record the next
+// start sweeps, with what it left removed.
+func TestSecondInstallIsRefusedAndAKilledOneIsSwept(t *testing.T) {
+	org := gatedPythonOrg(t)
+	data := t.TempDir()
+	first := startChild(t, nil, "--data-dir", data, "install", "3.13.5t", "--via", "python.org", "--mirror", org.URL)
+	org.WaitForRequest(t, "Python-3.13.5.tar.xz")
+	first.waitStderr(t, "download", 30*time.Second)
+
+	for _, spec := range []string{"3.13.5t", "3.13t"} {
+		second := startChild(t, nil, "--data-dir", data, "install", spec, "--via", "python.org", "--mirror", org.URL)
+		code := second.wait(t, time.Minute)
+		want := fmt.Sprintf("another install of 3.13.5t is running (pid %d)", first.cmd.Process.Pid)
+		if code != 1 || !strings.Contains(second.Stderr(), want) {
+			t.Fatalf("install %s while another runs: code %d, stderr:\n%s\nwant %q", spec, code, second.Stderr(), want)
+		}
+	}
+	if !first.alive() {
+		t.Fatalf("the first install ended: %s", first.Stderr())
+	}
+	// A GIL build of the same version is another target: it may start.
+	if recs := installs(t, data); len(recs) != 1 || recs[0].Status != "running" || recs[0].Target != "cpython-3.13.5t" {
+		t.Fatalf("records while the first runs: %+v", recs)
+	}
+
+	first.cmd.Process.Kill()
+	first.wait(t, 10*time.Second)
+	if left := leftovers(t, data); len(left) == 0 {
+		t.Fatal("the killed install left nothing to sweep; the test does not test the sweep")
+	}
+	r := run(t, nil, "--data-dir", data, "version")
+	if r.code != 0 || !strings.Contains(r.stderr, "install of 3.13.5t did not finish") {
+		t.Errorf("the next start: code %d, stderr %q", r.code, r.stderr)
+	}
+	recs := installs(t, data)
+	if len(recs) != 1 || recs[0].Status != "interrupted" {
+		t.Fatalf("records after the sweep: %+v", recs)
+	}
+	if left := leftovers(t, data); len(left) != 0 {
+		t.Errorf("the sweep left: %v", left)
+	}
+	// Nothing blocks the next install: it gets as far as the download.
+	again := startChild(t, nil, "--data-dir", data, "install", "3.13.5t", "--via", "python.org", "--mirror", org.URL)
+	again.waitStderr(t, "download", 30*time.Second)
+}
+
+// SIGTERM cancels an install: it cleans up, records "cancelled" and exits 1.
+func TestSIGTERMCancelsAnInstall(t *testing.T) {
+	org := gatedPythonOrg(t)
+	data := t.TempDir()
+	c := startChild(t, nil, "--data-dir", data, "install", "3.13.5t", "--via", "python.org", "--mirror", org.URL)
+	org.WaitForRequest(t, "Python-3.13.5.tar.xz")
+	c.waitStderr(t, "download", 30*time.Second)
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.wait(t, 30*time.Second); code != 1 || !strings.Contains(c.Stderr(), "cancelled") {
+		t.Fatalf("code %d, stderr:\n%s", code, c.Stderr())
+	}
+	if recs := installs(t, data); len(recs) != 1 || recs[0].Status != "cancelled" {
+		t.Errorf("records: %+v", recs)
+	}
+	if left := leftovers(t, data); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }

@@ -128,3 +128,58 @@ func TestScanUsage(t *testing.T) {
 		t.Errorf("bad .reg: code %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// An interpreter's answers reach the terminal with their control
+// characters escaped: a hostile one cannot retitle the terminal or clear
+// the screen.
+func TestListEscapesControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	probe := `{"version": "3.13.9\u001b]0;pwned\u0007", "implementation": "cpython\u001b[2J", "executable": "/x",
+"prefix": "/x", "base_prefix": "/x", "is_venv": false, "free_threaded": false, "gil_enabled": true, "abiflags": "",
+"machine": "x86_64", "pointer_bits": 64}`
+	script := "#!/bin/sh\nprintf '%s\\n' '" + strings.ReplaceAll(probe, "\n", " ") + "'\n"
+	os.WriteFile(filepath.Join(dir, "python3.13"), []byte(script), 0o755)
+	os.WriteFile(filepath.Join(dir, "python3.12"), []byte("#!/bin/sh\nprintf 'Fatal \\033[31merror\\033]0;x\\a' >&2\nexit 1\n"), 0o755)
+	t.Setenv("PATH", dir)
+	t.Setenv("HOME", t.TempDir())
+	t.Setenv("PYENV_ROOT", "")
+	data := t.TempDir()
+	r := run(t, nil, "--data-dir", data, "list")
+	if r.code != 0 {
+		t.Fatalf("list: %d %s", r.code, r.stderr)
+	}
+	for _, bad := range []string{"\x1b", "\x07"} {
+		if strings.Contains(r.stdout, bad) {
+			t.Errorf("list printed a raw control character %q:\n%q", bad, r.stdout)
+		}
+	}
+	if !strings.Contains(r.stdout, `3.13.9\u001b]0;pwned\u0007`) || !strings.Contains(r.stdout, `Fatal \u001b[31merror`) {
+		t.Errorf("the text should be there, escaped:\n%s", r.stdout)
+	}
+	r = run(t, nil, "--data-dir", data, "list", "--json")
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil {
+		t.Fatalf("--json is no longer JSON: %v\n%s", err, r.stdout)
+	}
+	found := false
+	for _, in := range list {
+		found = found || in["version"] == "3.13.9\x1b]0;pwned\x07"
+	}
+	if !found {
+		t.Errorf("--json must carry the exact text: %v", list)
+	}
+}
+
+func TestSafeWriterSplitsAndEscapes(t *testing.T) {
+	var out strings.Builder
+	w := newSafeWriter(&out)
+	in := "ok é\x1b[2J\r\u009b\x7f\t\n" // é split across writes below
+	for i := 0; i < len(in); i++ {
+		w.Write([]byte{in[i]})
+	}
+	w.Write([]byte{0xc3}) // an incomplete sequence at the end
+	w.Flush()
+	if want := `ok é\u001b[2J\u000d\u009b\u007f` + "\t\n" + `\xc3`; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}

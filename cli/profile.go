@@ -1,11 +1,11 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/profile"
@@ -17,7 +17,7 @@ func profileCommand() command {
 		summary: "set this machine up from a team profile, or export one",
 		run: func(ctx context.Context, s *Session, args []string) error {
 			if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-				fmt.Fprintln(s.Stdout, "Usage: pyhangar profile apply FILE [--dry-run] [--mirror URL]\n       pyhangar profile export FILE [--name NAME]")
+				fmt.Fprintln(s.Stdout, "Usage: pyhangar profile apply FILE [--dry-run] [--yes] [--mirror URL]\n       pyhangar profile export FILE [--name NAME]")
 				if len(args) == 0 {
 					return usagef("a profile subcommand is required")
 				}
@@ -47,17 +47,36 @@ func profileMachine(ctx context.Context, s *Session, mirror string, progress fun
 	return m, nil
 }
 
+// printPlan prints each step, and under it what it will run, install,
+// delete or fetch.
 func printPlan(s *Session, steps []profile.Step) {
-	tw := tabwriter.NewWriter(s.Stdout, 0, 0, 2, ' ', 0)
 	for _, st := range steps {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", st.What, st.State, st.Detail)
+		fmt.Fprintf(s.Stdout, "  %s: %s", st.What, st.State)
+		if st.Detail != "" {
+			fmt.Fprintf(s.Stdout, " (%s)", st.Detail)
+		}
+		fmt.Fprintln(s.Stdout)
+		for _, n := range st.Notes {
+			fmt.Fprintf(s.Stdout, "      - %s\n", n)
+		}
 	}
-	tw.Flush()
+}
+
+// confirm asks a yes/no question on the terminal; anything but yes is no.
+func confirm(s *Session, question string) bool {
+	fmt.Fprintf(s.Stderr, "%s [y/N] ", question)
+	line, _ := bufio.NewReader(s.Stdin).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true
+	}
+	return false
 }
 
 func profileApply(ctx context.Context, s *Session, args []string) error {
-	fs := newFlags(s, "profile apply", "profile apply FILE [--dry-run] [--mirror URL]")
+	fs := newFlags(s, "profile apply", "profile apply FILE [--dry-run] [--yes] [--mirror URL]")
 	dry := fs.Bool("dry-run", false, "show the plan and change nothing")
+	yes := fs.Bool("yes", false, "apply without asking (read the plan first: --dry-run shows it)")
 	mirror := fs.String("mirror", "", "a python.org mirror for installs")
 	pos, err := interleaved(fs, args)
 	if err != nil {
@@ -91,7 +110,11 @@ func profileApply(ctx context.Context, s *Session, args []string) error {
 	printPlan(s, plan)
 	todo := 0
 	for _, st := range plan {
-		if st.State != profile.Present {
+		switch st.State {
+		case profile.Refused:
+			return fmt.Errorf("%s is refused: %s; nothing was changed", st.What, strings.Join(st.Notes, "; "))
+		case profile.Present:
+		default:
 			todo++
 		}
 	}
@@ -102,6 +125,16 @@ func profileApply(ctx context.Context, s *Session, args []string) error {
 	if *dry {
 		fmt.Fprintf(s.Stdout, "%d steps to do (dry run: nothing changed).\n", todo)
 		return nil
+	}
+	// A profile comes from someone else's repository: what it runs and
+	// installs happens only with the user's yes.
+	switch {
+	case *yes:
+	case !s.Interactive:
+		return fmt.Errorf("nothing was applied: a profile's plan runs and installs what it lists, so PyHangar asks first; " +
+			"run this in a terminal to answer, or pass --yes once you have read the plan")
+	case !confirm(s, fmt.Sprintf("Apply these %d steps?", todo)):
+		return fmt.Errorf("nothing was applied (not confirmed)")
 	}
 	steps, err := p.Apply(ctx, m)
 	fmt.Fprintln(s.Stdout, "Result:")

@@ -184,6 +184,9 @@ func venvAdd(ctx context.Context, s *Session, args []string) error {
 		return err
 	}
 	fmt.Fprintf(s.Stdout, "Registered %s as %s (status %s).\n", v.Path, v.Name, check.Status)
+	if foreign := envs.Foreign(v.Path); len(foreign) > 0 {
+		fmt.Fprintf(s.Stdout, "Note: it holds more than a venv (%s); PyHangar checks it but will never delete it.\n", strings.Join(foreign, ", "))
+	}
 	return nil
 }
 

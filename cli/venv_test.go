@@ -3,17 +3,21 @@ package cli
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/internal/testenv"
 )
 
 func TestVenvLifecycle(t *testing.T) {
-	testenv.PyenvVersion(t, "3.12")
+	// The standard test build of 3.13 is the newest GIL 3.13 on PATH.
+	gil := testenv.GIL(t, "3.13")
+	t.Setenv("PATH", filepath.Dir(gil)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	data := t.TempDir()
-	r := run(t, nil, "--data-dir", data, "venv", "create", "demo", "--python", "3.12")
+	r := run(t, nil, "--data-dir", data, "venv", "create", "demo", "--python", "3.13")
 	if r.code != 0 {
 		t.Fatalf("create: code %d\n%s", r.code, r.stderr)
 	}
@@ -22,7 +26,7 @@ func TestVenvLifecycle(t *testing.T) {
 		t.Errorf("create output: %s", r.stdout)
 	}
 	// The same name again is refused; so is a reserved name.
-	if r := run(t, nil, "--data-dir", data, "venv", "create", "CON", "--python", "3.12"); r.code != 2 {
+	if r := run(t, nil, "--data-dir", data, "venv", "create", "CON", "--python", "3.13"); r.code != 2 {
 		t.Errorf("reserved name: code %d", r.code)
 	}
 	r = run(t, nil, "--data-dir", data, "venv", "list", "--json")
@@ -118,5 +122,63 @@ func TestVenvFreeThreadedGILScanCLI(t *testing.T) {
 		if m["enables_gil"] == true {
 			t.Errorf("%v turned the GIL on", m)
 		}
+	}
+}
+
+// A project made into a venv with "python -m venv ." can be registered and
+// checked, but venv rm never deletes it: it holds the project too. Nor
+// does venv rm delete through a link on the way to a venv.
+func TestVenvRmRefusesAProjectRootAndLinks(t *testing.T) {
+	py := testenv.System(t)
+	data := t.TempDir()
+	project := filepath.Join(t.TempDir(), "myproject")
+	os.MkdirAll(filepath.Join(project, "src", "myproject"), 0o755)
+	os.MkdirAll(filepath.Join(project, ".git"), 0o755)
+	os.WriteFile(filepath.Join(project, "pyproject.toml"), []byte("[project]\nname = \"myproject\"\n"), 0o644)
+	os.WriteFile(filepath.Join(project, "src", "myproject", "__init__.py"), []byte("VALUE = 1\n"), 0o644)
+	cmd := exec.Command(py, "-m", "venv", "--without-pip", ".")
+	cmd.Dir = project
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("python -m venv .: %v %s", err, out)
+	}
+	added := run(t, nil, "--data-dir", data, "venv", "add", project)
+	if added.code != 0 {
+		t.Fatalf("add: %d %s", added.code, added.stderr)
+	}
+	for _, arg := range []string{"myproject", project} {
+		r := run(t, nil, "--data-dir", data, "venv", "rm", arg)
+		if r.code != 1 || !strings.Contains(r.stderr, "pyproject.toml") || !strings.Contains(r.stderr, ".git") || !strings.Contains(r.stderr, "nothing was deleted") {
+			t.Errorf("rm %s: code %d, stderr %q", arg, r.code, r.stderr)
+		}
+	}
+	for _, f := range []string{"pyproject.toml", "src/myproject/__init__.py", ".git", "pyvenv.cfg", "bin/python"} {
+		if _, err := os.Lstat(filepath.Join(project, f)); err != nil {
+			t.Errorf("%s is gone: %v", f, err)
+		}
+	}
+	if !strings.Contains(added.stdout, "never delete it") {
+		t.Errorf("venv add should say it will never delete a project: %s", added.stdout)
+	}
+
+	// A venv reached through a linked directory is refused by that path.
+	real := t.TempDir()
+	venv := filepath.Join(real, "v")
+	if out, err := exec.Command(py, "-m", "venv", "--without-pip", venv).CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	link := filepath.Join(t.TempDir(), "linked")
+	os.Symlink(real, link)
+	if r := run(t, nil, "--data-dir", data, "venv", "add", venv); r.code != 0 {
+		t.Fatalf("add: %s", r.stderr)
+	}
+	r := run(t, nil, "--data-dir", data, "venv", "rm", filepath.Join(link, "v"))
+	if r.code != 1 || !strings.Contains(r.stderr, "symbolic link "+link) {
+		t.Errorf("rm through a link: code %d, stderr %q", r.code, r.stderr)
+	}
+	if !envs.IsVenvDir(venv) {
+		t.Fatal("the venv was deleted through the link")
+	}
+	if r := run(t, nil, "--data-dir", data, "venv", "rm", "v"); r.code != 0 {
+		t.Errorf("rm by name: %d %s", r.code, r.stderr)
 	}
 }

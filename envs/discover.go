@@ -94,7 +94,7 @@ func Discover(ctx context.Context, h *platform.Host, opt DiscoverOptions) ([]Int
 				return
 			}
 			apply(g, r)
-			if opt.Cache != nil {
+			if opt.Cache != nil && r.Cacheable() {
 				opt.Cache.PutProbe(cacheKey(g), r)
 			}
 			mu.Lock()

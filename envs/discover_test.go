@@ -29,7 +29,7 @@ func openStore(t testing.TB) *store.Store {
 func realHost(t testing.TB, dirs ...string) *platform.Host {
 	h := platform.ThisHost(t.TempDir())
 	h.Env["PATH"] = strings.Join(dirs, ":")
-	h.Env["PYENV_ROOT"] = filepath.Dir(testenv.PyenvRoot)
+	h.Env["PYENV_ROOT"] = filepath.Dir(testenv.PyenvRoot())
 	return h
 }
 
@@ -50,10 +50,13 @@ func byPath(list []envs.Interpreter, p string) (envs.Interpreter, bool) {
 
 func TestDiscoverRealInterpreters(t *testing.T) {
 	ft := testenv.FreeThreaded(t)
-	pyenv := testenv.Pyenv(t)
+	gil := testenv.GILBuilds(t)
 	system := testenv.System(t)
 	var path []string
 	for _, p := range ft {
+		path = append(path, filepath.Dir(p))
+	}
+	for _, p := range gil {
 		path = append(path, filepath.Dir(p))
 	}
 	path = append(path, "/usr/bin")
@@ -67,7 +70,23 @@ func TestDiscoverRealInterpreters(t *testing.T) {
 	if stats.Probed == 0 || stats.Cached != 0 {
 		t.Errorf("cold run: %+v", stats)
 	}
-	for dir, p := range pyenv {
+	for minor, p := range gil {
+		in, ok := byPath(list, p)
+		if !ok {
+			t.Errorf("standard %s (%s) not found", minor, p)
+			continue
+		}
+		if in.Status != envs.StatusOK || !strings.HasPrefix(in.Version, minor+".") || in.FreeThreaded || in.GILEnabled == nil || !*in.GILEnabled || !in.OnPath {
+			t.Errorf("standard %s: %+v", minor, in)
+		}
+	}
+	// pyenv's versions dir, when this machine has one.
+	pyenv, _ := filepath.Glob(filepath.Join(testenv.PyenvRoot(), "*", "bin", "python"))
+	if len(pyenv) == 0 {
+		t.Logf("no pyenv here (it is optional): not checked: pyenv's builds are found and named by their versions dir")
+	}
+	for _, p := range pyenv {
+		dir := filepath.Base(filepath.Dir(filepath.Dir(p)))
 		in, ok := byPath(list, p)
 		if !ok {
 			t.Errorf("pyenv %s (%s) not found", dir, p)
@@ -75,9 +94,6 @@ func TestDiscoverRealInterpreters(t *testing.T) {
 		}
 		if in.Status != envs.StatusOK || in.Version != dir || in.FreeThreaded || in.Source != "pyenv" {
 			t.Errorf("pyenv %s: %+v", dir, in)
-		}
-		if strings.HasPrefix(dir, "3.13") && (in.GILEnabled == nil || !*in.GILEnabled) {
-			t.Errorf("pyenv %s: gil_enabled should be true, got %v", dir, in.GILEnabled)
 		}
 	}
 	sys, ok := byPath(list, system)
@@ -117,15 +133,15 @@ func TestDiscoverRealInterpreters(t *testing.T) {
 }
 
 func TestDiscoverVenvIsItsOwnInterpreter(t *testing.T) {
-	base := testenv.PyenvVersion(t, "3.12")
+	base := testenv.GIL(t, "3.13")
 	dir := filepath.Join(t.TempDir(), "my venv ✈")
 	os.MkdirAll(filepath.Join(dir, "bin"), 0o755)
-	os.WriteFile(filepath.Join(dir, "pyvenv.cfg"), []byte("home = "+filepath.Dir(base)+"\ninclude-system-site-packages = false\nversion = 3.12.1\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "pyvenv.cfg"), []byte("home = "+filepath.Dir(base)+"\ninclude-system-site-packages = false\nversion = 3.13.5\n"), 0o644)
 	real, _ := filepath.EvalSymlinks(base)
 	os.Symlink(real, filepath.Join(dir, "bin", "python"))
 	os.Symlink("python", filepath.Join(dir, "bin", "python3"))
 
-	h := realHost(t, filepath.Join(dir, "bin"))
+	h := realHost(t, filepath.Join(dir, "bin"), filepath.Dir(base))
 	list, _, err := envs.Discover(context.Background(), h, envs.DiscoverOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +167,7 @@ func script(t *testing.T, path, body string) {
 }
 
 func TestDiscoverBadInterpreters(t *testing.T) {
-	good := testenv.PyenvVersion(t, "3.12")
+	good := testenv.GIL(t, "3.13")
 	root := t.TempDir()
 	bad := filepath.Join(root, "bad dir ✈ ñ")
 	os.MkdirAll(bad, 0o755)
@@ -170,7 +186,7 @@ func TestDiscoverBadInterpreters(t *testing.T) {
 	defer os.Chmod(unreadable, 0o755)
 	goodDir := filepath.Join(root, "good")
 	os.Mkdir(goodDir, 0o755)
-	os.Symlink(good, filepath.Join(goodDir, "python3.12"))
+	os.Symlink(good, filepath.Join(goodDir, "python3.13"))
 
 	h := realHost(t, "", bad, bad, "relative/bin", unreadable, "", goodDir)
 	timeout := 2 * time.Second
@@ -201,8 +217,8 @@ func TestDiscoverBadInterpreters(t *testing.T) {
 			t.Errorf("%s is not an interpreter but was listed", name)
 		}
 	}
-	in, ok := byPath(list, filepath.Join(goodDir, "python3.12"))
-	if !ok || in.Status != envs.StatusOK || !strings.HasPrefix(in.Version, "3.12") || !in.OnPath {
+	in, ok := byPath(list, filepath.Join(goodDir, "python3.13"))
+	if !ok || in.Status != envs.StatusOK || !strings.HasPrefix(in.Version, "3.13") || !in.OnPath {
 		t.Errorf("the good interpreter: found %v, %+v", ok, in)
 	}
 	time.Sleep(100 * time.Millisecond)
@@ -262,5 +278,40 @@ func BenchmarkDiscoverWarm(b *testing.B) {
 			b.Fatalf("warm discovery started %d processes (%v)", stats.Probed, err)
 		}
 		b.ReportMetric(float64(len(list)), "interpreters")
+	}
+}
+
+// A probe that timed out says nothing lasting about the interpreter (the
+// machine may have been busy): it is not cached, and the next discovery
+// asks again. A broken interpreter's answer is cached.
+func TestProbeTimeoutsAreNotCached(t *testing.T) {
+	real := testenv.GIL(t, "3.13")
+	dir := t.TempDir()
+	busy := filepath.Join(dir, "busy")
+	os.WriteFile(busy, nil, 0o644)
+	script(t, filepath.Join(dir, "python3.13"), `if [ -e "`+busy+`" ]; then exec sleep 30; fi
+exec "`+real+`" "$@"`)
+	script(t, filepath.Join(dir, "python3.5"), "exit 3")
+	h := realHost(t, dir)
+	st := openStore(t)
+	opt := envs.DiscoverOptions{Cache: st, Timeout: time.Second}
+	list, _, err := envs.Discover(context.Background(), h, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in, _ := byPath(list, filepath.Join(dir, "python3.13")); !strings.Contains(in.Error, "did not answer") {
+		t.Fatalf("the busy interpreter: %+v", in)
+	}
+	os.Remove(busy)
+	list, stats, err := envs.Discover(context.Background(), h, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, _ := byPath(list, filepath.Join(dir, "python3.13"))
+	if in.Status != envs.StatusOK || !strings.HasPrefix(in.Version, "3.13") {
+		t.Errorf("after the busy spell, a cached timeout hid the interpreter: %+v", in)
+	}
+	if stats.Probed != 1 {
+		t.Errorf("second discovery: %+v; want only the timed-out one probed again (the broken one comes from the cache)", stats)
 	}
 }

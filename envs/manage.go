@@ -30,7 +30,10 @@ type VenvRequest struct {
 	UV           string // uv's path for Via uv
 	Recreate     bool
 	Requirements string
-	Progress     func(line string)
+	// Profile is the team profile making the venv ("" for the user); a
+	// profile may recreate only a venv it made itself.
+	Profile  string
+	Progress func(line string)
 }
 
 // CreateVenv validates the request against what is recorded, makes the
@@ -46,7 +49,7 @@ func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequ
 	if dir == "" {
 		dir = filepath.Join(venvsDir, req.Name)
 	}
-	dir, err := filepath.Abs(dir)
+	dir, err := realPath(dir)
 	if err != nil {
 		return Venv{}, CheckResult{}, err
 	}
@@ -63,13 +66,16 @@ func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequ
 	if req.Recreate && (!known || existing.Origin != OriginCreated) && IsVenvDir(dir) {
 		return Venv{}, CheckResult{}, fmt.Errorf("%s was not made by PyHangar; recreate replaces only PyHangar's own venvs", dir)
 	}
+	if req.Recreate && req.Profile != "" && known && existing.Profile != req.Profile {
+		return Venv{}, CheckResult{}, fmt.Errorf("%s was not made by the profile %s; nothing was replaced", dir, req.Profile)
+	}
 	id, err := Create(ctx, CreateOptions{Dir: dir, Base: req.Base, Via: req.Via, UV: req.UV, Recreate: req.Recreate,
 		Requirements: req.Requirements, Progress: req.Progress})
 	if err != nil {
 		return Venv{}, CheckResult{}, err
 	}
 	v := Venv{Name: req.Name, Path: dir, Origin: OriginCreated, Via: req.Via, BasePath: req.Base.Path,
-		BaseVersion: req.Base.Version, FreeThreaded: id.FreeThreaded, CreatedAt: time.Now().UTC()}
+		BaseVersion: req.Base.Version, FreeThreaded: id.FreeThreaded, CreatedAt: time.Now().UTC(), Profile: req.Profile}
 	if known {
 		v.ID = existing.ID
 		err = st.UpdateVenv(v)
@@ -89,7 +95,7 @@ func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequ
 
 // RegisterVenv records a venv the user made elsewhere.
 func RegisterVenv(ctx context.Context, st VenvStore, dir, name, uv string) (Venv, CheckResult, error) {
-	dir, err := filepath.Abs(dir)
+	dir, err := realPath(dir)
 	if err != nil {
 		return Venv{}, CheckResult{}, err
 	}
@@ -120,6 +126,26 @@ func RegisterVenv(ctx context.Context, st VenvStore, dir, name, uv string) (Venv
 		return v, check, err
 	}
 	return v, check, st.SaveVenvCheck(v.ID, check)
+}
+
+// realPath is p made absolute with the links on its way resolved, as far
+// as it exists: venvs are recorded by their real path, the only one
+// RemoveVenv accepts.
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(real, rest), nil
+		}
+		if filepath.Dir(dir) == dir {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+	}
 }
 
 // VenvEntry is one venv in a listing, with a status found without running

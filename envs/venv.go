@@ -17,16 +17,18 @@ import (
 
 // Venv is a virtual environment PyHangar made or the user registered.
 type Venv struct {
-	ID           int64        `json:"-"`
-	Name         string       `json:"name"`
-	Path         string       `json:"path"`
-	Origin       string       `json:"origin"` // created | registered | found
-	Via          string       `json:"via"`    // venv | uv
-	BasePath     string       `json:"base"`
-	BaseVersion  string       `json:"base_version"`
-	FreeThreaded bool         `json:"free_threaded"`
-	CreatedAt    time.Time    `json:"created"`
-	LastCheck    *CheckResult `json:"last_check,omitempty"`
+	ID           int64     `json:"-"`
+	Name         string    `json:"name"`
+	Path         string    `json:"path"`
+	Origin       string    `json:"origin"` // created | registered | found
+	Via          string    `json:"via"`    // venv | uv
+	BasePath     string    `json:"base"`
+	BaseVersion  string    `json:"base_version"`
+	FreeThreaded bool      `json:"free_threaded"`
+	CreatedAt    time.Time `json:"created"`
+	// Profile is the team profile (its file's path) that made the venv.
+	Profile   string       `json:"profile,omitempty"`
+	LastCheck *CheckResult `json:"last_check,omitempty"`
 }
 
 const (
@@ -261,10 +263,55 @@ func runTool(ctx context.Context, argv []string, timeout time.Duration, progress
 	return nil
 }
 
+// venvEntries are the names a venv's own directory holds: what venv,
+// virtualenv and uv create, and what packages install into a prefix
+// (share/, etc/, man/; src/ for pip's editable checkouts).
+var venvEntries = map[string]bool{
+	"pyvenv.cfg": true, "bin": true, "Scripts": true, "lib": true, "Lib": true, "lib64": true, "include": true,
+	"Include": true, "share": true, "etc": true, "man": true, "src": true, ".gitignore": true, "CACHEDIR.TAG": true,
+	".lock": true,
+}
+
+// Foreign lists what a venv directory holds besides a venv's own entries
+// (a project's pyproject.toml, .git, sources), sorted.
+func Foreign(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if !venvEntries[e.Name()] {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// linkOnPath returns the first component of an absolute path that is a
+// symbolic link, or "".
+func linkOnPath(abs string) string {
+	vol := filepath.VolumeName(abs)
+	p := vol + string(filepath.Separator)
+	for _, part := range strings.Split(strings.TrimPrefix(abs[len(vol):], string(filepath.Separator)), string(filepath.Separator)) {
+		if part == "" {
+			continue
+		}
+		p = filepath.Join(p, part)
+		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+			return p
+		}
+	}
+	return ""
+}
+
 // RemoveVenv deletes a venv directory, and only that: dir must be a real
-// directory (not a link to one) holding pyvenv.cfg, must not be the file
-// system root or the home dir, and known must say PyHangar made it or the
-// user registered it. Anything else is refused and nothing is touched.
+// directory reached without any link on its path, hold pyvenv.cfg and
+// nothing but a venv's own entries (a project made into a venv with
+// "python -m venv ." is refused, naming what else is there), must not be
+// the file system root or the home dir, and known must say PyHangar made
+// it or the user registered it. Anything else is refused and nothing is
+// touched.
 func RemoveVenv(dir string, known func(dir string) bool) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -275,8 +322,8 @@ func RemoveVenv(dir string, known func(dir string) bool) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", abs, unwrapPath(err))
 	}
-	if fi.Mode()&os.ModeSymlink != 0 {
-		return fmt.Errorf("%s is a symbolic link; PyHangar never deletes through a link (remove the venv by its own path)", abs)
+	if link := linkOnPath(abs); link != "" {
+		return fmt.Errorf("%s is reached through the symbolic link %s; PyHangar never deletes through a link (remove the venv by its own path)", abs, link)
 	}
 	if !fi.IsDir() {
 		return fmt.Errorf("%s is not a directory", abs)
@@ -287,6 +334,9 @@ func RemoveVenv(dir string, known func(dir string) bool) error {
 	}
 	if !IsVenvDir(abs) {
 		return fmt.Errorf("%s is not a venv (it has no pyvenv.cfg); nothing was deleted", abs)
+	}
+	if foreign := Foreign(abs); len(foreign) > 0 {
+		return fmt.Errorf("%s holds more than a venv (%s); PyHangar deletes only a venv's own files, so nothing was deleted: remove the venv's bin, lib and pyvenv.cfg yourself", abs, strings.Join(foreign, ", "))
 	}
 	if !known(abs) {
 		return fmt.Errorf("PyHangar did not make %s and it is not registered; nothing was deleted (register it with 'pyhangar venv add' to manage it)", abs)

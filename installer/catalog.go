@@ -83,7 +83,7 @@ func (s *Site) getJSON(ctx context.Context, path string, v any) error {
 	req.Header.Set("User-Agent", "PyHangar")
 	client := s.Client
 	if client == nil {
-		client = &http.Client{Timeout: 30 * time.Second}
+		client = NewHTTPClient(30 * time.Second)
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,6 +123,29 @@ func TestOfficialInstallerCommands(t *testing.T) {
 		"PrependPath=0", "Shortcuts=0", "Include_launcher=0", `TargetDir=C:\Users\ada\AppData\Local\PyHangar\pythons\cpython-3.14.2`, "/log", `C:\logs\i.log`}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("windows argv:\n%q\nwant\n%q", got, want)
+	}
+	un := WindowsUninstallArgs(`C:\Users\ada\AppData\Local\PyHangar\installers\python-3.14.2-amd64.exe`, `C:\logs\u.log`)
+	wantUn := []string{`C:\Users\ada\AppData\Local\PyHangar\installers\python-3.14.2-amd64.exe`, "/quiet", "/uninstall", "/log", `C:\logs\u.log`}
+	if strings.Join(un, "\n") != strings.Join(wantUn, "\n") {
+		t.Errorf("windows uninstall argv:\n%q\nwant\n%q", un, wantUn)
+	}
+	// Every switch and property is one the installer documents.
+	for _, argv := range [][]string{got, un} {
+		for _, a := range argv[1:] {
+			name, _, isProperty := strings.Cut(a, "=")
+			switch {
+			case strings.HasPrefix(a, "/"):
+				if !slices.Contains(WindowsInstallerSwitches, a) {
+					t.Errorf("%s is not a documented switch of the installer", a)
+				}
+			case isProperty:
+				if !slices.Contains(WindowsInstallerProperties, name) {
+					t.Errorf("%s is not a documented property of the installer", name)
+				}
+			case !strings.HasSuffix(a, ".log"):
+				t.Errorf("%q is neither a switch, a property nor the log file", a)
+			}
+		}
 	}
 	for code, want := range map[int][2]bool{0: {true, false}, 3010: {true, true}, 1603: {false, false}, 1602: {false, false}} {
 		if ok, reboot := WindowsExitOK(code); ok != want[0] || reboot != want[1] {

@@ -1,5 +1,3 @@
-// Package installer gets new interpreters: the release catalog, verified
-// downloads, the uv driver and python.org's installers for each OS.
 package installer
 
 import (
@@ -43,13 +41,48 @@ func (c Checksum) Weak() bool { return c.Algo != "sha256" }
 // ErrHashMismatch is returned (wrapped) when a download's hash is wrong.
 var ErrHashMismatch = errors.New("checksum mismatch")
 
+// OpenVerified opens path and checks that its content hashes to sum; the
+// returned file is positioned at its start. The file that was hashed is
+// the file the caller reads, so nothing can be swapped in between.
+func OpenVerified(path string, sum Checksum) (*os.File, error) {
+	h, err := sum.newHash()
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(h, f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, sum.Hex) {
+		f.Close()
+		return nil, fmt.Errorf("%w for %s: expected %s %s, got %s", ErrHashMismatch, path, sum.Algo, sum.Hex, got)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
 // Progress reports a download: bytes so far and the total (0 if unknown).
 type Progress func(done, total int64)
 
 // Downloader fetches files with verification and resume.
 type Downloader struct {
-	Client  *http.Client
-	Retries int // extra attempts after a dropped connection; default 3
+	Client *http.Client
+	// Retries is how many more attempts follow a dropped, stalled or
+	// refused (502/503/504) transfer; default 3.
+	Retries int
+	// StallTimeout is how long a transfer may go without a byte before it
+	// is dropped and resumed; default 30 s.
+	StallTimeout time.Duration
+	// Backoff is the wait before the first retry, doubled for each next
+	// one; default 500 ms.
+	Backoff time.Duration
 }
 
 // IsLoopback reports whether a URL's host is this machine.
@@ -77,29 +110,47 @@ func CheckURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-func (d *Downloader) client() *http.Client {
-	if d.Client != nil {
-		return d.Client
-	}
+// NewHTTPClient is the client for everything PyHangar fetches: redirects
+// are followed only to URLs CheckURL allows. timeout 0 means none (a
+// download is bounded by its context and its stall timeout instead).
+func NewHTTPClient(timeout time.Duration) *http.Client {
 	return &http.Client{
-		Timeout: 0, // bodies can be large; the context bounds a download
+		Timeout: timeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			if len(via) >= 10 {
 				return errors.New("too many redirects")
 			}
 			if _, err := CheckURL(req.URL.String()); err != nil {
-				return fmt.Errorf("redirect refused: %w", err)
+				return fmt.Errorf("%w: %w", errRedirectRefused, err)
 			}
 			return nil
 		},
 	}
 }
 
+func (d *Downloader) client() *http.Client {
+	if d.Client != nil {
+		return d.Client
+	}
+	return NewHTTPClient(0)
+}
+
+var (
+	errRedirectRefused = errors.New("redirect refused")
+	errTooLong         = errors.New("the server sent more than the announced size")
+	errPermanent       = errors.New("permanent")
+	errStalled         = errors.New("no data arrived")
+	errRetry           = errors.New("the server asked to try again later")
+)
+
 // Download fetches rawURL into dest, hashing while it streams into
-// dest.part. An interrupted transfer resumes with a Range request. The file
-// is renamed into place only when its hash matches; on a mismatch the part
-// file is deleted and the error names both hashes. A body longer than size
-// (when size > 0) is an error. On cancel the part file is removed.
+// dest.part. A transfer that drops or stalls resumes with a Range request,
+// also in a later run: a part file left by an earlier failure is carried
+// on (its bytes are hashed first). The file is renamed into place only
+// when its hash matches; on a mismatch the part file is deleted and the
+// error names both hashes. A body longer than size (when size > 0) is an
+// error. On cancel the part file is removed. Two processes must not
+// download to the same dest at once (callers hold the install's lock).
 func (d *Downloader) Download(ctx context.Context, rawURL, dest string, sum Checksum, size int64, progress Progress) (err error) {
 	if _, err := CheckURL(rawURL); err != nil {
 		return err
@@ -112,70 +163,102 @@ func (d *Downloader) Download(ctx context.Context, rawURL, dest string, sum Chec
 		progress = func(int64, int64) {}
 	}
 	part := dest + ".part"
+	defer func() {
+		if err != nil {
+			fi, serr := os.Stat(part)
+			if ctx.Err() != nil || errors.Is(err, ErrHashMismatch) || errors.Is(err, errTooLong) || errors.Is(err, errPermanent) || (serr == nil && fi.Size() == 0) {
+				os.Remove(part)
+			}
+		}
+	}()
+	carried := false // the part file came from an earlier run
+	if fi, err := os.Stat(part); err == nil && fi.Size() > 0 {
+		carried = true
+	}
+	for {
+		if err := d.transfer(ctx, rawURL, part, size, h, progress); err != nil {
+			return fmt.Errorf("downloading %s: %w", rawURL, err)
+		}
+		got := hex.EncodeToString(h.Sum(nil))
+		if strings.EqualFold(got, sum.Hex) {
+			return os.Rename(part, dest)
+		}
+		if carried {
+			// The bytes from an earlier run may be of another file:
+			// start once more from nothing.
+			carried = false
+			os.Remove(part)
+			h.Reset()
+			continue
+		}
+		return fmt.Errorf("%w for %s: expected %s %s, got %s; the file was deleted", ErrHashMismatch, rawURL, sum.Algo, sum.Hex, got)
+	}
+}
+
+// transfer brings part up to the whole file, with retries.
+func (d *Downloader) transfer(ctx context.Context, rawURL, part string, size int64, h hash.Hash, progress Progress) error {
 	retries := d.Retries
 	if retries == 0 {
 		retries = 3
 	}
-	defer func() {
-		if err != nil && (ctx.Err() != nil || errors.Is(err, ErrHashMismatch) || errors.Is(err, errTooLong)) {
-			os.Remove(part)
-		}
-	}()
-	os.Remove(part) // a stale part from another download is not trusted
+	backoff := d.Backoff
+	if backoff == 0 {
+		backoff = 500 * time.Millisecond
+	}
 	var lastErr error
 	for attempt := 0; attempt <= retries; attempt++ {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
 		if attempt > 0 {
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(time.Duration(attempt) * 300 * time.Millisecond):
+			case <-time.After(backoff << (attempt - 1)):
 			}
 		}
 		err := d.fetch(ctx, rawURL, part, size, h, progress)
 		if err == nil {
-			lastErr = nil
-			break
+			return nil
 		}
 		lastErr = err
-		if ctx.Err() != nil || errors.Is(err, errTooLong) || errors.Is(err, errPermanent) {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if errors.Is(err, errTooLong) || errors.Is(err, errPermanent) {
 			return err
 		}
 	}
-	if lastErr != nil {
-		os.Remove(part)
-		return fmt.Errorf("downloading %s: %w", rawURL, lastErr)
-	}
-	got := hex.EncodeToString(h.Sum(nil))
-	if !strings.EqualFold(got, sum.Hex) {
-		return fmt.Errorf("%w for %s: expected %s %s, got %s; the file was deleted", ErrHashMismatch, rawURL, sum.Algo, sum.Hex, got)
-	}
-	return os.Rename(part, dest)
+	return lastErr
 }
 
-var (
-	errTooLong   = errors.New("the server sent more than the announced size")
-	errPermanent = errors.New("permanent")
-)
-
-// fetch appends to part from where it ends, feeding h with every byte
-// written (h has seen exactly the bytes already in part).
+// fetch appends to part from where it ends, feeding h with every byte of
+// part: those already there first, then each one written.
 func (d *Downloader) fetch(ctx context.Context, rawURL, part string, size int64, h hash.Hash, progress Progress) error {
-	f, err := os.OpenFile(part, os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(part, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	have, err := f.Seek(0, io.SeekEnd)
+	h.Reset()
+	have, err := io.Copy(h, f)
 	if err != nil {
 		return err
 	}
 	if size > 0 && have == size {
 		return nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if size > 0 && have > size {
+		f.Truncate(0)
+		return fmt.Errorf("%w: a partial download was larger than the file", errPermanent)
+	}
+	stallTimeout := d.StallTimeout
+	if stallTimeout == 0 {
+		stallTimeout = 30 * time.Second
+	}
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stall := time.AfterFunc(stallTimeout, func() { cancel(fmt.Errorf("%w for %v", errStalled, stallTimeout)) })
+	defer stall.Stop()
+
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return err
 	}
@@ -185,27 +268,38 @@ func (d *Downloader) fetch(ctx context.Context, rawURL, part string, size int64,
 	}
 	resp, err := d.client().Do(req)
 	if err != nil {
+		if cause := context.Cause(actx); errors.Is(cause, errStalled) {
+			return cause
+		}
+		if errors.Is(err, errRedirectRefused) {
+			return fmt.Errorf("%w: %w", errPermanent, err)
+		}
 		return err
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusPartialContent && have > 0:
+		if start, ok := contentRangeStart(resp.Header.Get("Content-Range")); !ok || start != have {
+			f.Truncate(0)
+			return fmt.Errorf("%w: asked to resume at byte %d, the server sent %q", errPermanent, have, resp.Header.Get("Content-Range"))
+		}
 	case resp.StatusCode == http.StatusOK:
 		// The server ignored the range: start over.
 		if err := f.Truncate(0); err != nil {
-			return err
-		}
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return err
 		}
 		have = 0
 		h.Reset()
 	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
 		f.Truncate(0)
-		h.Reset()
-		return fmt.Errorf("the server refused to resume")
+		return fmt.Errorf("the server refused to resume (HTTP %s); starting again", resp.Status)
+	case resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusGatewayTimeout:
+		return fmt.Errorf("%w: HTTP %s", errRetry, resp.Status)
 	default:
 		return fmt.Errorf("%w: HTTP %s", errPermanent, resp.Status)
+	}
+	if _, err := f.Seek(have, io.SeekStart); err != nil {
+		return err
 	}
 	total := size
 	if total <= 0 && resp.ContentLength > 0 {
@@ -218,6 +312,7 @@ func (d *Downloader) fetch(ctx context.Context, rawURL, part string, size int64,
 		}
 		n, rerr := resp.Body.Read(buf)
 		if n > 0 {
+			stall.Reset(stallTimeout)
 			if size > 0 && have+int64(n) > size {
 				return errTooLong
 			}
@@ -232,6 +327,9 @@ func (d *Downloader) fetch(ctx context.Context, rawURL, part string, size int64,
 			break
 		}
 		if rerr != nil {
+			if cause := context.Cause(actx); cause != nil && ctx.Err() == nil {
+				return cause
+			}
 			return rerr
 		}
 	}
@@ -239,4 +337,18 @@ func (d *Downloader) fetch(ctx context.Context, rawURL, part string, size int64,
 		return io.ErrUnexpectedEOF
 	}
 	return nil
+}
+
+// contentRangeStart reads the first byte position of "bytes 100-199/200".
+func contentRangeStart(v string) (int64, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(v), "bytes ")
+	if !ok {
+		return 0, false
+	}
+	first, _, ok := strings.Cut(rest, "-")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(first), 10, 64)
+	return n, err == nil
 }

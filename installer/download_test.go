@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func sha(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
@@ -172,5 +174,208 @@ func TestDownloadMD5FallbackAndCancel(t *testing.T) {
 	noPart(t, dest2)
 	if _, err := os.Stat(dest2); !os.IsNotExist(err) {
 		t.Error("a cancelled download left its file")
+	}
+}
+
+// A server that stops sending mid-way without closing: the stall is
+// noticed and the download resumes with a Range request.
+func TestDownloadResumesAfterAStall(t *testing.T) {
+	body := payload(1 << 20)
+	var requests atomic.Int32
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if requests.Add(1) == 1 {
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.Write(body[:len(body)/3])
+			w.(http.Flusher).Flush()
+			<-release // stalls, connection open
+			return
+		}
+		http.ServeContent(w, r, "x", modTime, bytes.NewReader(body))
+	}))
+	defer srv.Close()
+	defer close(release) // before the server closes: it waits for its handlers
+	dest := filepath.Join(t.TempDir(), "f")
+	d := &Downloader{StallTimeout: 300 * time.Millisecond, Backoff: time.Millisecond}
+	if err := d.Download(context.Background(), srv.URL+"/f", dest, Checksum{"sha256", sha(body)}, int64(len(body)), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(dest); !bytes.Equal(got, body) || requests.Load() != 2 {
+		t.Fatalf("requests %d; the file matches: %v", requests.Load(), bytes.Equal(got, body))
+	}
+}
+
+// 502, 503 and 504 are tried again, with growing pauses; a fourth failure
+// is the end.
+func TestDownloadRetriesGatewayErrors(t *testing.T) {
+	body := payload(64 << 10)
+	var requests atomic.Int32
+	var times []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		times = append(times, time.Now())
+		switch requests.Add(1) {
+		case 1:
+			w.WriteHeader(http.StatusBadGateway)
+		case 2:
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case 3:
+			w.WriteHeader(http.StatusGatewayTimeout)
+		default:
+			http.ServeContent(w, r, "x", modTime, bytes.NewReader(body))
+		}
+	}))
+	defer srv.Close()
+	dest := filepath.Join(t.TempDir(), "f")
+	d := &Downloader{Backoff: 20 * time.Millisecond}
+	if err := d.Download(context.Background(), srv.URL+"/f", dest, Checksum{"sha256", sha(body)}, int64(len(body)), nil); err != nil {
+		t.Fatal(err)
+	}
+	if requests.Load() != 4 {
+		t.Fatalf("requests = %d, want 4", requests.Load())
+	}
+	// Each pause at least doubles the one before (20, 40, 80 ms).
+	for i, want := range []time.Duration{20, 40, 80} {
+		if gap := times[i+1].Sub(times[i]); gap < want*time.Millisecond {
+			t.Errorf("pause %d was %v, want at least %v ms", i+1, gap, want)
+		}
+	}
+	requests.Store(-100) // always failing from here on
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+	err := d.Download(context.Background(), srv.URL+"/f", filepath.Join(t.TempDir(), "g"), Checksum{"sha256", sha(body)}, int64(len(body)), nil)
+	if err == nil || !strings.Contains(err.Error(), "503") {
+		t.Fatalf("err = %v; want the 503 after the retries", err)
+	}
+}
+
+// A 206 that starts somewhere else than the byte asked for would splice
+// two different pieces together: it is refused and nothing is kept.
+func TestDownloadRefusesAMisplacedRange(t *testing.T) {
+	body := payload(256 << 10)
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "f")
+	os.WriteFile(dest+".part", body[:1000], 0o644)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Range", fmt.Sprintf("bytes 0-%d/%d", len(body)-1, len(body)))
+		w.WriteHeader(http.StatusPartialContent)
+		w.Write(body)
+	}))
+	defer srv.Close()
+	err := (&Downloader{Backoff: time.Millisecond}).Download(context.Background(), srv.URL+"/f", dest, Checksum{"sha256", sha(body)}, int64(len(body)), nil)
+	if err == nil || !strings.Contains(err.Error(), "resume at byte 1000") {
+		t.Fatalf("err = %v", err)
+	}
+	noPart(t, dest)
+}
+
+// A server that ignores Range answers 200 with the whole file: the part
+// is started again, and the result is still right.
+func TestDownloadServerIgnoringRange(t *testing.T) {
+	body := payload(256 << 10)
+	dest := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(dest+".part", body[:5000], 0o644)
+	var ranged atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Range") != "" {
+			ranged.Add(1)
+		}
+		w.Write(body)
+	}))
+	defer srv.Close()
+	if err := (&Downloader{}).Download(context.Background(), srv.URL+"/f", dest, Checksum{"sha256", sha(body)}, int64(len(body)), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(dest); !bytes.Equal(got, body) || ranged.Load() != 1 {
+		t.Fatalf("ranged requests %d, content right %v", ranged.Load(), bytes.Equal(got, body))
+	}
+}
+
+// 416 (the range cannot be served): start again from the first byte.
+func TestDownload416StartsAgain(t *testing.T) {
+	body := payload(128 << 10)
+	dest := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(dest+".part", payload(9000), 0o644)
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		if r.Header.Get("Range") != "" {
+			w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
+			return
+		}
+		w.Write(body)
+	}))
+	defer srv.Close()
+	if err := (&Downloader{Backoff: time.Millisecond}).Download(context.Background(), srv.URL+"/f", dest, Checksum{"sha256", sha(body)}, int64(len(body)), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(dest); !bytes.Equal(got, body) || requests.Load() != 2 {
+		t.Fatalf("requests %d, content right %v", requests.Load(), bytes.Equal(got, body))
+	}
+}
+
+// A run that fails part-way keeps what it got; the next run asks only for
+// the rest, and the whole file is verified.
+func TestDownloadResumesAcrossRuns(t *testing.T) {
+	body := payload(1 << 20)
+	var failing atomic.Bool
+	failing.Store(true)
+	var lastRange atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lastRange.Store(r.Header.Get("Range"))
+		if failing.Load() {
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			w.Write(body[:len(body)/2])
+			w.(http.Flusher).Flush()
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+			return
+		}
+		http.ServeContent(w, r, "x", modTime, bytes.NewReader(body))
+	}))
+	defer srv.Close()
+	dest := filepath.Join(t.TempDir(), "f")
+	d := &Downloader{Retries: 1, Backoff: time.Millisecond}
+	err := d.Download(context.Background(), srv.URL+"/f", dest, Checksum{"sha256", sha(body)}, int64(len(body)), nil)
+	if err == nil {
+		t.Fatal("the first run should fail")
+	}
+	fi, err := os.Stat(dest + ".part")
+	if err != nil || fi.Size() != int64(len(body)/2) {
+		t.Fatalf("the first run's part: %v %v", fi, err)
+	}
+	failing.Store(false)
+	if err := d.Download(context.Background(), srv.URL+"/f", dest, Checksum{"sha256", sha(body)}, int64(len(body)), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastRange.Load(); got != fmt.Sprintf("bytes=%d-", len(body)/2) {
+		t.Errorf("the second run asked for %q", got)
+	}
+	if got, _ := os.ReadFile(dest); !bytes.Equal(got, body) {
+		t.Fatal("resumed file differs")
+	}
+	// A part of some other file is found out by the hash and replaced.
+	os.Remove(dest)
+	os.WriteFile(dest+".part", payload(len(body)/2), 0o644)
+	if err := d.Download(context.Background(), srv.URL+"/f", dest, Checksum{"sha256", sha(body)}, int64(len(body)), nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(dest); !bytes.Equal(got, body) {
+		t.Fatal("a stale part file spoiled the download")
+	}
+}
+
+// The catalog client follows redirects as the downloader does: to https,
+// or to plain http on this machine only.
+func TestCatalogRefusesARedirectToHTTP(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://downloads.example.com/api/v2/downloads/release/", http.StatusFound)
+	}))
+	defer srv.Close()
+	site, err := NewSite(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = site.Releases(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "redirect refused") {
+		t.Fatalf("err = %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"time"
 
@@ -15,20 +16,57 @@ import (
 	"github.com/pyhangar/pyhangar/platform"
 )
 
+// Route is a way to get an interpreter.
+type Route string
+
+const (
+	// RouteUV runs uv python install: a prebuilt build, in seconds.
+	RouteUV Route = "uv"
+	// RoutePythonOrg uses python.org's files: a source build on Linux,
+	// the official installer on Windows and macOS.
+	RoutePythonOrg Route = "python.org"
+)
+
+// Routes are every route, in the order they are offered.
+var Routes = []Route{RouteUV, RoutePythonOrg}
+
+// Install attempt statuses.
+const (
+	StatusRunning   = "running"
+	StatusOK        = "ok"
+	StatusFailed    = "failed"
+	StatusCancelled = "cancelled"
+	// StatusInterrupted is an attempt whose process died (killed, or its
+	// last database write failed); Sweep finds and clears them.
+	StatusInterrupted = "interrupted"
+)
+
 // Record is one install attempt, as the store keeps it.
 type Record struct {
-	ID       int64     `json:"id"`
-	Spec     string    `json:"spec"`
-	Variant  string    `json:"variant"` // freethreaded | standard
-	Method   string    `json:"method"`  // uv | python.org
+	ID      int64  `json:"id"`
+	Spec    string `json:"spec"`
+	Variant string `json:"variant"` // freethreaded | standard
+	Method  Route  `json:"method"`
+	// Target names what the attempt installs into and locks:
+	// cpython-3.13.5t (a directory under pythons/), uv-3.14t.
+	Target   string    `json:"target"`
+	Key      string    `json:"key"` // uv's key for its install
 	URL      string    `json:"url"`
 	SHA256   string    `json:"sha256"`
 	Path     string    `json:"path"` // the interpreter
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
-	Status   string    `json:"status"` // running | ok | failed | cancelled
+	Status   string    `json:"status"`
 	LogPath  string    `json:"log"`
 	Error    string    `json:"error"`
+}
+
+// Duration is how long a finished attempt took.
+func (r Record) Duration() time.Duration {
+	if r.Finished.IsZero() {
+		return 0
+	}
+	return r.Finished.Sub(r.Started)
 }
 
 // Records keeps install attempts (the store implements it).
@@ -47,6 +85,19 @@ type Event struct {
 	Line  string
 }
 
+// BusyError says another process is installing the same thing.
+type BusyError struct {
+	What string // 3.13.5t
+	PID  int
+}
+
+func (e *BusyError) Error() string {
+	if e.PID > 0 {
+		return fmt.Sprintf("another install of %s is running (pid %d); wait for it, or pass --wait", e.What, e.PID)
+	}
+	return fmt.Sprintf("another install of %s is running; wait for it, or pass --wait", e.What)
+}
+
 // Installer installs interpreters into a data dir.
 type Installer struct {
 	DataDir    string
@@ -55,7 +106,10 @@ type Installer struct {
 	UV         *UV // nil when uv is not installed
 	Downloader *Downloader
 	Optimize   bool // --enable-optimizations for source builds
-	Progress   func(Event)
+	// Wait makes an install of something another process is installing
+	// wait for it instead of failing with a *BusyError.
+	Wait     bool
+	Progress func(Event)
 }
 
 // New wires an installer for a data dir: python.org or the mirror, and uv
@@ -67,23 +121,32 @@ func New(ctx context.Context, dataDir string, records Records, mirror string, pr
 	}
 	in := &Installer{DataDir: dataDir, Records: records, Site: site, Progress: progress}
 	if uv, ok := FindUV(ctx); ok {
+		uv.Dir = dataDir
 		in.UV = &uv
 	}
 	return in, nil
 }
 
-// Routes says which install routes work here, and why not when one doesn't.
-func (in *Installer) Routes() map[string]string {
-	out := map[string]string{"uv": "", "python.org": ""}
+// Unavailable says why each route cannot be used here ("" when it can).
+func (in *Installer) Unavailable() map[Route]string {
+	out := map[Route]string{RouteUV: "", RoutePythonOrg: ""}
 	if in.UV == nil {
-		out["uv"] = "uv is not installed (looked on PATH, ~/.local/bin and ~/.cargo/bin)"
+		out[RouteUV] = "uv is not installed (looked on PATH, ~/.local/bin and ~/.cargo/bin)"
 	}
 	if runtime.GOOS == "linux" {
 		if missing, fix := MissingPrereqs(nil, nil); len(missing) > 0 {
-			out["python.org"] = "a source build needs " + strings.Join(missing, ", ") + "; install them with: " + fix
+			out[RoutePythonOrg] = "a source build needs " + strings.Join(missing, ", ") + "; install them with: " + fix
 		}
 	}
 	return out
+}
+
+// DefaultRoute is uv when it is installed, else python.org.
+func (in *Installer) DefaultRoute() Route {
+	if in.UV != nil {
+		return RouteUV
+	}
+	return RoutePythonOrg
 }
 
 func (in *Installer) emit(e Event) {
@@ -95,25 +158,114 @@ func (in *Installer) emit(e Event) {
 // PythonsDir is where PyHangar's own installs live.
 func (in *Installer) PythonsDir() string { return filepath.Join(in.DataDir, "pythons") }
 
-// Install installs an interpreter for spec through via ("uv", "python.org",
-// or "" for uv when present, else python.org), records the attempt, and
-// returns the new interpreter as discovery identifies it.
-func (in *Installer) Install(ctx context.Context, spec envs.Spec, via string) (_ envs.Interpreter, rec Record, err error) {
-	if via == "" {
-		via = "python.org"
-		if in.UV != nil {
-			via = "uv"
-		}
+func lockPath(dataDir, target string) string {
+	return filepath.Join(dataDir, "locks", "install-"+target+".lock")
+}
+
+func downloadDir(dataDir, target string) string {
+	return filepath.Join(dataDir, "downloads", target)
+}
+
+// job is an install worked out before anything is written: what it
+// installs into and, for python.org, the release and its files.
+type job struct {
+	spec   envs.Spec
+	route  Route
+	target string
+	what   string // shown in messages: 3.13.5t
+	rel    Release
+	files  []File
+}
+
+// plan works out the job for spec by route: the exact release comes from
+// the catalog, so a python.org plan fetches it.
+func (in *Installer) plan(ctx context.Context, spec envs.Spec, route Route) (job, error) {
+	j := job{spec: spec, route: route, what: spec.String()}
+	if route == RouteUV {
+		j.target = "uv-" + UVRequest(spec)
+		return j, nil
 	}
-	if reason := in.Routes()[via]; reason != "" {
-		return envs.Interpreter{}, rec, fmt.Errorf("the %s route cannot be used here: %s", via, reason)
-	} else if _, known := in.Routes()[via]; !known {
-		return envs.Interpreter{}, rec, fmt.Errorf("unknown route %q (uv or python.org)", via)
+	in.emit(Event{Phase: "catalog", Pct: -1})
+	cat, err := in.Site.Releases(ctx)
+	if err != nil {
+		return j, err
 	}
-	rec = Record{Spec: spec.String(), Variant: "standard", Method: via, Started: time.Now().UTC(), Status: "running"}
+	rel, ok := PickRelease(cat.Releases, spec)
+	if !ok {
+		return j, fmt.Errorf("python.org has no release matching %s", spec)
+	}
+	if spec.FreeThreaded && !rel.FreeThreaded {
+		return j, fmt.Errorf("Python %s has no free-threaded build (they start with 3.13)", rel.Version)
+	}
+	if j.files, err = in.Site.Files(ctx, rel.ID); err != nil {
+		return j, err
+	}
+	j.rel = rel
+	j.what = envs.Spec{Version: rel.Version, FreeThreaded: spec.FreeThreaded}.String()
+	switch runtime.GOOS {
+	case "windows":
+		// One official install holds both builds.
+		j.target = "cpython-" + rel.Version
+	case "darwin":
+		j.target = "macos-" + rel.Version
+	default:
+		j.target = "cpython-" + j.what
+	}
+	return j, nil
+}
+
+// Install installs an interpreter for spec through route ("" for uv when
+// present, else python.org), records the attempt, and returns the new
+// interpreter as discovery identifies it. Only one process at a time
+// installs a given target: another gets a *BusyError (or, with Wait, waits
+// and is then given what the first installed).
+func (in *Installer) Install(ctx context.Context, spec envs.Spec, route Route) (_ envs.Interpreter, rec Record, err error) {
+	if route == "" {
+		route = in.DefaultRoute()
+	}
+	reason, known := in.Unavailable()[route]
+	if !known {
+		return envs.Interpreter{}, rec, fmt.Errorf("unknown route %q (uv or python.org)", route)
+	}
+	if reason != "" {
+		return envs.Interpreter{}, rec, fmt.Errorf("the %s route cannot be used here: %s", route, reason)
+	}
+	rec = Record{Spec: spec.String(), Variant: "standard", Method: route, Started: time.Now().UTC(), Status: StatusRunning}
 	if spec.FreeThreaded {
 		rec.Variant = "freethreaded"
 	}
+	j, err := in.plan(ctx, spec, route)
+	if err != nil {
+		return envs.Interpreter{}, rec, in.recordFailure(ctx, rec, err)
+	}
+	rec.Target = j.target
+
+	lock, err := platform.TryLock(lockPath(in.DataDir, j.target))
+	var held *platform.LockedError
+	waited := false
+	if errors.As(err, &held) {
+		if !in.Wait {
+			return envs.Interpreter{}, rec, &BusyError{What: j.what, PID: held.PID}
+		}
+		in.emit(Event{Phase: fmt.Sprintf("waiting for another install of %s (pid %d)", j.what, held.PID), Pct: -1})
+		lock, err = platform.WaitLock(ctx, lockPath(in.DataDir, j.target), nil)
+		waited = true
+	}
+	if err != nil {
+		return envs.Interpreter{}, rec, err
+	}
+	defer lock.Unlock()
+	if waited {
+		// The process waited for may have installed it.
+		if done, ok := in.installed(j.target); ok {
+			probe := envs.Probe(ctx, done.Path, 0)
+			if probe.Error == "" && probe.Identity.FreeThreaded == spec.FreeThreaded {
+				in.emit(Event{Line: "installed by the other process: " + done.Path, Pct: -1})
+				return envs.Interpreter{Path: done.Path, Aliases: []string{}, Identity: probe.Identity, Source: sourceOf(route), Status: envs.StatusOK}, done, nil
+			}
+		}
+	}
+
 	if err := os.MkdirAll(filepath.Join(in.DataDir, "logs"), 0o755); err != nil {
 		return envs.Interpreter{}, rec, err
 	}
@@ -130,15 +282,18 @@ func (in *Installer) Install(ctx context.Context, spec envs.Spec, via string) (_
 		rec.Finished = time.Now().UTC()
 		switch {
 		case err == nil:
-			rec.Status = "ok"
+			rec.Status = StatusOK
 		case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-			rec.Status, rec.Error = "cancelled", "cancelled"
+			rec.Status, rec.Error = StatusCancelled, "cancelled"
 			err = fmt.Errorf("install cancelled: %w", context.Canceled)
 		default:
-			rec.Status, rec.Error = "failed", err.Error()
+			rec.Status, rec.Error = StatusFailed, err.Error()
 		}
 		if ferr := in.Records.FinishInstall(rec); ferr != nil && err == nil {
-			err = ferr
+			// Unrecorded, the install would be unknown to uninstall: take
+			// it back; what is left is swept at the next start.
+			in.discard(j)
+			err = fmt.Errorf("recording the install: %w", ferr)
 		}
 	}()
 	log := func(line string) {
@@ -147,12 +302,17 @@ func (in *Installer) Install(ctx context.Context, spec envs.Spec, via string) (_
 	}
 
 	var exe string
-	switch via {
-	case "uv":
+	switch route {
+	case RouteUV:
 		in.emit(Event{Phase: "uv python install", Pct: -1})
-		exe, err = in.UV.Install(ctx, spec, log)
-	case "python.org":
-		exe, err = in.pythonOrg(ctx, spec, &rec, logFile, log)
+		var fresh bool
+		exe, rec.Key, fresh, err = in.UV.Install(ctx, spec, log)
+		if err == nil && !fresh {
+			log("uv had " + rec.Key + " already; it stays uv's to remove")
+			rec.Key = ""
+		}
+	case RoutePythonOrg:
+		exe, err = in.pythonOrg(ctx, j, &rec, logFile, log)
 	}
 	if err != nil {
 		return envs.Interpreter{}, rec, err
@@ -167,11 +327,65 @@ func (in *Installer) Install(ctx context.Context, spec envs.Spec, via string) (_
 			buildName(spec.FreeThreaded), spec.Version, exe, buildName(probe.Identity.FreeThreaded))
 	}
 	rec.Path = exe
-	src := "pyhangar"
-	if via == "uv" {
-		src = "uv"
+	in.forgetOlder(rec)
+	return envs.Interpreter{Path: exe, Aliases: []string{}, Identity: probe.Identity, Source: sourceOf(route), Status: envs.StatusOK}, rec, nil
+}
+
+func sourceOf(route Route) string {
+	if route == RouteUV {
+		return "uv"
 	}
-	return envs.Interpreter{Path: exe, Aliases: []string{}, Identity: probe.Identity, Source: src, Status: envs.StatusOK}, rec, nil
+	return "pyhangar"
+}
+
+// recordFailure records an attempt that failed before it started work.
+func (in *Installer) recordFailure(ctx context.Context, rec Record, err error) error {
+	if errors.Is(err, context.Canceled) || ctx.Err() != nil {
+		return fmt.Errorf("install cancelled: %w", context.Canceled)
+	}
+	rec.Status, rec.Error, rec.Finished = StatusFailed, err.Error(), time.Now().UTC()
+	if id, serr := in.Records.StartInstall(rec); serr == nil {
+		rec.ID = id
+		in.Records.FinishInstall(rec)
+	}
+	return err
+}
+
+// installed returns the successful install of target, if there is one.
+func (in *Installer) installed(target string) (Record, bool) {
+	recs, err := in.Records.Installs()
+	if err != nil {
+		return Record{}, false
+	}
+	for _, r := range recs {
+		if r.Target == target && r.Status == StatusOK {
+			if _, err := os.Stat(r.Path); err == nil {
+				return r, true
+			}
+		}
+	}
+	return Record{}, false
+}
+
+// forgetOlder drops earlier records of the same uv install (uv installs
+// a key once; installing it again only finds it), so one record stays.
+func (in *Installer) forgetOlder(rec Record) {
+	if rec.Key == "" {
+		return
+	}
+	recs, _ := in.Records.Installs()
+	for _, r := range recs {
+		if r.ID != rec.ID && r.Key == rec.Key && r.Status == StatusOK {
+			in.Records.DeleteInstall(r.ID)
+		}
+	}
+}
+
+// discard removes what a job wrote under the data dir.
+func (in *Installer) discard(j job) {
+	if j.route == RoutePythonOrg && runtime.GOOS != "darwin" {
+		os.RemoveAll(filepath.Join(in.PythonsDir(), j.target))
+	}
 }
 
 func buildName(ft bool) string {
@@ -182,30 +396,14 @@ func buildName(ft bool) string {
 }
 
 // pythonOrg installs from python.org's files for this OS.
-func (in *Installer) pythonOrg(ctx context.Context, spec envs.Spec, rec *Record, logFile io.Writer, log func(string)) (string, error) {
-	in.emit(Event{Phase: "catalog", Pct: -1})
-	cat, err := in.Site.Releases(ctx)
-	if err != nil {
-		return "", err
-	}
-	rel, ok := PickRelease(cat.Releases, spec)
-	if !ok {
-		return "", fmt.Errorf("python.org has no release matching %s", spec)
-	}
-	if spec.FreeThreaded && !rel.FreeThreaded {
-		return "", fmt.Errorf("Python %s has no free-threaded build (they start with 3.13)", rel.Version)
-	}
-	files, err := in.Site.Files(ctx, rel.ID)
-	if err != nil {
-		return "", err
-	}
+func (in *Installer) pythonOrg(ctx context.Context, j job, rec *Record, logFile io.Writer, log func(string)) (string, error) {
 	switch runtime.GOOS {
 	case "linux", "freebsd":
-		return in.fromSource(ctx, spec, rel, files, rec, logFile, log)
+		return in.fromSource(ctx, j, rec, logFile, log)
 	case "windows":
-		return in.windows(ctx, spec, rel, files, rec, log)
+		return in.windows(ctx, j, rec, log)
 	case "darwin":
-		return in.macOS(ctx, spec, rel, files, rec, log)
+		return in.macOS(ctx, j, rec, log)
 	}
 	return "", fmt.Errorf("no python.org route for %s", runtime.GOOS)
 }
@@ -224,12 +422,15 @@ func PickRelease(rels []Release, spec envs.Spec) (Release, bool) {
 	return Release{}, false
 }
 
-func (in *Installer) download(ctx context.Context, f File, rec *Record, log func(string)) (string, error) {
+// download fetches a file into the job's own download dir (only the
+// process holding the job's lock writes there) and returns its path. A
+// transfer that fails part-way is resumed by the next attempt.
+func (in *Installer) download(ctx context.Context, j job, f File, rec *Record, log func(string)) (string, error) {
 	if f.Checksum.Weak() {
 		log("warning: python.org lists only an MD5 checksum for " + f.Name + "; it is checked, but MD5 is weak")
 	}
 	rec.URL, rec.SHA256 = f.URL, f.Checksum.Hex
-	dir := filepath.Join(in.DataDir, "downloads")
+	dir := downloadDir(in.DataDir, j.target)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
@@ -247,6 +448,7 @@ func (in *Installer) download(ctx context.Context, f File, rec *Record, log func
 		in.emit(Event{Phase: "download", Pct: pct})
 	})
 	if err != nil {
+		os.Remove(dir) // when empty: a part file to resume from stays
 		return "", err
 	}
 	log(fmt.Sprintf("verified %s (%s %s)", dest, f.Checksum.Algo, f.Checksum.Hex))
@@ -254,50 +456,59 @@ func (in *Installer) download(ctx context.Context, f File, rec *Record, log func
 }
 
 // fromSource builds python.org's source tarball (Linux has no binaries).
-func (in *Installer) fromSource(ctx context.Context, spec envs.Spec, rel Release, files []File, rec *Record, logFile io.Writer, log func(string)) (string, error) {
+func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile io.Writer, log func(string)) (string, error) {
 	if missing, fix := MissingPrereqs(nil, nil); len(missing) > 0 {
 		return "", fmt.Errorf("a source build needs %s; install them with: %s", strings.Join(missing, ", "), fix)
 	}
-	f, ok := SourceTarball(files, rel.Version)
+	f, ok := SourceTarball(j.files, j.rel.Version)
 	if !ok {
-		return "", fmt.Errorf("python.org lists no Python-%s.tar.xz", rel.Version)
+		return "", fmt.Errorf("python.org lists no Python-%s.tar.xz", j.rel.Version)
 	}
-	name := "cpython-" + rel.Version
-	if spec.FreeThreaded {
-		name += "t"
-	}
-	prefix := filepath.Join(in.PythonsDir(), name)
+	prefix := filepath.Join(in.PythonsDir(), j.target)
 	if _, err := os.Lstat(prefix); err == nil {
-		return "", fmt.Errorf("%s is already installed at %s (pyhangar uninstall %s first to reinstall)", name, prefix, spec)
+		if done, ok := in.installed(j.target); ok {
+			return "", fmt.Errorf("%s is already installed at %s (pyhangar uninstall %s first to reinstall)", j.target, done.Path, j.what)
+		}
+		// No install owns it: the remains of an attempt that died.
+		log("removing the remains of an earlier attempt: " + prefix)
+		if err := os.RemoveAll(prefix); err != nil {
+			return "", err
+		}
 	}
-	tarball, err := in.download(ctx, f, rec, log)
+	tarball, err := in.download(ctx, j, f, rec, log)
 	if err != nil {
 		return "", err
 	}
-	defer os.Remove(tarball)
+	defer os.RemoveAll(downloadDir(in.DataDir, j.target))
 	if err := os.MkdirAll(filepath.Join(in.DataDir, "build"), 0o755); err != nil {
 		return "", err
 	}
-	work, err := os.MkdirTemp(filepath.Join(in.DataDir, "build"), name+"-")
+	work, err := os.MkdirTemp(filepath.Join(in.DataDir, "build"), j.target+"-")
 	if err != nil {
 		return "", err
 	}
 	defer os.RemoveAll(work)
 	in.emit(Event{Phase: "extract", Pct: -1})
-	if err := ExtractTarXZ(ctx, tarball, work); err != nil {
+	archive, err := OpenVerified(tarball, f.Checksum)
+	if err != nil {
 		return "", err
 	}
-	src := filepath.Join(work, "Python-"+rel.Version)
-	if _, err := os.Stat(filepath.Join(src, "configure")); err != nil {
-		return "", fmt.Errorf("the tarball has no Python-%s/configure", rel.Version)
+	err = ExtractTarXZ(ctx, archive, work)
+	archive.Close()
+	if err != nil {
+		return "", err
 	}
-	err = BuildSource(ctx, src, BuildOptions{Prefix: prefix, FreeThreaded: spec.FreeThreaded, Optimize: in.Optimize, Log: logFile,
+	src := filepath.Join(work, "Python-"+j.rel.Version)
+	if _, err := os.Stat(filepath.Join(src, "configure")); err != nil {
+		return "", fmt.Errorf("the tarball has no Python-%s/configure", j.rel.Version)
+	}
+	err = BuildSource(ctx, src, BuildOptions{Prefix: prefix, FreeThreaded: j.spec.FreeThreaded, Optimize: in.Optimize, Log: logFile,
 		Progress: func(phase string, pct float64) { in.emit(Event{Phase: phase, Pct: pct}) }})
 	if err != nil {
 		os.RemoveAll(prefix) // no half install
 		return "", err
 	}
-	exe := InterpreterIn(prefix, rel.Version, spec.FreeThreaded)
+	exe := InterpreterIn(prefix, j.rel.Version, j.spec.FreeThreaded)
 	if _, err := os.Stat(exe); err != nil {
 		os.RemoveAll(prefix)
 		return "", fmt.Errorf("the build finished but %s is missing", exe)
@@ -305,24 +516,49 @@ func (in *Installer) fromSource(ctx context.Context, spec envs.Spec, rel Release
 	return exe, nil
 }
 
-func (in *Installer) windows(ctx context.Context, spec envs.Spec, rel Release, files []File, rec *Record, log func(string)) (string, error) {
+// installersDir keeps the official Windows installers: uninstalling runs
+// the same installer again.
+func (in *Installer) installersDir() string { return filepath.Join(in.DataDir, "installers") }
+
+func (in *Installer) windows(ctx context.Context, j job, rec *Record, log func(string)) (string, error) {
 	arch := "amd64"
 	if runtime.GOARCH == "arm64" {
 		arch = "arm64"
 	}
-	f, ok := WindowsInstaller(files, rel.Version, arch)
+	f, ok := WindowsInstaller(j.files, j.rel.Version, arch)
 	if !ok {
-		return "", fmt.Errorf("python.org lists no %s installer for %s", arch, rel.Version)
+		return "", fmt.Errorf("python.org lists no %s installer for %s", arch, j.rel.Version)
 	}
-	exeFile, err := in.download(ctx, f, rec, log)
+	target := filepath.Join(in.PythonsDir(), j.target)
+	exe := filepath.Join(target, "python.exe")
+	if j.spec.FreeThreaded {
+		exe = WindowsFreeThreadedExe(target, j.rel.Version)
+	}
+	if _, err := os.Stat(exe); err == nil {
+		return exe, nil // the official install holds both builds
+	}
+	dl, err := in.download(ctx, j, f, rec, log)
 	if err != nil {
 		return "", err
 	}
-	defer os.Remove(exeFile)
-	target := filepath.Join(in.PythonsDir(), "cpython-"+rel.Version)
+	defer os.RemoveAll(downloadDir(in.DataDir, j.target))
+	if err := os.MkdirAll(in.installersDir(), 0o755); err != nil {
+		return "", err
+	}
+	kept := filepath.Join(in.installersDir(), filepath.Base(dl))
+	if err := os.Rename(dl, kept); err != nil {
+		return "", err
+	}
+	// The installer is checked once more where it runs from.
+	verified, err := OpenVerified(kept, f.Checksum)
+	if err != nil {
+		os.Remove(kept)
+		return "", err
+	}
+	defer verified.Close()
 	logPath := filepath.Join(in.DataDir, "logs", fmt.Sprintf("windows-installer-%d.log", rec.ID))
 	in.emit(Event{Phase: "install", Pct: -1})
-	res, err := platform.Run(ctx, WindowsInstallArgs(exeFile, target, logPath), platform.RunOptions{})
+	res, err := platform.Run(ctx, WindowsInstallArgs(kept, target, logPath), platform.RunOptions{})
 	if err != nil {
 		return "", err
 	}
@@ -334,31 +570,31 @@ func (in *Installer) windows(ctx context.Context, spec envs.Spec, rel Release, f
 	if reboot {
 		log("the installer finished; Windows needs a restart to complete it")
 	}
-	exe := filepath.Join(target, "python.exe")
-	if spec.FreeThreaded {
-		exe = WindowsFreeThreadedExe(target, rel.Version)
-	}
 	if _, err := os.Stat(exe); err != nil {
 		return "", fmt.Errorf("the installer finished but %s is missing", exe)
 	}
 	return exe, nil
 }
 
-func (in *Installer) macOS(ctx context.Context, spec envs.Spec, rel Release, files []File, rec *Record, log func(string)) (string, error) {
-	f, ok := MacInstaller(files, rel.Version)
+func (in *Installer) macOS(ctx context.Context, j job, rec *Record, log func(string)) (string, error) {
+	f, ok := MacInstaller(j.files, j.rel.Version)
 	if !ok {
-		return "", fmt.Errorf("python.org lists no macOS package for %s", rel.Version)
+		return "", fmt.Errorf("python.org lists no macOS package for %s", j.rel.Version)
 	}
-	pkg, err := in.download(ctx, f, rec, log)
+	pkg, err := in.download(ctx, j, f, rec, log)
 	if err != nil {
 		return "", err
 	}
-	defer os.Remove(pkg)
-	choices := filepath.Join(filepath.Dir(pkg), fmt.Sprintf("choices-%d.plist", rec.ID))
-	if err := os.WriteFile(choices, []byte(MacChoiceChanges(rel.Version)), 0o644); err != nil {
+	defer os.RemoveAll(downloadDir(in.DataDir, j.target))
+	verified, err := OpenVerified(pkg, f.Checksum)
+	if err != nil {
 		return "", err
 	}
-	defer os.Remove(choices)
+	defer verified.Close()
+	choices := filepath.Join(filepath.Dir(pkg), fmt.Sprintf("choices-%d.plist", rec.ID))
+	if err := os.WriteFile(choices, []byte(MacChoiceChanges(j.rel.Version)), 0o644); err != nil {
+		return "", err
+	}
 	in.emit(Event{Phase: "install (the system asks for your password)", Pct: -1})
 	res, err := platform.Run(ctx, MacInstallArgs(pkg, choices), platform.RunOptions{OnLine: log})
 	if err != nil {
@@ -367,9 +603,9 @@ func (in *Installer) macOS(ctx context.Context, spec envs.Spec, rel Release, fil
 	if res.ExitCode != 0 {
 		return "", fmt.Errorf("the installer failed: %s", platform.LastLine(res.Stderr))
 	}
-	exe := MacFreeThreadedExe(rel.Version)
-	if !spec.FreeThreaded {
-		exe = "/Library/Frameworks/Python.framework/Versions/" + minorOf(rel.Version) + "/bin/python" + minorOf(rel.Version)
+	exe := MacFreeThreadedExe(j.rel.Version)
+	if !j.spec.FreeThreaded {
+		exe = "/Library/Frameworks/Python.framework/Versions/" + minorOf(j.rel.Version) + "/bin/python" + minorOf(j.rel.Version)
 	}
 	if _, err := os.Stat(exe); err != nil {
 		return "", fmt.Errorf("the installer finished but %s is missing", exe)
@@ -378,8 +614,10 @@ func (in *Installer) macOS(ctx context.Context, spec envs.Spec, rel Release, fil
 }
 
 // Uninstall removes one of PyHangar's own installs (by spec or interpreter
-// path): its directory and its record. Anything else is refused, with the
-// official way to remove it.
+// path) and its record: uv's exact install through uv, a Windows install
+// through its installer's uninstall, a source build by deleting its
+// directory under pythons/. Anything else is refused, with the official
+// way to remove it.
 func (in *Installer) Uninstall(ctx context.Context, target string) (Record, error) {
 	recs, err := in.Records.Installs()
 	if err != nil {
@@ -387,30 +625,82 @@ func (in *Installer) Uninstall(ctx context.Context, target string) (Record, erro
 	}
 	abs, _ := filepath.Abs(target)
 	for _, r := range recs {
-		if r.Status != "ok" || (r.Spec != target && r.Path != abs && r.Path != target) {
+		if r.Status != StatusOK || (r.Spec != target && r.Path != abs && r.Path != target) {
 			continue
 		}
-		if r.Method == "uv" {
+		lock, err := platform.TryLock(lockPath(in.DataDir, r.Target))
+		var held *platform.LockedError
+		if errors.As(err, &held) {
+			return r, &BusyError{What: r.Spec, PID: held.PID}
+		}
+		if err != nil {
+			return r, err
+		}
+		defer lock.Unlock()
+		switch {
+		case r.Method == RouteUV:
 			if in.UV == nil {
 				return r, fmt.Errorf("%s was installed with uv, which is no longer here", r.Path)
 			}
-			spec, _ := envs.ParseSpec(r.Spec)
-			if _, err := in.UV.run(ctx, nil, "python", "uninstall", UVRequest(spec), "--color", "never"); err != nil {
+			if r.Key == "" {
+				key := r.Spec
+				if list, err := in.UV.Installed(ctx); err == nil {
+					if k := keyOf(list, r.Path); k != "" {
+						key = k
+					}
+				}
+				return r, fmt.Errorf("PyHangar did not install %s itself (uv had it already, or an older PyHangar did not record it); remove it with: uv python uninstall %s", r.Path, key)
+			}
+			if err := in.UV.Uninstall(ctx, r.Key); err != nil {
 				return r, err
 			}
-			return r, in.Records.DeleteInstall(r.ID)
+		case runtime.GOOS == "windows":
+			if err := in.windowsUninstall(ctx, r); err != nil {
+				return r, err
+			}
+		default:
+			prefix, ok := in.ownPrefix(r.Path)
+			if !ok {
+				return r, fmt.Errorf("%s is not under %s; refusing to delete it", r.Path, in.PythonsDir())
+			}
+			if err := os.RemoveAll(prefix); err != nil {
+				return r, err
+			}
 		}
-		prefix, ok := in.ownPrefix(r.Path)
-		if !ok {
-			return r, fmt.Errorf("%s is not under %s; refusing to delete it", r.Path, in.PythonsDir())
+		// Every record of what was removed goes (on Windows one install
+		// holds both builds).
+		for _, o := range recs {
+			if o.ID == r.ID || (o.Status == StatusOK && o.Target == r.Target && r.Target != "" && r.Method == RoutePythonOrg) {
+				if err := in.Records.DeleteInstall(o.ID); err != nil {
+					return r, err
+				}
+			}
 		}
-		if err := os.RemoveAll(prefix); err != nil {
-			return r, err
-		}
-		return r, in.Records.DeleteInstall(r.ID)
+		return r, nil
 	}
 	return Record{}, fmt.Errorf("%s is not an interpreter PyHangar installed; %s", target, officialRemoval(target))
 }
+
+// windowsUninstall runs the official installer PyHangar kept with its
+// documented uninstall switch.
+func (in *Installer) windowsUninstall(ctx context.Context, r Record) error {
+	exe := filepath.Join(in.installersDir(), baseOfURL(r.URL))
+	if _, err := os.Stat(exe); err != nil {
+		return fmt.Errorf("the installer of %s (%s) is gone; remove it in Settings > Apps", r.Path, exe)
+	}
+	logPath := filepath.Join(in.DataDir, "logs", fmt.Sprintf("windows-uninstall-%d.log", r.ID))
+	res, err := platform.Run(ctx, WindowsUninstallArgs(exe, logPath), platform.RunOptions{})
+	if err != nil {
+		return err
+	}
+	if ok, _ := WindowsExitOK(res.ExitCode); !ok {
+		tail, _ := os.ReadFile(logPath)
+		return fmt.Errorf("the uninstaller failed (exit code %d): %s", res.ExitCode, platform.LastLine(tail))
+	}
+	return os.Remove(exe)
+}
+
+func baseOfURL(u string) string { return u[strings.LastIndex(u, "/")+1:] }
 
 // ownPrefix returns the install dir under PythonsDir holding exe.
 func (in *Installer) ownPrefix(exe string) (string, bool) {
@@ -423,6 +713,71 @@ func (in *Installer) ownPrefix(exe string) (string, bool) {
 		return "", false
 	}
 	return filepath.Join(in.PythonsDir(), first), true
+}
+
+// Sweep finds install attempts left "running" by a process that is gone
+// (killed, or its last database write failed): their lock is free. It
+// removes what they left in build/, downloads/ and pythons/ and marks them
+// interrupted, so the next install starts clean. Attempts whose process
+// still runs hold their lock and are left alone.
+func Sweep(dataDir string, records Records) ([]Record, error) {
+	recs, err := records.Installs()
+	if err != nil {
+		return nil, err
+	}
+	owned := map[string]bool{} // targets a successful install owns
+	for _, r := range recs {
+		if r.Status == StatusOK {
+			owned[r.Target] = true
+		}
+	}
+	var swept []Record
+	for _, r := range recs {
+		if r.Status != StatusRunning {
+			continue
+		}
+		if r.Target != "" {
+			lock, err := platform.TryLock(lockPath(dataDir, r.Target))
+			if err != nil {
+				continue // its process still runs
+			}
+			os.RemoveAll(downloadDir(dataDir, r.Target))
+			builds, _ := filepath.Glob(filepath.Join(dataDir, "build", r.Target+"-*"))
+			for _, b := range builds {
+				os.RemoveAll(b)
+			}
+			if !owned[r.Target] && r.Method == RoutePythonOrg && runtime.GOOS != "darwin" {
+				os.RemoveAll(filepath.Join(dataDir, "pythons", r.Target))
+			}
+			lock.Unlock()
+		}
+		r.Status, r.Finished = StatusInterrupted, time.Now().UTC()
+		if r.Error == "" {
+			r.Error = "interrupted: its process ended before the install finished"
+		}
+		if err := records.FinishInstall(r); err != nil {
+			return swept, err
+		}
+		swept = append(swept, r)
+	}
+	return swept, nil
+}
+
+// Estimate is how long an install by route took on this machine: the
+// median of its earlier successful installs; ok is false when there were
+// none.
+func Estimate(recs []Record, route Route) (d time.Duration, ok bool) {
+	var ds []time.Duration
+	for _, r := range recs {
+		if r.Status == StatusOK && r.Method == route && r.Duration() > 0 {
+			ds = append(ds, r.Duration())
+		}
+	}
+	if len(ds) == 0 {
+		return 0, false
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2], true
 }
 
 // officialRemoval names the way to remove an interpreter PyHangar did not

@@ -9,6 +9,20 @@ import (
 // gives them. These commands cannot run on Linux; they are built here, in
 // one place, and tested exactly as built.
 
+// WindowsInstallerSwitches and WindowsInstallerProperties are the names
+// the python.org Windows installer accepts, as its documentation lists them
+// ("Installing Without UI" in docs.python.org/3/using/windows.html, and
+// the installer's own /? text, Tools/msi/bundle/Default.wxl). Commands are
+// built from these names only; the tests hold them to it.
+var (
+	WindowsInstallerSwitches   = []string{"/passive", "/quiet", "/simple", "/uninstall", "/layout", "/log"}
+	WindowsInstallerProperties = []string{"InstallAllUsers", "TargetDir", "DefaultAllUsersTargetDir", "DefaultJustForMeTargetDir",
+		"DefaultCustomTargetDir", "AssociateFiles", "CompileAll", "PrependPath", "AppendPath", "Shortcuts", "Include_doc",
+		"Include_debug", "Include_dev", "Include_exe", "Include_launcher", "InstallLauncherAllUsers", "Include_lib", "Include_pip",
+		"Include_symbols", "Include_tcltk", "Include_test", "Include_tools", "Include_freethreaded", "LauncherOnly",
+		"SimpleInstall", "SimpleInstallDescription"}
+)
+
 // WindowsInstallArgs is the python.org Windows installer's command line for
 // a per-user, quiet install into targetDir with the free-threaded binaries
 // (python3.X t.exe beside python.exe), logging to logFile.
@@ -24,6 +38,12 @@ func WindowsInstallArgs(installer, targetDir, logFile string) []string {
 		"TargetDir=" + targetDir,
 		"/log", logFile,
 	}
+}
+
+// WindowsUninstallArgs is the same installer's command line that removes
+// the install it made, quietly, logging to logFile.
+func WindowsUninstallArgs(installer, logFile string) []string {
+	return []string{installer, "/quiet", "/uninstall", "/log", logFile}
 }
 
 // WindowsExitOK reads the Windows installer's exit code: 0 is success, 3010

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -20,10 +21,14 @@ import (
 
 // Step states.
 const (
-	Present = "present"    // already on the machine
-	Install = "to install" // planned
-	Create  = "to create"
-	Run     = "to run"
+	Present  = "present"    // already on the machine
+	Install  = "to install" // planned
+	Create   = "to create"
+	Recreate = "to recreate"
+	Run      = "to run"
+	// Refused is a step the profile may not take (a venv of the same name
+	// that the profile did not make); nothing is applied while one is.
+	Refused = "refused"
 	Done    = "done"
 	Failed  = "failed"
 	NotRun  = "not run" // after a failure
@@ -35,7 +40,10 @@ type Step struct {
 	What   string `json:"what"`
 	State  string `json:"state"`
 	Detail string `json:"detail,omitempty"`
-	index  int
+	// Notes say in plain words what the step will run, install, delete,
+	// and fetch from where: what to read before agreeing.
+	Notes []string `json:"notes,omitempty"`
+	index int
 }
 
 // Machine is what planning and applying need from PyHangar.
@@ -58,13 +66,18 @@ func specCovers(have, want envs.Spec) bool {
 		(have.Version == want.Version || strings.HasPrefix(have.Version, want.Version+".") || strings.HasPrefix(want.Version, have.Version+"."))
 }
 
-// Plan compares the profile with the machine. A venv naming a Python that
+// Plan compares the profile with the machine and says what applying it
+// would do. It runs nothing the profile names. A venv naming a Python that
 // the profile does not install and the machine lacks is an error with its
 // line.
 func (p *Profile) Plan(ctx context.Context, m Machine) ([]Step, error) {
 	interps, err := m.Discover(ctx)
 	if err != nil {
 		return nil, err
+	}
+	var records []installer.Record
+	if m.Installer != nil && m.Installer.Records != nil {
+		records, _ = m.Installer.Records.Installs()
 	}
 	var steps []Step
 	for i, py := range p.Python {
@@ -73,7 +86,8 @@ func (p *Profile) Plan(ctx context.Context, m Machine) ([]Step, error) {
 		if in, ok := envs.Find(interps, spec); ok {
 			st.State, st.Detail = Present, in.Path
 		} else {
-			st.State, st.Detail = Install, "via "+orDefault(py.Via, "uv when installed, else python.org")
+			st.State = Install
+			st.Detail, st.Notes = p.installPlan(m, py, records)
 		}
 		steps = append(steps, st)
 	}
@@ -98,53 +112,140 @@ func (p *Profile) Plan(ctx context.Context, m Machine) ([]Step, error) {
 		if err != nil {
 			return nil, err
 		}
-		if ok && envs.IsVenvDir(rec.Path) && venvMatches(rec, v) {
+		switch {
+		case ok && envs.IsVenvDir(rec.Path) && p.venvMatches(rec, v):
 			st.State, st.Detail = Present, rec.Path
-		} else {
+		case ok && rec.Profile != p.Path:
+			st.State, st.Detail = Refused, rec.Path
+			st.Notes = []string{fmt.Sprintf("a venv named %s already exists at %s and this profile did not make it; "+
+				"the profile will not replace it: rename the venv in the profile, or remove it yourself (pyhangar venv rm %s)", v.Name, rec.Path, v.Name)}
+		case ok:
+			st.State, st.Detail = Recreate, rec.Path
+			st.Notes = append(st.Notes, fmt.Sprintf("deletes the venv at %s (this profile made it) and makes it again", rec.Path))
+		default:
 			st.State, st.Detail = Create, filepath.Join(m.VenvsDir, v.Name)
-			if ok {
-				st.Detail = rec.Path + " (recreated)"
+			st.Notes = append(st.Notes, "makes a new venv at "+st.Detail)
+		}
+		if st.State == Create || st.State == Recreate {
+			notes, err := p.venvNotes(v)
+			if err != nil {
+				return nil, &Error{File: p.Path, Line: lines.item("venv", i, "requirements"), Msg: err.Error()}
 			}
+			st.Notes = append(st.Notes, notes...)
 		}
 		steps = append(steps, st)
 	}
 	if p.Bench.AfterSetup {
-		steps = append(steps, Step{Kind: "bench", What: "benchmark the profile's interpreters", State: Run})
+		steps = append(steps, Step{Kind: "bench", What: "benchmark the profile's interpreters", State: Run,
+			Notes: []string{"runs the threaded benchmark on each interpreter the profile lists (about 10 s each)"}})
 	}
 	return steps, nil
 }
 
+// installPlan says how an interpreter would be installed here: the route,
+// where the build comes from, and how long it took on this machine before.
+func (p *Profile) installPlan(m Machine, py Python, records []installer.Record) (string, []string) {
+	if m.Installer == nil {
+		return "", nil
+	}
+	route := py.Via
+	if route == "" {
+		route = m.Installer.DefaultRoute()
+	}
+	var how string
+	switch {
+	case route == installer.RouteUV:
+		how = "through uv: uv downloads a prebuilt build (python-build-standalone) and installs it among its managed Pythons"
+	case runtime.GOOS == "windows":
+		how = "from python.org: downloads the official installer, checks its SHA-256, and runs it"
+	case runtime.GOOS == "darwin":
+		how = "from python.org: downloads the official package, checks its SHA-256, and runs the system installer (it asks for your password)"
+	default:
+		how = fmt.Sprintf("from python.org: downloads the source tarball, checks its SHA-256, and builds it here (configure, make) into %s",
+			m.Installer.PythonsDir())
+	}
+	estimate := "no earlier install on this machine to estimate the time from"
+	if d, ok := installer.Estimate(records, route); ok {
+		estimate = "about " + roundDuration(d) + " here, going by earlier installs"
+	}
+	notes := []string{"installs Python " + py.Spec + " " + how + "; " + estimate}
+	if why := m.Installer.Unavailable()[route]; why != "" {
+		notes = append(notes, "this route cannot be used here: "+why)
+	}
+	return "via " + string(route), notes
+}
+
+func roundDuration(d time.Duration) string {
+	if d < time.Minute {
+		return d.Round(time.Second).String()
+	}
+	return fmt.Sprintf("%.0f min", d.Minutes())
+}
+
+// venvNotes names what making a venv runs besides its base interpreter:
+// an interpreter the profile brings itself, and the requirements file with
+// every line that fetches from somewhere other than the index by name.
+func (p *Profile) venvNotes(v Venv) ([]string, error) {
+	var notes []string
+	if path := p.PythonPath(v); path != "" {
+		notes = append(notes, fmt.Sprintf("runs %s, an interpreter this profile names by path (it comes with the profile, not from this machine)", path))
+	}
+	if v.Requirements == "" {
+		return notes, nil
+	}
+	lines, err := envs.ReadRequirements(p.RequirementsPath(v), p.Dir)
+	if err != nil {
+		return nil, err
+	}
+	packages := 0
+	var special []string
+	for _, l := range lines {
+		switch l.Kind {
+		case envs.ReqPackage:
+			packages++
+		case envs.ReqIndex:
+			special = append(special, fmt.Sprintf("%s: %s — packages may come from %s", l.Where(), l.Text, l.Value))
+		case envs.ReqDirect:
+			special = append(special, fmt.Sprintf("%s: installs %s from outside the package index", l.Where(), l.Text))
+		case envs.ReqEditable:
+			special = append(special, fmt.Sprintf("%s: installs %s in development mode (its build runs here)", l.Where(), l.Value))
+		case envs.ReqOption:
+			special = append(special, fmt.Sprintf("%s: pip option %s", l.Where(), l.Text))
+		}
+	}
+	notes = append(notes, fmt.Sprintf("installs %d packages from %s with pip (their build scripts may run)", packages, p.RequirementsPath(v)))
+	return append(notes, special...), nil
+}
+
 // venvMatches: a recorded venv satisfies the profile when its base is the
 // asked-for build and version (or the asked-for path).
-func venvMatches(rec envs.Venv, v Venv) bool {
-	if isPath(v.Python) {
-		return rec.BasePath == v.Python
+func (p *Profile) venvMatches(rec envs.Venv, v Venv) bool {
+	if path := p.PythonPath(v); path != "" {
+		return rec.BasePath == path
 	}
 	want, _ := envs.ParseSpec(v.Python)
 	return rec.FreeThreaded == want.FreeThreaded && (rec.BaseVersion == want.Version || strings.HasPrefix(rec.BaseVersion, want.Version+"."))
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
 // Apply carries the plan out in order. Present items are skipped, so a
-// second apply changes nothing. At the first failure it stops: what was
-// done stays done (and recorded), the failed step says why, and the next
-// apply picks up from there.
+// second apply changes nothing. A plan with a refused step is not applied
+// at all. At the first failure it stops: what was done stays done (and
+// recorded), the failed step says why, and the next apply picks up from
+// there.
 func (p *Profile) Apply(ctx context.Context, m Machine) ([]Step, error) {
 	steps, err := p.Plan(ctx, m)
 	if err != nil {
 		return nil, err
 	}
+	for _, st := range steps {
+		if st.State == Refused {
+			return steps, fmt.Errorf("%s: %s", st.What, strings.Join(st.Notes, "; "))
+		}
+	}
 	progress := m.Progress
 	if progress == nil {
 		progress = func(int, Step, string) {}
 	}
-	var installed []envs.Interpreter
 	var failure error
 	for i := range steps {
 		st := &steps[i]
@@ -178,7 +279,6 @@ func (p *Profile) Apply(ctx context.Context, m Machine) ([]Step, error) {
 			in, _, err = inst.Install(ctx, spec, py.Via)
 			if err == nil {
 				st.Detail = in.Path
-				installed = append(installed, in)
 			}
 		case "venv":
 			err = p.createVenv(ctx, m, p.Venv[st.index], func(line string) { progress(i, *st, line) })
@@ -212,15 +312,21 @@ func (p *Profile) Apply(ctx context.Context, m Machine) ([]Step, error) {
 
 func (p *Profile) createVenv(ctx context.Context, m Machine, v Venv, progress func(string)) error {
 	resolve := func() ([]envs.Interpreter, error) { return m.Discover(ctx) }
-	base, err := envs.Resolve(ctx, v.Python, resolve, 0)
+	python := v.Python
+	if path := p.PythonPath(v); path != "" {
+		python = path
+	}
+	base, err := envs.Resolve(ctx, python, resolve, 0)
 	if err != nil {
 		return err
 	}
 	rec, known, _ := m.Venvs.VenvByName(v.Name)
-	req := envs.VenvRequest{Name: v.Name, Base: base, Requirements: p.RequirementsPath(v), Progress: progress, UV: m.UV}
+	req := envs.VenvRequest{Name: v.Name, Base: base, Requirements: p.RequirementsPath(v), Progress: progress, UV: m.UV, Profile: p.Path}
 	if known {
-		req.Dir = rec.Path
-		req.Recreate = rec.Origin == envs.OriginCreated
+		if rec.Profile != p.Path {
+			return fmt.Errorf("a venv named %s already exists at %s and this profile did not make it; nothing was changed", v.Name, rec.Path)
+		}
+		req.Dir, req.Recreate = rec.Path, true
 	}
 	_, check, err := envs.CreateVenv(ctx, m.Venvs, m.VenvsDir, req)
 	if err != nil {
@@ -243,7 +349,7 @@ func Export(ctx context.Context, path, name string, records []installer.Record, 
 	p := &Profile{Name: name, Path: abs, Dir: filepath.Dir(abs)}
 	seen := map[string]bool{}
 	for _, r := range records {
-		if r.Status != "ok" || seen[r.Spec] {
+		if r.Status != installer.StatusOK || seen[r.Spec] {
 			continue
 		}
 		seen[r.Spec] = true

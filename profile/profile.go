@@ -16,6 +16,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/installer"
 )
 
 // Profile is a team profile file.
@@ -32,8 +33,8 @@ type Profile struct {
 
 // Python asks for an interpreter.
 type Python struct {
-	Spec string `toml:"spec"`
-	Via  string `toml:"via,omitempty"` // uv | python.org | "" (uv when present)
+	Spec string          `toml:"spec"`
+	Via  installer.Route `toml:"via,omitempty"` // uv | python.org | "" (uv when present)
 }
 
 // Venv asks for a virtual environment.
@@ -64,7 +65,9 @@ func (e *Error) Error() string {
 
 // Load reads a profile and checks everything that can be checked without
 // the machine: TOML syntax, unknown keys, specs, names, tools, and that
-// requirements files exist. Each problem names the file and line.
+// the files it names (interpreters, requirements files and what they
+// include) exist inside the profile's directory tree. Each problem names
+// the file and line.
 func Load(path string) (*Profile, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -92,7 +95,7 @@ func Load(path string) (*Profile, error) {
 		if _, err := envs.ParseSpec(py.Spec); err != nil {
 			return nil, fail("python", i, "spec", "%v", err)
 		}
-		if py.Via != "" && py.Via != "uv" && py.Via != "python.org" {
+		if py.Via != "" && py.Via != installer.RouteUV && py.Via != installer.RoutePythonOrg {
 			return nil, fail("python", i, "via", "via must be uv or python.org, not %q", py.Via)
 		}
 	}
@@ -112,12 +115,15 @@ func Load(path string) (*Profile, error) {
 			if _, err := envs.ParseSpec(v.Python); err != nil {
 				return nil, fail("venv", i, "python", "%v", err)
 			}
-		} else if _, err := os.Stat(v.Python); err != nil {
-			return nil, fail("venv", i, "python", "the interpreter %s does not exist", v.Python)
+		} else if err := p.inside(v.Python); err != nil {
+			return nil, fail("venv", i, "python", "the interpreter %s: %v", v.Python, err)
 		}
 		if v.Requirements != "" {
-			if _, err := os.Stat(p.RequirementsPath(v)); err != nil {
-				return nil, fail("venv", i, "requirements", "the requirements file %s does not exist", p.RequirementsPath(v))
+			if err := p.inside(v.Requirements); err != nil {
+				return nil, fail("venv", i, "requirements", "the requirements file %s: %v", v.Requirements, err)
+			}
+			if _, err := envs.ReadRequirements(p.RequirementsPath(v), p.Dir); err != nil {
+				return nil, fail("venv", i, "requirements", "%v", err)
 			}
 		}
 	}
@@ -126,10 +132,44 @@ func Load(path string) (*Profile, error) {
 
 // RequirementsPath is a venv's requirements file, relative to the profile.
 func (p *Profile) RequirementsPath(v Venv) string {
-	if v.Requirements == "" || filepath.IsAbs(v.Requirements) {
-		return v.Requirements
+	if v.Requirements == "" {
+		return ""
 	}
 	return filepath.Join(p.Dir, v.Requirements)
+}
+
+// PythonPath is the interpreter a venv names by path, relative to the
+// profile ("" for a spec).
+func (p *Profile) PythonPath(v Venv) string {
+	if !isPath(v.Python) {
+		return ""
+	}
+	return filepath.Join(p.Dir, filepath.FromSlash(v.Python))
+}
+
+// inside checks that a path the profile names is relative and stays in the
+// profile's directory tree once links are followed: a profile comes from
+// someone else's repository and may point nowhere else.
+func (p *Profile) inside(rel string) error {
+	if filepath.IsAbs(rel) || strings.HasPrefix(rel, "/") || strings.HasPrefix(rel, `\`) || (len(rel) > 1 && rel[1] == ':') {
+		return fmt.Errorf("is an absolute path; a profile may name only files in its own directory tree")
+	}
+	if !filepath.IsLocal(filepath.FromSlash(rel)) {
+		return fmt.Errorf("leaves the profile's directory %s", p.Dir)
+	}
+	full := filepath.Join(p.Dir, filepath.FromSlash(rel))
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return fmt.Errorf("does not exist")
+	}
+	dir, err := filepath.EvalSymlinks(p.Dir)
+	if err != nil {
+		return err
+	}
+	if r, err := filepath.Rel(dir, real); err != nil || !filepath.IsLocal(r) {
+		return fmt.Errorf("leads out of the profile's directory %s (to %s)", p.Dir, real)
+	}
+	return nil
 }
 
 func isPath(s string) bool { return strings.ContainsAny(s, `/\`) }

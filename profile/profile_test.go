@@ -27,8 +27,9 @@ func write(t *testing.T, dir, name, body string) string {
 	return p
 }
 
-// machine is this machine as a profile sees it, with PATH emptied so the
-// free-threaded test builds are not already "present" (pyenv's builds are).
+// machine is this machine as a profile sees it, with PATH holding the
+// standard test builds only, so the free-threaded ones are not already
+// "present".
 func machine(t *testing.T, data string, st *store.Store, mirror string) profile.Machine {
 	t.Helper()
 	in, err := installer.New(context.Background(), data, st, mirror, nil)
@@ -39,7 +40,7 @@ func machine(t *testing.T, data string, st *store.Store, mirror string) profile.
 	return profile.Machine{
 		Discover: func(ctx context.Context) ([]envs.Interpreter, error) {
 			h := platform.ThisHost(data)
-			h.Env["PATH"] = ""
+			h.Env["PATH"] = gilPath(t)
 			list, _, err := envs.Discover(ctx, h, envs.DiscoverOptions{Cache: st})
 			return list, err
 		},
@@ -47,6 +48,15 @@ func machine(t *testing.T, data string, st *store.Store, mirror string) profile.
 		Venvs:     st,
 		VenvsDir:  filepath.Join(data, "venvs"),
 	}
+}
+
+// gilPath is a PATH holding the standard test builds.
+func gilPath(t testing.TB) string {
+	var dirs []string
+	for _, p := range testenv.GILBuilds(t) {
+		dirs = append(dirs, filepath.Dir(p))
+	}
+	return strings.Join(dirs, string(os.PathListSeparator))
 }
 
 func TestMalformedProfilesAreRefusedWithTheirLine(t *testing.T) {
@@ -75,14 +85,13 @@ func TestMalformedProfilesAreRefusedWithTheirLine(t *testing.T) {
 }
 
 func TestVenvNeedingAnUnavailablePythonIsRefusedBeforeAnyChange(t *testing.T) {
-	testenv.PyenvVersion(t, "3.12")
 	data := t.TempDir()
 	st, err := store.Open(data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	path := write(t, t.TempDir(), "team.toml", "name = \"t\"\n\n[[venv]]\nname = \"ok\"\npython = \"3.12\"\n\n[[venv]]\nname = \"old\"\npython = \"3.9t\"\n")
+	path := write(t, t.TempDir(), "team.toml", "name = \"t\"\n\n[[venv]]\nname = \"ok\"\npython = \"3.13\"\n\n[[venv]]\nname = \"old\"\npython = \"3.9t\"\n")
 	p, err := profile.Load(path)
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +110,6 @@ func TestVenvNeedingAnUnavailablePythonIsRefusedBeforeAnyChange(t *testing.T) {
 }
 
 func TestFailedStepThenResume(t *testing.T) {
-	testenv.PyenvVersion(t, "3.12")
 	data := t.TempDir()
 	st, err := store.Open(data)
 	if err != nil {
@@ -115,21 +123,21 @@ func TestFailedStepThenResume(t *testing.T) {
 	path := write(t, dir, "team.toml", `name = "resume"
 
 [[python]]
-spec = "3.12"
+spec = "3.13"
 
 [[venv]]
 name = "a"
-python = "3.12"
+python = "3.13"
 requirements = "good.txt"
 
 [[venv]]
 name = "b"
-python = "3.12"
+python = "3.13"
 requirements = "b.txt"
 
 [[venv]]
 name = "c"
-python = "3.12"
+python = "3.13"
 `)
 	p, err := profile.Load(path)
 	if err != nil {

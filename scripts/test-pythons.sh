@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Provides real free-threaded CPython builds for the test suite.
+# Provides the real CPython builds the test suite runs: a free-threaded and
+# a standard (GIL) build of each pinned release.
 #
 # Each pinned upstream release is fetched through Debian's source archive
 # (the archive URI comes from this machine's apt sources; upstream's
 # Python-X.Y.Z.tar.xz is Debian's python3.X_X.Y.Z.orig.tar.xz) and checked
 # against its pinned SHA-256. PyHangar's own installer then builds it
-# (./configure --disable-gil, make, make altinstall) from a python.org
-# stand-in on 127.0.0.1 that serves the tarball, into
+# twice (./configure with and without --disable-gil, make, make altinstall)
+# from a python.org stand-in on 127.0.0.1 that serves the tarball, into
 # $PYHANGAR_TEST_CACHE/pyhangar/pythons (default cache ~/.cache/pyhangar-test).
 # Later runs reuse what is there.
 #
@@ -83,11 +84,11 @@ build_tools() {
 }
 trap 'rm -f "$tools"/.built-$$' EXIT
 
-build() { # version sha256 -> prints the interpreter path
-  local ver=$1 sum=$2 minor=${1%.*}
+build() { # version sha256 t|"" -> prints the interpreter path
+  local ver=$1 sum=$2 t=$3 minor=${1%.*}
   local data="$cache/pyhangar"
-  local prefix="$data/pythons/cpython-${ver}t"
-  local exe="$prefix/bin/python${minor}t"
+  local prefix="$data/pythons/cpython-${ver}$t"
+  local exe="$prefix/bin/python${minor}$t"
   if [[ -f $prefix/.complete && -x $exe ]]; then
     echo "$exe"
     return
@@ -96,23 +97,25 @@ build() { # version sha256 -> prints the interpreter path
   local tarball
   tarball=$(fetch "$ver" "$sum")
   build_tools
-  local logf="$cache/logs/install-$ver.log"
-  log "installing free-threaded Python $ver with pyhangar (log: $logf)"
+  local logf="$cache/logs/install-$ver$t.log"
+  log "installing Python $ver$t with pyhangar (log: $logf)"
   local start=$SECONDS
   coproc STANDIN { "$tools/pythonorg-standin" "$ver=$tarball"; }
   local url
   read -r url <&"${STANDIN[0]}"
   local status=0
-  "$tools/pyhangar" --data-dir "$data" install "${ver}t" --via python.org --mirror "$url" >"$logf" 2>&1 || status=$?
+  "$tools/pyhangar" --data-dir "$data" install "${ver}$t" --via python.org --mirror "$url" --wait >"$logf" 2>&1 || status=$?
   eval "exec ${STANDIN[1]}>&-"
   wait "$STANDIN_PID" 2>/dev/null || true
   if [[ $status -ne 0 ]]; then
-    log "pyhangar install ${ver}t failed; last lines of $logf:"
+    log "pyhangar install ${ver}$t failed; last lines of $logf:"
     tail -n 30 "$logf" >&2
     return 1
   fi
-  "$exe" -c 'import sysconfig,sys; assert sysconfig.get_config_var("Py_GIL_DISABLED")==1; assert not sys._is_gil_enabled()' || {
-    log "$exe is not a free-threaded build"
+  local want=0
+  [[ -n $t ]] && want=1
+  "$exe" -c "import sysconfig,sys; assert (sysconfig.get_config_var('Py_GIL_DISABLED') or 0)==$want; assert sys._is_gil_enabled()==(not $want)" || {
+    log "$exe is not the build asked for (free-threaded: $want)"
     return 1
   }
   touch "$prefix/.complete"
@@ -123,6 +126,8 @@ build() { # version sha256 -> prints the interpreter path
 paths=()
 for pin in "${PINS[@]}"; do
   read -r ver sum <<<"$pin"
-  paths+=("$(build "$ver" "$sum")")
+  for t in t ""; do
+    paths+=("$(build "$ver" "$sum" "$t")")
+  done
 done
 (IFS=:; echo "${paths[*]}")

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/pyhangar/pyhangar/installer"
@@ -18,9 +19,9 @@ func timeText(t time.Time) any {
 
 // StartInstall records an install attempt as running.
 func (s *Store) StartInstall(r installer.Record) (int64, error) {
-	res, err := s.db.Exec(`INSERT INTO installs (spec, variant, method, url, sha256, path, started_at, status, log_path, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Spec, r.Variant, r.Method, r.URL, r.SHA256, r.Path, timeText(r.Started), r.Status, r.LogPath, r.Error)
+	res, err := s.db.Exec(`INSERT INTO installs (spec, variant, method, target, key, url, sha256, path, started_at, finished_at, status, log_path, error)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Spec, r.Variant, r.Method, r.Target, r.Key, r.URL, r.SHA256, r.Path, timeText(r.Started), timeText(r.Finished), r.Status, r.LogPath, r.Error)
 	if err != nil {
 		return 0, err
 	}
@@ -29,14 +30,20 @@ func (s *Store) StartInstall(r installer.Record) (int64, error) {
 
 // FinishInstall records how an install attempt ended.
 func (s *Store) FinishInstall(r installer.Record) error {
-	_, err := s.db.Exec(`UPDATE installs SET url = ?, sha256 = ?, path = ?, finished_at = ?, status = ?, log_path = ?, error = ? WHERE id = ?`,
-		r.URL, r.SHA256, r.Path, timeText(r.Finished), r.Status, r.LogPath, r.Error, r.ID)
-	return err
+	res, err := s.db.Exec(`UPDATE installs SET key = ?, url = ?, sha256 = ?, path = ?, finished_at = ?, status = ?, log_path = ?, error = ? WHERE id = ?`,
+		r.Key, r.URL, r.SHA256, r.Path, timeText(r.Finished), r.Status, r.LogPath, r.Error, r.ID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("no install attempt %d to finish", r.ID)
+	}
+	return nil
 }
 
 // Installs lists every install attempt, newest first.
 func (s *Store) Installs() ([]installer.Record, error) {
-	rows, err := s.db.Query(`SELECT id, spec, variant, method, url, sha256, path, started_at, finished_at, status, log_path, error
+	rows, err := s.db.Query(`SELECT id, spec, variant, method, target, key, url, sha256, path, started_at, finished_at, status, log_path, error
 		FROM installs ORDER BY id DESC`)
 	if err != nil {
 		return nil, err
@@ -47,7 +54,7 @@ func (s *Store) Installs() ([]installer.Record, error) {
 		var r installer.Record
 		var started string
 		var finished sql.NullString
-		if err := rows.Scan(&r.ID, &r.Spec, &r.Variant, &r.Method, &r.URL, &r.SHA256, &r.Path, &started, &finished, &r.Status, &r.LogPath, &r.Error); err != nil {
+		if err := rows.Scan(&r.ID, &r.Spec, &r.Variant, &r.Method, &r.Target, &r.Key, &r.URL, &r.SHA256, &r.Path, &started, &finished, &r.Status, &r.LogPath, &r.Error); err != nil {
 			return nil, err
 		}
 		r.Started, _ = time.Parse(time.RFC3339Nano, started)

@@ -10,14 +10,14 @@ import (
 	"github.com/pyhangar/pyhangar/envs"
 )
 
-const venvColumns = `id, name, path, origin, via, base_path, base_version, free_threaded, created_at, last_check`
+const venvColumns = `id, name, path, origin, via, base_path, base_version, free_threaded, created_at, profile, last_check`
 
 func scanVenv(row interface{ Scan(...any) error }) (envs.Venv, error) {
 	var v envs.Venv
 	var created string
 	var check sql.NullString
 	var ft int
-	if err := row.Scan(&v.ID, &v.Name, &v.Path, &v.Origin, &v.Via, &v.BasePath, &v.BaseVersion, &ft, &created, &check); err != nil {
+	if err := row.Scan(&v.ID, &v.Name, &v.Path, &v.Origin, &v.Via, &v.BasePath, &v.BaseVersion, &ft, &created, &v.Profile, &check); err != nil {
 		return v, err
 	}
 	v.FreeThreaded = ft != 0
@@ -36,9 +36,9 @@ func (s *Store) AddVenv(v envs.Venv) (envs.Venv, error) {
 	if v.CreatedAt.IsZero() {
 		v.CreatedAt = time.Now().UTC()
 	}
-	res, err := s.db.Exec(`INSERT INTO venvs (name, path, origin, via, base_path, base_version, free_threaded, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.Name, v.Path, v.Origin, v.Via, v.BasePath, v.BaseVersion, boolInt(v.FreeThreaded), v.CreatedAt.UTC().Format(time.RFC3339Nano))
+	res, err := s.db.Exec(`INSERT INTO venvs (name, path, origin, via, base_path, base_version, free_threaded, created_at, profile)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.Name, v.Path, v.Origin, v.Via, v.BasePath, v.BaseVersion, boolInt(v.FreeThreaded), v.CreatedAt.UTC().Format(time.RFC3339Nano), v.Profile)
 	if err != nil {
 		return v, fmt.Errorf("recording venv %s: %w", v.Name, err)
 	}
@@ -48,8 +48,8 @@ func (s *Store) AddVenv(v envs.Venv) (envs.Venv, error) {
 
 // UpdateVenv rewrites a venv's record (after a recreate).
 func (s *Store) UpdateVenv(v envs.Venv) error {
-	_, err := s.db.Exec(`UPDATE venvs SET via = ?, base_path = ?, base_version = ?, free_threaded = ?, created_at = ? WHERE id = ?`,
-		v.Via, v.BasePath, v.BaseVersion, boolInt(v.FreeThreaded), v.CreatedAt.UTC().Format(time.RFC3339Nano), v.ID)
+	_, err := s.db.Exec(`UPDATE venvs SET via = ?, base_path = ?, base_version = ?, free_threaded = ?, created_at = ?, profile = ? WHERE id = ?`,
+		v.Via, v.BasePath, v.BaseVersion, boolInt(v.FreeThreaded), v.CreatedAt.UTC().Format(time.RFC3339Nano), v.Profile, v.ID)
 	return err
 }
 

@@ -55,18 +55,30 @@ func Run(ctx context.Context, cfg Config) error {
 	a := app.NewWithID(AppID)
 	a.SetIcon(Icon)
 	w := a.NewWindow("PyHangar")
-	w.SetContent(Create(a, w, cfg))
 	p := a.Preferences()
 	w.Resize(fyne.NewSize(float32(p.FloatWithFallback(prefWidth, 1100)), float32(p.FloatWithFallback(prefHeight, 720))))
 	w.SetMaster()
-	w.SetCloseIntercept(func() {
+	if cfg.StoreErr != nil {
+		w.SetContent(Create(a, w, cfg))
+		stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+		defer stop()
+		w.ShowAndRun()
+		return nil
+	}
+	win := build(ctx, a, w, cfg, nil)
+	w.SetContent(win.Tabs)
+	c := win.core
+	c.quit = func() {
 		size := w.Canvas().Size()
 		p.SetFloat(prefWidth, float64(size.Width))
 		p.SetFloat(prefHeight, float64(size.Height))
-		w.Close()
-	})
-
-	stop := context.AfterFunc(ctx, func() { fyne.Do(a.Quit) })
+		a.Quit()
+	}
+	// Closing the window, like Ctrl+Q, asks first while jobs run.
+	w.SetCloseIntercept(c.requestQuit)
+	// SIGTERM and SIGINT cancel the jobs; the app quits once they have
+	// cleaned up.
+	stop := context.AfterFunc(ctx, func() { fyne.Do(c.quitWhenDone) })
 	defer stop()
 	w.ShowAndRun()
 	return nil
@@ -90,12 +102,12 @@ func Create(a fyne.App, w fyne.Window, cfg Config) fyne.CanvasObject {
 		msg.Wrapping = fyne.TextWrapWord
 		return container.NewPadded(msg)
 	}
-	return build(a, w, cfg, nil).Tabs
+	return build(context.Background(), a, w, cfg, nil).Tabs
 }
 
 // build makes the window; queue, when set, carries UI-side work (tests).
-func build(a fyne.App, w fyne.Window, cfg Config, queue chan func()) *Window {
-	c := newCore(a, w, cfg)
+func build(ctx context.Context, a fyne.App, w fyne.Window, cfg Config, queue chan func()) *Window {
+	c := newCore(ctx, a, w, cfg)
 	c.queue = queue
 	win := &Window{core: c}
 	win.interpreters = newInterpretersTab(c)
@@ -131,7 +143,7 @@ func build(a fyne.App, w fyne.Window, cfg Config, queue chan func()) *Window {
 	}
 
 	mod := fyne.KeyModifierShortcutDefault
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: mod}, func(fyne.Shortcut) { a.Quit() })
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: mod}, func(fyne.Shortcut) { c.requestQuit() })
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: mod}, func(fyne.Shortcut) { c.discover(nil) })
 	if cfg.Notice != "" {
 		notice := cfg.Notice

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -18,8 +20,8 @@ import (
 )
 
 // newWindow builds the real window content over a real store and this
-// machine's real interpreters (PATH narrowed to the free-threaded test
-// builds and /usr/bin; pyenv's builds are found in the home dir).
+// machine's real interpreters (PATH narrowed to the test builds and
+// /usr/bin).
 func newWindow(t *testing.T) (*Window, fyne.Window, string) {
 	t.Helper()
 	a := test.NewTempApp(t)
@@ -33,6 +35,9 @@ func newWindow(t *testing.T) (*Window, fyne.Window, string) {
 	for _, p := range testenv.FreeThreaded(t) {
 		path = append(path, filepath.Dir(p))
 	}
+	for _, p := range testenv.GILBuilds(t) {
+		path = append(path, filepath.Dir(p))
+	}
 	path = append(path, "/usr/bin")
 	host := func() *platform.Host {
 		h := platform.ThisHost(data)
@@ -40,7 +45,7 @@ func newWindow(t *testing.T) (*Window, fyne.Window, string) {
 		return h
 	}
 	w := a.NewWindow("PyHangar")
-	win := build(a, w, Config{Version: "test", DataDir: data, Store: st, Host: host}, make(chan func()))
+	win := build(context.Background(), a, w, Config{Version: "test", DataDir: data, Store: st, Host: host}, make(chan func()))
 	w.SetContent(win.Tabs)
 	w.Resize(fyne.NewSize(1200, 800))
 	t.Cleanup(w.Close)
@@ -114,10 +119,10 @@ func TestRefreshFillsTableAndFilterNarrowsIt(t *testing.T) {
 		t.Errorf("refresh changed %d rows to %d", n, len(tab.shown))
 	}
 
-	test.Type(tab.filter, "pyenv")
+	test.Type(tab.filter, "3.14")
 	for _, in := range tab.shown {
-		if in.Source != "pyenv" {
-			t.Errorf("filter 'pyenv' shows %s (%s)", in.Path, in.Source)
+		if !strings.HasPrefix(in.Version, "3.14") {
+			t.Errorf("filter '3.14' shows %s (%s)", in.Path, in.Version)
 		}
 	}
 	if len(tab.shown) == 0 || len(tab.shown) >= n {
@@ -200,7 +205,7 @@ func TestCreateDialogMakesAVenvThatChecksOK(t *testing.T) {
 func TestBenchmarkRunFillsComparison(t *testing.T) {
 	win, _, _ := newWindow(t)
 	b := win.benchmarks
-	py := testenv.PyenvVersion(t, "3.12")
+	py := testenv.GIL(t, "3.13")
 	var label string
 	for _, in := range b.choices {
 		if in.Path == py || contains(in.Aliases, py) {
@@ -208,7 +213,7 @@ func TestBenchmarkRunFillsComparison(t *testing.T) {
 		}
 	}
 	if label == "" {
-		t.Fatal("pyenv 3.12 is not offered")
+		t.Fatal("the standard 3.13 build is not offered")
 	}
 	b.checks.SetSelected([]string{label})
 	test.Tap(b.run)
@@ -233,7 +238,7 @@ func TestFailingInstallShowsTheErrorDialog(t *testing.T) {
 	defer st.Close()
 	st.SetSetting(settingMirror, org.URL)
 	w := a.NewWindow("PyHangar")
-	win := build(a, w, Config{Version: "test", DataDir: data, Store: st}, make(chan func()))
+	win := build(context.Background(), a, w, Config{Version: "test", DataDir: data, Store: st}, make(chan func()))
 	w.SetContent(win.Tabs)
 	w.Resize(fyne.NewSize(1200, 800))
 	defer w.Close()
@@ -261,8 +266,7 @@ func TestFailingInstallShowsTheErrorDialog(t *testing.T) {
 }
 
 func TestTeamTabRefusesAMalformedProfileAndPlansAGoodOne(t *testing.T) {
-	testenv.PyenvVersion(t, "3.12")
-	win, _, _ := newWindow(t)
+	win, w, _ := newWindow(t)
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.toml")
 	os.WriteFile(bad, []byte("name = \"x\"\n\n[[venv]]\nname = \"a\"\npython = \"3.12\"\ncolour = \"red\"\n"), 0o644)
@@ -272,13 +276,25 @@ func TestTeamTabRefusesAMalformedProfileAndPlansAGoodOne(t *testing.T) {
 		t.Errorf("malformed profile: %q", win.team.file.Text)
 	}
 	good := filepath.Join(dir, "team.toml")
-	os.WriteFile(good, []byte("name = \"t\"\n\n[[python]]\nspec = \"3.12\"\n\n[[venv]]\nname = \"team-a\"\npython = \"3.12\"\n"), 0o644)
+	os.WriteFile(good, []byte("name = \"t\"\n\n[[python]]\nspec = \"3.13\"\n\n[[venv]]\nname = \"team-a\"\npython = \"3.13\"\n"), 0o644)
 	win.team.load(good)
 	waitIdle(win)
 	if len(win.team.steps) != 2 || win.team.steps[0].State != "present" || win.team.steps[1].State != "to create" || win.team.apply.Disabled() {
 		t.Fatalf("plan: %+v (%s)", win.team.steps, win.team.file.Text)
 	}
 	test.Tap(win.team.apply)
+	// The plan is shown first; nothing runs until the user agrees.
+	shown := labels(w.Canvas().Overlays().Top())
+	var plan string
+	for text := range shown {
+		if strings.Contains(text, "venv team-a") {
+			plan = text
+		}
+	}
+	if plan == "" || !strings.Contains(plan, "makes a new venv at") {
+		t.Fatalf("the confirmation should show the plan: %v", shown)
+	}
+	test.Tap(findButton(w.Canvas().Overlays().Top(), "Apply"))
 	waitIdle(win)
 	if win.team.steps[1].State != "done" || !strings.HasPrefix(win.team.summary.Text, "Done") {
 		t.Fatalf("apply: %+v, %s", win.team.steps, win.team.summary.Text)
@@ -324,4 +340,83 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// waitUntil runs the UI-side work the background sends until cond holds.
+func waitUntil(t *testing.T, win *Window, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(2 * time.Minute)
+	for !cond() {
+		select {
+		case f := <-win.core.queue:
+			f()
+		case <-deadline:
+			t.Fatalf("gave up waiting for %s", what)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// Ctrl+Q while an install runs asks first; agreeing cancels the install,
+// which cleans up before the app quits. With nothing running, Ctrl+Q asks
+// nothing.
+func TestQuitWhileAJobRunsAsksAndCleansUp(t *testing.T) {
+	tarball := testenv.SourceTarball(t, "3.13.5")
+	gate := make(chan struct{})
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball, Gate: gate})
+	t.Cleanup(func() { close(gate) })
+	a := test.NewTempApp(t)
+	data := t.TempDir()
+	st, err := store.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.SetSetting(settingMirror, org.URL)
+	w := a.NewWindow("PyHangar")
+	win := build(context.Background(), a, w, Config{Version: "test", DataDir: data, Store: st}, make(chan func()))
+	w.SetContent(win.Tabs)
+	w.Resize(fyne.NewSize(1200, 800))
+	defer w.Close()
+	waitIdle(win)
+	quit := &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+
+	in := win.install
+	in.route.SetSelected("python.org")
+	test.Tap(in.install)
+	waitUntil(t, win, "the download to start", func() bool { return strings.HasPrefix(in.phase.Text, "download") })
+	if !in.install.Disabled() {
+		t.Error("Install stays enabled while an install runs")
+	}
+	w.Canvas().(fyne.Shortcutable).TypedShortcut(quit)
+	top := w.Canvas().Overlays().Top()
+	var question string
+	for text := range labels(top) {
+		if strings.Contains(text, "running") {
+			question = text
+		}
+	}
+	if !strings.Contains(question, "1 job is running — cancel them and quit?") {
+		t.Fatalf("Ctrl+Q during an install should ask; overlay labels: %v", labels(top))
+	}
+	test.Tap(findButton(top, "Cancel jobs and quit"))
+	waitUntil(t, win, "the install to clean up", func() bool { return strings.HasPrefix(in.phase.Text, "Cancelled") })
+	waitIdle(win)
+	recs, _ := st.Installs()
+	if len(recs) != 1 || recs[0].Status != "cancelled" {
+		t.Errorf("records: %+v", recs)
+	}
+	for _, dir := range []string{"build", "downloads", "pythons"} {
+		if entries, _ := os.ReadDir(filepath.Join(data, dir)); len(entries) > 0 {
+			t.Errorf("%s/ holds %d entries after the cancel", dir, len(entries))
+		}
+	}
+	if in.install.Disabled() {
+		t.Error("Install stays disabled after the install ended")
+	}
+	// Nothing runs now: Ctrl+Q quits without a question.
+	w.Canvas().(fyne.Shortcutable).TypedShortcut(quit)
+	if o := w.Canvas().Overlays().Top(); o != nil {
+		t.Errorf("Ctrl+Q with nothing running showed %v", labels(o))
+	}
 }

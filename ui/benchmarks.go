@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image/color"
 	"os"
@@ -54,6 +55,13 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 		}
 	})
 	t.cancelBtn.Disable()
+	c.onJobs(func() {
+		if c.busy(jobBenchmark) {
+			t.run.Disable()
+		} else {
+			t.run.Enable()
+		}
+	})
 	t.progress = widget.NewProgressBar()
 	t.step = widget.NewLabel("Pick interpreters and press Run (about 8 s each).")
 	t.step.Truncation = fyne.TextTruncateEllipsis
@@ -96,6 +104,9 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 
 	c.onInterpreters(t.setChoices)
 	c.benchmark = func(in envs.Interpreter) {
+		if c.busy(jobBenchmark) {
+			return
+		}
 		c.showTab("Benchmarks")
 		t.checks.SetSelected([]string{t.label(in)})
 		t.start()
@@ -166,14 +177,14 @@ func (t *benchmarksTab) start() {
 		t.step.SetText("Tick at least one interpreter.")
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.cancel = cancel
-	t.run.Disable()
+	if t.c.busy(jobBenchmark) {
+		return
+	}
 	t.cancelBtn.Enable()
 	t.progress.SetValue(0)
 	var results []bench.Result
 	machine := platform.Machine{}
-	t.c.background(func() error {
+	t.cancel = t.c.startJob(jobBenchmark, func(ctx context.Context) error {
 		machine = platform.MachineFacts()
 		for i, in := range targets {
 			i, in := i, in
@@ -196,12 +207,10 @@ func (t *benchmarksTab) start() {
 		}
 		return nil
 	}, func(err error) {
-		cancel()
 		t.cancel = nil
-		t.run.Enable()
 		t.cancelBtn.Disable()
 		switch {
-		case err != nil && ctx.Err() != nil:
+		case errors.Is(err, context.Canceled):
 			t.step.SetText("Cancelled; nothing was stored.")
 		case err != nil:
 			t.c.showError("The benchmark failed", err)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,13 +21,23 @@ const (
 	settingProbeTimeout = "probe_timeout_seconds"
 )
 
-// core is what the tabs share: the store, the latest discovery, and ways
-// to move between tabs. Its fields change only on the UI goroutine.
+// core is what the tabs share: the store, the latest discovery, the
+// running jobs, and ways to move between tabs. Its fields change only on
+// the UI goroutine.
 type core struct {
 	app   fyne.App
 	win   fyne.Window
 	cfg   Config
 	store *store.Store
+	// ctx is the app's: SIGTERM ends it. Background work takes its
+	// context from it.
+	ctx context.Context
+	// quit ends the app (after the window's size is saved).
+	quit func()
+
+	jobs         []*job
+	jobListeners []func()
+	running      sync.WaitGroup // jobs not yet cleaned up
 
 	// host builds the Host discovery searches (tests narrow its PATH).
 	host func() *platform.Host
@@ -69,8 +80,8 @@ func (c *core) doAndWait(f func()) {
 	fyne.DoAndWait(f)
 }
 
-func newCore(a fyne.App, w fyne.Window, cfg Config) *core {
-	c := &core{app: a, win: w, cfg: cfg, store: cfg.Store}
+func newCore(ctx context.Context, a fyne.App, w fyne.Window, cfg Config) *core {
+	c := &core{app: a, win: w, cfg: cfg, store: cfg.Store, ctx: ctx, quit: a.Quit}
 	c.host = cfg.Host
 	if c.host == nil {
 		c.host = func() *platform.Host { return platform.ThisHost(cfg.DataDir) }
@@ -116,12 +127,14 @@ func (c *core) discover(then func()) {
 	timeout := c.probeTimeout()
 	c.background(func() error {
 		var err error
-		list, _, err = envs.Discover(context.Background(), c.host(), envs.DiscoverOptions{Cache: c.store, Timeout: timeout})
+		list, _, err = envs.Discover(c.ctx, c.host(), envs.DiscoverOptions{Cache: c.store, Timeout: timeout})
 		return err
 	}, func(err error) {
 		c.discovering = false
 		if err != nil {
-			c.showError("Finding interpreters failed", err)
+			if c.ctx.Err() == nil {
+				c.showError("Finding interpreters failed", err)
+			}
 		} else {
 			c.interps = list
 		}

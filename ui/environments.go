@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -29,7 +30,10 @@ type environmentsTab struct {
 	selected int
 	table    *widget.Table
 	status   *widget.Label
-	buttons  []*widget.Button
+	buttons  []*widget.Button // need a selected venv
+	checks   []*widget.Button // check, GIL scan, delete: one at a time
+	stop     *widget.Button   // cancels the running check or GIL scan
+	cancel   context.CancelFunc
 	shell    *widget.Select
 	content  fyne.CanvasObject
 	// The create dialog's fields, while it is open.
@@ -74,9 +78,16 @@ func newEnvironmentsTab(c *core) *environmentsTab {
 		}
 	})
 	refresh := widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), t.reload)
+	t.stop = widget.NewButtonWithIcon("Stop", theme.CancelIcon(), func() {
+		if t.cancel != nil {
+			t.cancel()
+		}
+	})
 	t.buttons = []*widget.Button{check, gil, del, copyAct, open}
+	t.checks = []*widget.Button{check, gil, del}
 	t.enable()
-	bar := container.NewHBox(create, check, gil, del, widget.NewSeparator(), copyAct, t.shell, open, layout.NewSpacer(), refresh)
+	c.onJobs(t.enable)
+	bar := container.NewHBox(create, check, gil, t.stop, del, widget.NewSeparator(), copyAct, t.shell, open, layout.NewSpacer(), refresh)
 	t.content = container.NewBorder(container.NewVBox(bar, t.status), nil, nil, nil, t.table)
 	c.createVenvFrom = func(in envs.Interpreter) {
 		c.showTab("Environments")
@@ -105,6 +116,17 @@ func (t *environmentsTab) enable() {
 		} else {
 			b.Disable()
 		}
+	}
+	busy := t.c.busy(jobCheck)
+	for _, b := range t.checks {
+		if busy {
+			b.Disable()
+		}
+	}
+	if busy {
+		t.stop.Show()
+	} else {
+		t.stop.Hide()
 	}
 }
 
@@ -235,12 +257,12 @@ func (t *environmentsTab) createDialog(pre envs.Interpreter) {
 // create makes the venv in the background with a progress dialog that can
 // cancel it.
 func (t *environmentsTab) create(req envs.VenvRequest) {
-	ctx, cancel := context.WithCancel(context.Background())
 	line := widget.NewLabel("Starting…")
 	line.Truncation = fyne.TextTruncateEllipsis
 	bar := widget.NewProgressBarInfinite()
 	prog := dialog.NewCustom("Creating "+req.Name, "Cancel", container.NewVBox(bar, line), t.c.win)
 	finished := false
+	var cancel context.CancelFunc
 	prog.SetOnClosed(func() {
 		if !finished {
 			cancel()
@@ -250,16 +272,15 @@ func (t *environmentsTab) create(req envs.VenvRequest) {
 	prog.Show()
 	req.Progress = func(l string) { t.c.do(func() { line.SetText(l) }) }
 	var check envs.CheckResult
-	t.c.background(func() error {
+	cancel = t.c.startJob(jobVenv, func(ctx context.Context) error {
 		var err error
 		_, check, err = envs.CreateVenv(ctx, t.c.store, filepath.Join(t.c.cfg.DataDir, "venvs"), req)
 		return err
 	}, func(err error) {
 		finished = true
 		prog.Hide()
-		cancel()
 		if err != nil {
-			if ctx.Err() == nil {
+			if !errors.Is(err, context.Canceled) {
 				t.c.showError("Creating the venv failed", err)
 			}
 			t.lastResult = "error: " + err.Error()
@@ -275,16 +296,19 @@ func (t *environmentsTab) create(req envs.VenvRequest) {
 // what it found.
 func (t *environmentsTab) check(gilScan bool) {
 	e, ok := t.current()
-	if !ok {
+	if !ok || t.c.busy(jobCheck) {
 		return
 	}
 	t.status.SetText("Checking " + e.Path + "…")
 	uv := platform.FindTool("uv")
 	var res envs.CheckResult
-	t.c.background(func() error {
-		res = envs.Check(context.Background(), e.Path, e.Name, uv)
+	t.cancel = t.c.startJob(jobCheck, func(ctx context.Context) error {
+		res = envs.Check(ctx, e.Path, e.Name, uv)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if gilScan && res.Status == envs.StatusOK {
-			scan, err := envs.ScanGIL(context.Background(), res.Python, nil, func(done, total int, m string) {
+			scan, err := envs.ScanGIL(ctx, res.Python, nil, func(done, total int, m string) {
 				t.c.do(func() { t.status.SetText(fmt.Sprintf("GIL scan %d/%d: %s", done, total, m)) })
 			})
 			if err != nil {
@@ -297,6 +321,11 @@ func (t *environmentsTab) check(gilScan bool) {
 		}
 		return nil
 	}, func(err error) {
+		t.cancel = nil
+		if errors.Is(err, context.Canceled) {
+			t.status.SetText("Stopped.")
+			return
+		}
 		if err != nil {
 			t.c.showError("Check failed", err)
 			return
@@ -349,7 +378,10 @@ func (t *environmentsTab) confirmDelete() {
 		if e.ID == 0 {
 			arg = e.Path
 		}
-		t.c.background(func() error {
+		if t.c.busy(jobCheck) {
+			return
+		}
+		t.c.startJob(jobCheck, func(context.Context) error {
 			_, err := envs.DeleteVenv(t.c.store, arg)
 			return err
 		}, func(err error) {

@@ -94,6 +94,13 @@ func newInstallTab(c *core) *installTab {
 			t.cancel()
 		}
 	})
+	c.onJobs(func() {
+		if c.busy(jobInstall) {
+			t.install.Disable()
+		} else if t.inst != nil {
+			t.install.Enable()
+		}
+	})
 	t.cancelB.Disable()
 	t.progress = widget.NewProgressBar()
 	t.phase = widget.NewLabel("")
@@ -122,16 +129,17 @@ func (t *installTab) load() {
 	mirror, _, _ := t.c.store.Setting(settingMirror)
 	var cat installer.Catalog
 	var offline error
-	var routes map[string]string
+	var routes map[installer.Route]string
 	var in *installer.Installer
+	ctx := t.c.ctx
 	t.c.background(func() error {
 		var err error
-		in, err = installer.New(context.Background(), t.c.cfg.DataDir, t.c.store, mirror, nil)
+		in, err = installer.New(ctx, t.c.cfg.DataDir, t.c.store, mirror, nil)
 		if err != nil {
 			return err
 		}
-		routes = in.Routes()
-		cat, offline, err = in.Site.CachedReleases(context.Background(), t.c.store)
+		routes = in.Unavailable()
+		cat, offline, err = in.Site.CachedReleases(ctx, t.c.store)
 		return err
 	}, func(err error) {
 		t.inst = in
@@ -159,20 +167,20 @@ func (t *installTab) load() {
 }
 
 // setRoutes disables a route that cannot be used here, saying why.
-func (t *installTab) setRoutes(routes map[string]string) {
+func (t *installTab) setRoutes(routes map[installer.Route]string) {
 	var why []string
 	usable := ""
-	for _, name := range []string{"uv", "python.org"} {
-		if routes[name] != "" {
-			why = append(why, name+": "+routes[name])
+	for _, route := range installer.Routes {
+		if routes[route] != "" {
+			why = append(why, string(route)+": "+routes[route])
 		} else if usable == "" {
-			usable = name
+			usable = string(route)
 		}
 	}
-	if routes["uv"] != "" && routes["python.org"] == "" {
+	if routes[installer.RouteUV] != "" && routes[installer.RoutePythonOrg] == "" {
 		// RadioGroup cannot disable one option; keep the usable one only.
 		t.route.Options = []string{"python.org"}
-	} else if routes["python.org"] != "" && routes["uv"] == "" {
+	} else if routes[installer.RoutePythonOrg] != "" && routes[installer.RouteUV] == "" {
 		t.route.Options = []string{"uv"}
 	}
 	t.route.Refresh()
@@ -223,12 +231,9 @@ func (t *installTab) appendLog(line string) {
 // start installs in the background with progress, a live log and Cancel.
 func (t *installTab) start() {
 	spec, ok := t.spec()
-	if !ok || t.inst == nil {
+	if !ok || t.inst == nil || t.c.busy(jobInstall) {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.cancel = cancel
-	t.install.Disable()
 	t.cancelB.Enable()
 	t.logLines = nil
 	t.appendLog("Installing " + spec.String() + " via " + t.route.Selected)
@@ -248,17 +253,15 @@ func (t *installTab) start() {
 			}
 		})
 	}
-	via := t.route.Selected
+	via := installer.Route(t.route.Selected)
 	var got envs.Interpreter
 	var rec installer.Record
-	t.c.background(func() error {
+	t.cancel = t.c.startJob(jobInstall, func(ctx context.Context) error {
 		var err error
 		got, rec, err = inst.Install(ctx, spec, via)
 		return err
 	}, func(err error) {
-		cancel()
 		t.cancel = nil
-		t.install.Enable()
 		t.cancelB.Disable()
 		if err != nil {
 			if errors.Is(err, context.Canceled) {

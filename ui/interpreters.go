@@ -33,6 +33,7 @@ type interpretersTab struct {
 	table    *widget.Table
 	details  *widget.Label
 	actions  *fyne.Container
+	benchBtn *widget.Button // the selected interpreter's Benchmark
 	content  fyne.CanvasObject
 }
 
@@ -69,6 +70,7 @@ func newInterpretersTab(c *core) *interpretersTab {
 
 	c.onInterpreters(t.update)
 	c.selectInterpreter = t.selectPath
+	c.onJobs(t.enableBenchmark)
 	return t
 }
 
@@ -238,9 +240,31 @@ func (t *interpretersTab) showDetails(in envs.Interpreter) {
 	if in.Status != envs.StatusOK || in.IsVenv {
 		venvBtn.Disable()
 	}
-	if in.Status != envs.StatusOK {
-		benchBtn.Disable()
-	}
+	t.benchBtn = benchBtn
+	t.enableBenchmark()
 	t.actions.Objects = []fyne.CanvasObject{copyBtn, openBtn, venvBtn, benchBtn}
 	t.actions.Refresh()
+}
+
+// enableBenchmark offers Benchmark for a working interpreter while no
+// benchmark runs.
+func (t *interpretersTab) enableBenchmark() {
+	if t.benchBtn == nil {
+		return
+	}
+	in, ok := t.selectedInterpreter()
+	if ok && in.Status == envs.StatusOK && !t.c.busy(jobBenchmark) {
+		t.benchBtn.Enable()
+	} else {
+		t.benchBtn.Disable()
+	}
+}
+
+func (t *interpretersTab) selectedInterpreter() (envs.Interpreter, bool) {
+	for _, in := range t.all {
+		if in.Path == t.selected {
+			return in, true
+		}
+	}
+	return envs.Interpreter{}, false
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -24,7 +25,7 @@ func BenchmarkInterpretersTable1000(b *testing.B) {
 	}
 	defer st.Close()
 	w := a.NewWindow("PyHangar")
-	c := newCore(a, w, Config{DataDir: b.TempDir(), Store: st})
+	c := newCore(context.Background(), a, w, Config{DataDir: b.TempDir(), Store: st})
 	tab := newInterpretersTab(c)
 	w.SetContent(tab.content)
 	w.Resize(fyne.NewSize(1200, 800))

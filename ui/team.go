@@ -26,6 +26,7 @@ type teamTab struct {
 	steps   []profile.Step
 	file    *widget.Label
 	list    *widget.List
+	open    *widget.Button
 	apply   *widget.Button
 	cancelB *widget.Button
 	line    *widget.Label
@@ -59,7 +60,7 @@ func newTeamTab(c *core) *teamTab {
 			}
 		},
 	)
-	open := widget.NewButtonWithIcon("Open profile…", theme.FolderOpenIcon(), func() {
+	t.open = widget.NewButtonWithIcon("Open profile…", theme.FolderOpenIcon(), func() {
 		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err == nil && r != nil {
 				path := r.URI().Path()
@@ -69,7 +70,7 @@ func newTeamTab(c *core) *teamTab {
 		}, c.win)
 		d.Show()
 	})
-	t.apply = widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), t.start)
+	t.apply = widget.NewButtonWithIcon("Apply…", theme.ConfirmIcon(), t.confirm)
 	t.apply.Importance = widget.HighImportance
 	t.apply.Disable()
 	t.cancelB = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
@@ -83,7 +84,15 @@ func newTeamTab(c *core) *teamTab {
 	t.line.Truncation = fyne.TextTruncateEllipsis
 	t.summary = widget.NewLabel("")
 	t.summary.Wrapping = fyne.TextWrapWord
-	top := container.NewVBox(container.NewHBox(open, t.apply, t.cancelB, export), t.file)
+	// While a profile applies, another cannot be opened.
+	c.onJobs(func() {
+		if c.busy(jobProfile) {
+			t.open.Disable()
+		} else {
+			t.open.Enable()
+		}
+	})
+	top := container.NewVBox(container.NewHBox(t.open, t.apply, t.cancelB, export), t.file)
 	t.content = container.NewBorder(top, container.NewVBox(t.line, t.summary), nil, nil, t.list)
 	return t
 }
@@ -127,33 +136,76 @@ func (t *teamTab) load(path string) {
 		t.prof, t.steps = p, steps
 		t.list.Refresh()
 		todo := 0
+		var refused []string
 		for _, st := range steps {
-			if st.State != profile.Present {
+			switch st.State {
+			case profile.Present:
+			case profile.Refused:
+				refused = append(refused, st.What+": "+strings.Join(st.Notes, "; "))
+			default:
 				todo++
 			}
 		}
 		t.file.SetText(fmt.Sprintf("Profile %s (%s): %d of %d items to do.", p.Name, p.Path, todo, len(steps)))
 		t.summary.SetText("")
-		if todo > 0 {
+		switch {
+		case len(refused) > 0:
+			t.apply.Disable()
+			t.summary.SetText("This profile cannot be applied here: " + strings.Join(refused, "\n"))
+		case todo > 0:
 			t.apply.Enable()
-		} else {
+		default:
 			t.apply.Disable()
 			t.summary.SetText("Nothing to do: this machine already matches the profile.")
 		}
 	})
 }
 
-func (t *teamTab) start() {
+// confirm shows the plan — everything applying will run, install, delete
+// or fetch — and applies it only when the user agrees: a profile comes
+// from someone else's repository.
+func (t *teamTab) confirm() {
 	if t.prof == nil {
 		return
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.cancel = cancel
+	var b strings.Builder
+	for _, st := range t.steps {
+		if st.State == profile.Present {
+			continue
+		}
+		fmt.Fprintf(&b, "%s: %s", st.What, st.State)
+		if st.Detail != "" {
+			fmt.Fprintf(&b, " (%s)", st.Detail)
+		}
+		b.WriteString("\n")
+		for _, n := range st.Notes {
+			fmt.Fprintf(&b, "    • %s\n", n)
+		}
+	}
+	plan := widget.NewLabel(b.String())
+	plan.Wrapping = fyne.TextWrapWord
+	intro := widget.NewLabel("Applying " + t.prof.Path + " will do the following on this machine. Read it before you agree: the profile comes from someone else's files.")
+	intro.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Apply the team profile?", "Apply", "Cancel",
+		container.NewBorder(intro, nil, nil, nil, container.NewVScroll(plan)), func(yes bool) {
+			if yes {
+				t.start()
+			}
+		}, t.c.win)
+	size := t.c.win.Canvas().Size()
+	d.Resize(fyne.NewSize(size.Width*0.7, size.Height*0.7))
+	d.Show()
+}
+
+func (t *teamTab) start() {
+	if t.prof == nil || t.c.busy(jobProfile) {
+		return
+	}
 	t.apply.Disable()
 	t.cancelB.Enable()
 	p := t.prof
 	var steps []profile.Step
-	t.c.background(func() error {
+	t.cancel = t.c.startJob(jobProfile, func(ctx context.Context) error {
 		m, err := t.machine()
 		if err != nil {
 			return err
@@ -172,7 +224,6 @@ func (t *teamTab) start() {
 		steps, err = p.Apply(ctx, m)
 		return err
 	}, func(err error) {
-		cancel()
 		t.cancel = nil
 		t.cancelB.Disable()
 		if steps != nil {

@@ -11,7 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // PythonOrg is a stand-in for python.org's download API and ftp tree,
@@ -21,14 +23,19 @@ import (
 type PythonOrg struct {
 	URL      string
 	Releases []StandInRelease
-	Requests []string // paths asked for, in order
 	server   *httptest.Server
+
+	mu       sync.Mutex
+	requests []string // paths asked for, in order
+	asked    chan struct{}
 }
 
 // StandInRelease is one release the stand-in offers; Tarball, when set,
 // is served as Python-<Version>.tar.xz. MD5Only leaves sha256_sum blank;
 // Tampered serves the tarball with one byte flipped (the API still gives
-// the true hash).
+// the true hash). Gate, when set, holds the tarball's transfer after its
+// first 256 KiB until the gate is closed (or the client goes away), so a
+// test can act while an install is downloading.
 type StandInRelease struct {
 	ID         int
 	Version    string
@@ -36,6 +43,7 @@ type StandInRelease struct {
 	Tarball    string
 	MD5Only    bool
 	Tampered   bool
+	Gate       chan struct{}
 }
 
 // StartPythonOrg serves the releases until the test ends.
@@ -47,7 +55,7 @@ func StartPythonOrg(t testing.TB, releases ...StandInRelease) *PythonOrg {
 
 // NewPythonOrg serves the releases on 127.0.0.1 until Close.
 func NewPythonOrg(releases ...StandInRelease) *PythonOrg {
-	p := &PythonOrg{Releases: releases}
+	p := &PythonOrg{Releases: releases, asked: make(chan struct{}, 1)}
 	p.server = httptest.NewServer(http.HandlerFunc(p.serve))
 	p.URL = p.server.URL
 	return p
@@ -56,8 +64,36 @@ func NewPythonOrg(releases ...StandInRelease) *PythonOrg {
 // Close stops the server (to test offline behaviour).
 func (p *PythonOrg) Close() { p.server.Close() }
 
+// WaitForRequest waits until a request whose path holds part has come,
+// failing the test after a minute.
+func (p *PythonOrg) WaitForRequest(t testing.TB, part string) {
+	t.Helper()
+	deadline := time.After(time.Minute)
+	for {
+		p.mu.Lock()
+		for _, r := range p.requests {
+			if strings.Contains(r, part) {
+				p.mu.Unlock()
+				return
+			}
+		}
+		p.mu.Unlock()
+		select {
+		case <-p.asked:
+		case <-deadline:
+			t.Fatalf("the python.org stand-in was not asked for %s within a minute", part)
+		}
+	}
+}
+
 func (p *PythonOrg) serve(w http.ResponseWriter, r *http.Request) {
-	p.Requests = append(p.Requests, r.URL.RequestURI())
+	p.mu.Lock()
+	p.requests = append(p.requests, r.URL.RequestURI())
+	p.mu.Unlock()
+	select {
+	case p.asked <- struct{}{}:
+	default:
+	}
 	switch {
 	case r.URL.Path == "/api/v2/downloads/release/":
 		var out []map[string]any
@@ -125,6 +161,19 @@ func (p *PythonOrg) serve(w http.ResponseWriter, r *http.Request) {
 					b, _ := os.ReadFile(rel.Tarball)
 					b[len(b)/2] ^= 0x01
 					w.Write(b)
+					return
+				}
+				if rel.Gate != nil && r.Header.Get("Range") == "" {
+					b, _ := os.ReadFile(rel.Tarball)
+					w.Header().Set("Content-Length", fmt.Sprint(len(b)))
+					w.Write(b[:256<<10])
+					w.(http.Flusher).Flush()
+					select {
+					case <-rel.Gate:
+					case <-r.Context().Done():
+						return
+					}
+					w.Write(b[256<<10:])
 					return
 				}
 				http.ServeFile(w, r, rel.Tarball)

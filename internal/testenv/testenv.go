@@ -1,8 +1,10 @@
 // Package testenv hands tests the real interpreters of this machine: the
-// free-threaded CPython builds from scripts/test-pythons.sh (listed in
-// PYHANGAR_TEST_PYTHONS), pyenv's builds and the system python3. When one is
-// missing a test fails under CI=true and skips elsewhere, saying how to
-// provision it.
+// CPython builds scripts/test-pythons.sh provides (a free-threaded and a
+// standard build of each pinned release, listed in PYHANGAR_TEST_PYTHONS)
+// and the system python3. When one is missing a test fails in CI (CI set
+// to any true value) and skips elsewhere, saying how to provision it.
+// Older versions (pyenv's, when a machine has them) are optional: a test
+// that wants one makes that check only when it is there, and says so.
 package testenv
 
 import (
@@ -10,76 +12,109 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
 
-// PyenvRoot is where this machine's pyenv builds live.
-const PyenvRoot = "/root/.pyenv/versions"
-
 // SystemPython is Debian's python3.
 const SystemPython = "/usr/bin/python3"
 
+// InCI reports whether the tests run in CI, where nothing may skip.
+func InCI() bool {
+	v := strings.TrimSpace(os.Getenv("CI"))
+	if b, err := strconv.ParseBool(v); err == nil {
+		return b
+	}
+	return strings.EqualFold(v, "yes") || strings.EqualFold(v, "on")
+}
+
 func missing(t testing.TB, what string) {
 	t.Helper()
-	if os.Getenv("CI") == "true" {
+	if InCI() {
 		t.Fatalf("%s is missing; CI must provide it (make test runs scripts/test-pythons.sh)", what)
 	}
 	t.Skipf("%s is missing; run 'make test', or export PYHANGAR_TEST_PYTHONS=$(scripts/test-pythons.sh)", what)
 }
 
-// FreeThreaded returns the free-threaded test interpreters, by minor
-// version ("3.13" -> path).
-func FreeThreaded(t testing.TB) map[string]string {
+// builds returns the provisioned builds by minor version: free-threaded
+// (python3.13t) or standard (python3.13).
+func builds(t testing.TB, freeThreaded bool) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, p := range filepath.SplitList(os.Getenv("PYHANGAR_TEST_PYTHONS")) {
 		if p == "" {
 			continue
 		}
+		base := filepath.Base(p) // python3.13t or python3.13
+		if strings.HasSuffix(base, "t") != freeThreaded {
+			continue
+		}
 		if _, err := os.Stat(p); err != nil {
 			missing(t, "test interpreter "+p)
 		}
-		base := filepath.Base(p) // python3.13t
 		out[strings.TrimSuffix(strings.TrimPrefix(base, "python"), "t")] = p
 	}
 	if len(out) == 0 {
-		missing(t, "PYHANGAR_TEST_PYTHONS (the free-threaded test builds)")
+		missing(t, "PYHANGAR_TEST_PYTHONS (the test builds)")
 	}
 	return out
 }
 
-// Pyenv returns pyenv's interpreters by version dir name ("3.12.1" -> the
-// bin/python inside it).
-func Pyenv(t testing.TB) map[string]string {
+// FreeThreaded returns the free-threaded test builds, by minor version
+// ("3.13" -> path).
+func FreeThreaded(t testing.TB) map[string]string {
 	t.Helper()
-	dirs, _ := filepath.Glob(filepath.Join(PyenvRoot, "*", "bin", "python"))
-	if len(dirs) == 0 {
-		missing(t, "pyenv's interpreters under "+PyenvRoot)
-	}
-	out := map[string]string{}
-	for _, p := range dirs {
-		out[filepath.Base(filepath.Dir(filepath.Dir(p)))] = p
-	}
-	return out
+	return builds(t, true)
 }
 
-// PyenvVersion returns pyenv's interpreter whose version starts with prefix
-// (say "3.12").
-func PyenvVersion(t testing.TB, prefix string) string {
+// GILBuilds returns the standard (GIL) test builds, by minor version.
+func GILBuilds(t testing.TB) map[string]string {
 	t.Helper()
-	all := Pyenv(t)
+	return builds(t, false)
+}
+
+// GIL returns the standard (GIL) test build of a minor version ("3.13").
+func GIL(t testing.TB, minor string) string {
+	t.Helper()
+	p, ok := GILBuilds(t)[minor]
+	if !ok {
+		missing(t, "the standard test build of Python "+minor)
+	}
+	return p
+}
+
+// PyenvRoot is where pyenv keeps its builds on a machine that has it.
+func PyenvRoot() string {
+	if r := os.Getenv("PYENV_ROOT"); r != "" {
+		return filepath.Join(r, "versions")
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".pyenv", "versions")
+}
+
+// Older returns pyenv's interpreter of a version older than the test
+// builds (prefix "3.8", "2.7"), when this machine has one. When it has
+// not, the test is told which check it cannot make, and ok is false: the
+// test leaves that check out and goes on.
+func Older(t testing.TB, prefix, check string) (string, bool) {
+	t.Helper()
 	var keys []string
-	for k := range all {
-		if k == prefix || strings.HasPrefix(k, prefix+".") {
-			keys = append(keys, k)
+	all := map[string]string{}
+	dirs, _ := filepath.Glob(filepath.Join(PyenvRoot(), "*", "bin", "python"))
+	for _, p := range dirs {
+		name := filepath.Base(filepath.Dir(filepath.Dir(p)))
+		if name == prefix || strings.HasPrefix(name, prefix+".") {
+			keys = append(keys, name)
+			all[name] = p
 		}
 	}
 	if len(keys) == 0 {
-		missing(t, "pyenv's Python "+prefix)
+		t.Logf("no Python %s here (pyenv's builds are optional): not checked: %s", prefix, check)
+		return "", false
 	}
 	sort.Strings(keys)
-	return all[keys[len(keys)-1]]
+	return all[keys[len(keys)-1]], true
 }
 
 // System returns Debian's python3.
