@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -46,17 +47,36 @@ func runAnswering(t *testing.T, env map[string]string, answer string, terminal b
 	return r
 }
 
+// The help lists every command with its summary, and each command's own
+// --help gives its usage line and exits 0.
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
 		r := run(t, nil, args...)
-		if r.code != 0 || !strings.Contains(r.stdout, "Usage:") || !strings.Contains(r.stdout, "version") {
-			t.Errorf("%v: code %d, stdout %q", args, r.code, r.stdout)
+		if r.code != 0 {
+			t.Errorf("%v: code %d", args, r.code)
+		}
+		for _, c := range commands() {
+			if !regexp.MustCompile(`(?m)^  ` + c.name + ` +` + regexp.QuoteMeta(c.summary) + `$`).MatchString(r.stdout) {
+				t.Errorf("%v: the help lacks the line for %s:\n%s", args, c.name, r.stdout)
+			}
+		}
+		if !strings.Contains(r.stdout, "--data-dir DIR") || !strings.Contains(r.stdout, "Exit status: 0 success, 1 failure, 2 bad usage.") {
+			t.Errorf("%v: global flags or exit codes missing:\n%s", args, r.stdout)
 		}
 	}
 	dir := t.TempDir()
+	for _, c := range commands() {
+		if c.name == "gui" {
+			continue
+		}
+		r := run(t, nil, "--data-dir", dir, c.name, "--help")
+		if r.code != 0 || !strings.Contains(r.stdout, "Usage: pyhangar "+c.name) {
+			t.Errorf("%s --help: code %d, stdout %q", c.name, r.code, r.stdout)
+		}
+	}
 	r := run(t, nil, "--data-dir", dir, "version", "--help")
-	if r.code != 0 || !strings.Contains(r.stdout, "pyhangar version") || !strings.Contains(r.stdout, "-json") {
-		t.Errorf("version --help: code %d, stdout %q", r.code, r.stdout)
+	if !strings.Contains(r.stdout, "-json") {
+		t.Errorf("version --help lacks its flag: %q", r.stdout)
 	}
 }
 

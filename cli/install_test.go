@@ -109,6 +109,8 @@ func TestInstallTamperedTarballRefused(t *testing.T) {
 	}
 }
 
+// Cancelled while ./configure runs compilers: the whole build tree goes,
+// its processes included.
 func TestInstallCancelledDuringBuild(t *testing.T) {
 	tarball := testenv.SourceTarball(t, "3.13.5")
 	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball})
@@ -121,16 +123,36 @@ func TestInstallCancelledDuringBuild(t *testing.T) {
 	site, _ := installer.NewSite(org.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// Cancelled a few seconds into ./configure, while it runs compilers.
+	// Cancelled once configure runs processes in the build tree.
 	var once sync.Once
+	running := make(chan struct{})
 	in := &installer.Installer{DataDir: data, Records: st, Site: site, Progress: func(e installer.Event) {
-		if e.Phase == "configure" {
-			once.Do(func() { time.AfterFunc(3*time.Second, cancel) })
+		if e.Phase != "configure" {
+			return
 		}
+		once.Do(func() {
+			go func() {
+				defer cancel()
+				for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+					if len(testenv.ProcessesIn(filepath.Join(data, "build"))) > 0 {
+						close(running)
+						return
+					}
+				}
+			}()
+		})
 	}}
 	_, rec, err := in.Install(ctx, envs.Spec{Version: "3.13", FreeThreaded: true}, "python.org")
 	if err == nil || rec.Status != "cancelled" {
 		t.Fatalf("err %v, record %+v", err, rec)
+	}
+	select {
+	case <-running:
+	default:
+		t.Fatal("no process ran in the build tree; the cancel did not land in the build")
+	}
+	if left := testenv.ProcessesIn(data); len(left) > 0 {
+		t.Errorf("processes of the cancelled build still run: %v", left)
 	}
 	if left := leftovers(t, data); len(left) != 0 {
 		t.Errorf("a cancelled build left: %v", left)

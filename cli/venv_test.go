@@ -25,9 +25,22 @@ func TestVenvLifecycle(t *testing.T) {
 	if !strings.Contains(r.stdout, "Created venv demo") || !strings.Contains(r.stdout, "source '"+dir+"/bin/activate'") {
 		t.Errorf("create output: %s", r.stdout)
 	}
-	// The same name again is refused; so is a reserved name.
-	if r := run(t, nil, "--data-dir", data, "venv", "create", "CON", "--python", "3.13"); r.code != 2 {
-		t.Errorf("reserved name: code %d", r.code)
+	// The same name again is refused, where it is and elsewhere, and the
+	// venv is untouched; so is a reserved name.
+	marker := filepath.Join(dir, "marker")
+	os.WriteFile(marker, []byte("still here"), 0o644)
+	if r := run(t, nil, "--data-dir", data, "venv", "create", "demo", "--python", "3.13"); r.code != 1 || !strings.Contains(r.stderr, "not empty") || !strings.Contains(r.stderr, "--recreate") {
+		t.Errorf("same name again: code %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run(t, nil, "--data-dir", data, "venv", "create", "demo", "--python", "3.13", "--path", filepath.Join(t.TempDir(), "other")); r.code != 1 || !strings.Contains(r.stderr, "a venv named demo already exists at "+dir) {
+		t.Errorf("same name elsewhere: code %d, stderr %q", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(marker); string(b) != "still here" {
+		t.Error("a refused create touched the venv")
+	}
+	os.Remove(marker)
+	if r := run(t, nil, "--data-dir", data, "venv", "create", "CON", "--python", "3.13"); r.code != 2 || !strings.Contains(r.stderr, "reserved on Windows") {
+		t.Errorf("reserved name: code %d, stderr %q", r.code, r.stderr)
 	}
 	r = run(t, nil, "--data-dir", data, "venv", "list", "--json")
 	var list []map[string]any
@@ -95,20 +108,22 @@ func TestVenvRmRefusals(t *testing.T) {
 }
 
 func TestVenvFreeThreadedGILScanCLI(t *testing.T) {
-	var ft string
-	for _, p := range testenv.FreeThreaded(t) {
-		ft = p
-		break
-	}
+	ft := testenv.FreeThreaded(t)["3.14"]
 	data := t.TempDir()
 	if r := run(t, nil, "--data-dir", data, "venv", "create", "ft", "--python", ft); r.code != 0 {
 		t.Fatalf("create: %d %s", r.code, r.stderr)
 	}
+	dir := filepath.Join(data, "venvs", "ft")
+	site, err := exec.Command(envs.VenvPython(dir), "-I", "-c", "import sysconfig; print(sysconfig.get_paths()['platlib'])").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	testenv.GILExtensions(t, ft, strings.TrimSpace(string(site)))
 	r := run(t, nil, "--data-dir", data, "venv", "check", "ft", "--gil-scan", "--json")
 	var check struct {
 		FreeThreaded bool `json:"free_threaded"`
 		Status       string
-		GILScan      []map[string]any `json:"gil_scan"`
+		GILScan      []envs.ModuleResult `json:"gil_scan"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &check); err != nil || r.code != 0 {
 		t.Fatalf("check: %v %d %s %s", err, r.code, r.stdout, r.stderr)
@@ -116,12 +131,22 @@ func TestVenvFreeThreadedGILScanCLI(t *testing.T) {
 	if !check.FreeThreaded || check.Status != "ok" {
 		t.Errorf("check: %+v", check)
 	}
-	// A fresh venv has only pip and setuptools-like tooling, which the scan
-	// skips or imports cleanly: nothing may turn the GIL on.
+	// The scan ran and judged each module: the extension without a
+	// Py_mod_gil slot turns the GIL on, the one declaring it does not.
+	judged := map[string]envs.ModuleResult{}
 	for _, m := range check.GILScan {
-		if m["enables_gil"] == true {
-			t.Errorf("%v turned the GIL on", m)
-		}
+		judged[m.Module] = m
+	}
+	if m, ok := judged["needsgil"]; !ok || !m.EnablesGIL {
+		t.Errorf("needsgil: %+v (scan: %+v)", m, check.GILScan)
+	}
+	if m, ok := judged["freemod"]; !ok || m.EnablesGIL || m.Error != "" {
+		t.Errorf("freemod: %+v (scan: %+v)", m, check.GILScan)
+	}
+	// The readable report names the module that turns the GIL on.
+	r = run(t, nil, "--data-dir", data, "venv", "check", "ft", "--gil-scan")
+	if !strings.Contains(r.stdout, "GIL back on: needsgil") || strings.Contains(r.stdout, "GIL back on: freemod") {
+		t.Errorf("check --gil-scan:\n%s", r.stdout)
 	}
 }
 

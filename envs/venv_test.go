@@ -97,27 +97,8 @@ func TestVenvFreeThreadedAndGILScan(t *testing.T) {
 
 			// Two tiny C extensions: one without a Py_mod_gil slot, one
 			// declaring Py_MOD_GIL_NOT_USED, and a module that fails.
-			include := pyOut(t, python, "import sysconfig; print(sysconfig.get_paths()['include'])")
 			site := pyOut(t, envs.VenvPython(dir), "import sysconfig; print(sysconfig.get_paths()['platlib'])")
-			suffix := pyOut(t, python, "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))")
-			src := t.TempDir()
-			compile := func(name, code string) {
-				c := filepath.Join(src, name+".c")
-				os.WriteFile(c, []byte(code), 0o644)
-				out, err := exec.Command("gcc", "-shared", "-fPIC", "-I", include, "-o", filepath.Join(site, name+suffix), c).CombinedOutput()
-				if err != nil {
-					t.Fatalf("gcc %s: %v\n%s", name, err, out)
-				}
-			}
-			compile("needsgil", `#include <Python.h>
-static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "needsgil", NULL, -1, NULL};
-PyMODINIT_FUNC PyInit_needsgil(void) { return PyModule_Create(&def); }
-`)
-			compile("freemod", `#include <Python.h>
-static PyModuleDef_Slot slots[] = {{Py_mod_gil, Py_MOD_GIL_NOT_USED}, {0, NULL}};
-static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "freemod", NULL, 0, NULL, slots};
-PyMODINIT_FUNC PyInit_freemod(void) { return PyModuleDef_Init(&def); }
-`)
+			testenv.GILExtensions(t, python, site)
 			os.WriteFile(filepath.Join(site, "brokenmod.py"), []byte("raise ImportError('no luck')\n"), 0o644)
 
 			results, err := envs.ScanGIL(context.Background(), envs.VenvPython(dir), nil, nil)
@@ -321,9 +302,17 @@ func TestVenvViaUVStandIn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))
 	}
-	cfg, _ := envs.ReadVenvConfig(dir)
-	if cfg["uv"] == "" {
-		t.Errorf("pyvenv.cfg lacks uv's key: %v", cfg)
+	// uv made it from the base asked for: uv says so, and the venv's
+	// python runs on that base.
+	if !strings.Contains(strings.Join(lines, "\n"), "Using CPython interpreter at: "+base.Path) {
+		t.Errorf("uv was not given the base interpreter:\n%s", strings.Join(lines, "\n"))
+	}
+	if got := pyOut(t, envs.VenvPython(dir), "import sys; print(sys.base_prefix)"); got != base.Prefix {
+		t.Errorf("the venv runs on %s, want %s", got, base.Prefix)
+	}
+	// Its packages came through uv pip: the venv has no pip of its own.
+	if out, err := exec.Command(envs.VenvPython(dir), "-I", "-m", "pip", "--version").CombinedOutput(); err == nil {
+		t.Errorf("a uv venv should have no pip, yet: %s", out)
 	}
 	if got := pyOut(t, envs.VenvPython(dir), "import phdemo; print(phdemo.VALUE)"); got != "42" {
 		t.Errorf("uv pip did not install phdemo: %q", got)

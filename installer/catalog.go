@@ -241,18 +241,49 @@ type WindowsFeedEntry struct {
 	Hash        map[string]string `json:"hash"`
 }
 
-// WindowsFeed fetches the Windows feed, URLs moved onto the mirror.
+// WindowsFeed fetches the Windows feed, following its pages ("next", as
+// the install manager does), with URLs resolved against their page and
+// moved onto the mirror.
 func (s *Site) WindowsFeed(ctx context.Context) ([]WindowsFeedEntry, error) {
-	var feed struct {
-		Versions []WindowsFeedEntry `json:"versions"`
+	var out []WindowsFeedEntry
+	page := DefaultSite + "/ftp/python/index-windows.json"
+	seen := map[string]bool{}
+	for page != "" && len(seen) < 20 {
+		if seen[page] {
+			return nil, fmt.Errorf("the Windows feed's pages loop back to %s", page)
+		}
+		seen[page] = true
+		base, err := url.Parse(page)
+		if err != nil {
+			return nil, err
+		}
+		var feed struct {
+			Next     string             `json:"next"`
+			Versions []WindowsFeedEntry `json:"versions"`
+		}
+		onSite := s.Rewrite(page)
+		if !strings.HasPrefix(onSite, s.Base+"/") {
+			return nil, fmt.Errorf("the Windows feed points away from %s (%s)", s.Base, page)
+		}
+		if err := s.getJSON(ctx, strings.TrimPrefix(onSite, s.Base), &feed); err != nil {
+			return nil, err
+		}
+		for _, e := range feed.Versions {
+			if u, err := base.Parse(e.URL); err == nil {
+				e.URL = s.Rewrite(u.String())
+			}
+			out = append(out, e)
+		}
+		page = ""
+		if feed.Next != "" {
+			next, err := base.Parse(feed.Next)
+			if err != nil {
+				return nil, fmt.Errorf("the Windows feed's next page %q: %w", feed.Next, err)
+			}
+			page = next.String()
+		}
 	}
-	if err := s.getJSON(ctx, "/ftp/python/index-windows.json", &feed); err != nil {
-		return nil, err
-	}
-	for i := range feed.Versions {
-		feed.Versions[i].URL = s.Rewrite(feed.Versions[i].URL)
-	}
-	return feed.Versions, nil
+	return out, nil
 }
 
 // CatalogCache keeps the last catalog per site (the store implements it).

@@ -24,10 +24,11 @@ func TestCatalogFromPythonOrgStandIn(t *testing.T) {
 	tarball := filepath.Join(t.TempDir(), "Python-3.13.5.tar.xz")
 	os.WriteFile(tarball, []byte("not really a tarball"), 0o644)
 	org := testenv.StartPythonOrg(t,
-		testenv.StandInRelease{ID: 900, Version: "3.12.10", MD5Only: true},
-		testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball},
-		testenv.StandInRelease{ID: 1002, Version: "3.14.7"},
 		testenv.StandInRelease{ID: 1003, Version: "3.15.0a1", PreRelease: true},
+		testenv.StandInRelease{ID: 1002, Version: "3.14.7"},
+		testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball},
+		testenv.StandInRelease{ID: 900, Version: "3.12.10", MD5Only: true},
+		testenv.StandInRelease{ID: 800, Version: "2.7.18"},
 	)
 	site, err := NewSite(org.URL + "/")
 	if err != nil {
@@ -43,7 +44,7 @@ func TestCatalogFromPythonOrgStandIn(t *testing.T) {
 		versions = append(versions, r.Version)
 	}
 	if strings.Join(versions, " ") != "3.15.0a1 3.14.7 3.13.5 3.12.10" {
-		t.Errorf("releases newest first, install manager skipped: %v", versions)
+		t.Errorf("releases newest first, Python 2 and the install manager skipped: %v", versions)
 	}
 	if !cat.Releases[2].FreeThreaded || cat.Releases[3].FreeThreaded {
 		t.Errorf("free-threaded builds exist from 3.13: %+v", cat.Releases)
@@ -78,13 +79,16 @@ func TestCatalogFromPythonOrgStandIn(t *testing.T) {
 		t.Errorf("blank sha256 falls back to md5: %+v", f.Checksum)
 	}
 
-	// The Windows feed: free-threaded tags, hashes, URLs on the mirror.
+	// The Windows feed, all three of its pages: free-threaded tags,
+	// hashes, URLs (relative ones too) on the mirror.
 	feed, err := site.WindowsFeed(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ftTags []string
+	pages := map[string]bool{}
 	for _, e := range feed {
+		pages[e.SortVersion] = true
 		if strings.Contains(e.Tag, "t-") {
 			ftTags = append(ftTags, e.Tag)
 		}
@@ -94,6 +98,16 @@ func TestCatalogFromPythonOrgStandIn(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(ftTags, " "), "3.14t-64") {
 		t.Errorf("free-threaded tags: %v", ftTags)
+	}
+	for _, v := range []string{"3.15.0a1", "3.14.7", "3.13.5", "3.12.10"} {
+		if !pages[v] {
+			t.Errorf("the feed lacks %s: its pages were not all followed (%v)", v, pages)
+		}
+	}
+	for _, page := range []string{"index-windows.json", "index-windows-recent.json", "index-windows-legacy.json"} {
+		if !org.Asked(page) {
+			t.Errorf("%s was not asked for", page)
+		}
 	}
 
 	// Offline: the last catalog comes back, with why it is not fresh.

@@ -39,3 +39,7 @@ go test -race -tags "$TAGS" -count=1 -run '^$' ./... >/dev/null
 # which a source build in a neighbouring test package would distort.
 step "go test -race (under Xvfb)"
 xvfb-run -a -s "-screen 0 1280x800x24" go test -race -tags "$TAGS" -count=1 -p 1 -timeout 60m ./...
+
+# Each benchmark once, so none of them rots; the figures are printed.
+step "benchmarks (one iteration each)"
+xvfb-run -a -s "-screen 0 1280x800x24" go test -tags "$TAGS" -run '^$' -bench . -benchtime 1x -p 1 ./...

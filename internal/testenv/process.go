@@ -37,3 +37,22 @@ func Interp(t testing.TB, path string) envs.Interpreter {
 	}
 	return envs.Interpreter{Path: path, Aliases: []string{}, Identity: r.Identity, Status: envs.StatusOK}
 }
+
+// ProcessesIn lists live processes whose working directory is dir or
+// under it, from /proc: what a build left running there.
+func ProcessesIn(dir string) []string {
+	var out []string
+	procs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range procs {
+		cwd, err := os.Readlink(filepath.Join(d, "cwd"))
+		if err != nil || (cwd != dir && !strings.HasPrefix(cwd, dir+string(filepath.Separator))) {
+			continue
+		}
+		if st, err := os.ReadFile(filepath.Join(d, "stat")); err == nil && strings.Contains(string(st), ") Z ") {
+			continue
+		}
+		b, _ := os.ReadFile(filepath.Join(d, "cmdline"))
+		out = append(out, strings.ReplaceAll(string(b), "\x00", " "))
+	}
+	return out
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -64,20 +65,24 @@ func NewPythonOrg(releases ...StandInRelease) *PythonOrg {
 // Close stops the server (to test offline behaviour).
 func (p *PythonOrg) Close() { p.server.Close() }
 
+// Asked reports whether a request whose path holds part has come.
+func (p *PythonOrg) Asked(part string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, r := range p.requests {
+		if strings.Contains(r, part) {
+			return true
+		}
+	}
+	return false
+}
+
 // WaitForRequest waits until a request whose path holds part has come,
 // failing the test after a minute.
 func (p *PythonOrg) WaitForRequest(t testing.TB, part string) {
 	t.Helper()
 	deadline := time.After(time.Minute)
-	for {
-		p.mu.Lock()
-		for _, r := range p.requests {
-			if strings.Contains(r, part) {
-				p.mu.Unlock()
-				return
-			}
-		}
-		p.mu.Unlock()
+	for !p.Asked(part) {
 		select {
 		case <-p.asked:
 		case <-deadline:
@@ -98,9 +103,13 @@ func (p *PythonOrg) serve(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/api/v2/downloads/release/":
 		var out []map[string]any
 		for _, rel := range p.Releases {
+			major := 3 // the API's "version" is the major version
+			if strings.HasPrefix(rel.Version, "2.") {
+				major = 2
+			}
 			out = append(out, map[string]any{
 				"name": "Python " + rel.Version, "slug": "python-" + strings.ReplaceAll(rel.Version, ".", ""),
-				"version": 3, "is_published": true, "is_latest": false, "release_date": "2025-06-11T00:00:00Z",
+				"version": major, "is_published": true, "is_latest": false, "release_date": "2025-06-11T00:00:00Z",
 				"pre_release": rel.PreRelease, "release_page": nil, "release_notes_url": "", "show_on_download_page": true,
 				"resource_uri": fmt.Sprintf("https://www.python.org/api/v2/downloads/release/%d/", rel.ID),
 			})
@@ -140,19 +149,44 @@ func (p *PythonOrg) serve(w http.ResponseWriter, r *http.Request) {
 			add("python-"+rel.Version+"-macos11.pkg", "2", []byte("xar package "+rel.Version))
 		}
 		json.NewEncoder(w).Encode(out)
-	case r.URL.Path == "/ftp/python/index-windows.json":
-		var versions []map[string]any
+	case windowsFeedPages[path.Base(r.URL.Path)] > 0 && strings.HasPrefix(r.URL.Path, "/ftp/python/"):
+		// The feed comes in pages, each naming the next, as python.org's
+		// does: the newest releases first, older ones in -recent, the
+		// oldest in -legacy (whose URLs are relative to the page).
+		page := windowsFeedPages[path.Base(r.URL.Path)]
+		var py3 []StandInRelease
 		for _, rel := range p.Releases {
+			if !strings.HasPrefix(rel.Version, "2.") {
+				py3 = append(py3, rel)
+			}
+		}
+		per := (len(py3) + 2) / 3
+		var versions []map[string]any
+		for i, rel := range py3 {
+			if i/per+1 != page {
+				continue
+			}
 			minor := rel.Version[:strings.LastIndex(rel.Version, ".")]
+			url := "https://www.python.org/ftp/python/" + rel.Version + "/python-" + rel.Version + "-amd64.zip"
+			if page == 3 {
+				url = rel.Version + "/python-" + rel.Version + "-amd64.zip"
+			}
 			for _, tag := range []string{minor + "-64", minor + "t-64"} {
 				versions = append(versions, map[string]any{
 					"schema": 1, "id": "pythoncore-" + tag, "sort-version": rel.Version, "company": "PythonCore", "tag": tag,
-					"display-name": "Python " + rel.Version, "url": "https://www.python.org/ftp/python/" + rel.Version + "/python-" + rel.Version + "-amd64.zip",
+					"display-name": "Python " + rel.Version, "url": url,
 					"hash": map[string]string{"sha256": strings.Repeat("ab", 32)},
 				})
 			}
 		}
-		json.NewEncoder(w).Encode(map[string]any{"versions": versions})
+		doc := map[string]any{"versions": versions}
+		switch page {
+		case 1:
+			doc["next"] = "https://www.python.org/ftp/python/index-windows-recent.json"
+		case 2:
+			doc["next"] = "index-windows-legacy.json"
+		}
+		json.NewEncoder(w).Encode(doc)
 	case strings.HasPrefix(r.URL.Path, "/ftp/python/"):
 		rest := strings.TrimPrefix(r.URL.Path, "/ftp/python/")
 		for _, rel := range p.Releases {
@@ -185,6 +219,9 @@ func (p *PythonOrg) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 	}
 }
+
+// windowsFeedPages are the pages of the Windows feed, in order.
+var windowsFeedPages = map[string]int{"index-windows.json": 1, "index-windows-recent.json": 2, "index-windows-legacy.json": 3}
 
 // SourceTarball returns the upstream tarball scripts/test-pythons.sh keeps
 // for version, failing in CI when it is missing.
