@@ -1,106 +1,136 @@
 package bench
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 )
 
-// samplesFor builds 5 thread samples per cell and process samples for 2.
-func samplesFor(t1, t2, p2 int64, ratio2 float64) []Sample {
+// cell is one round's figures for one workload, in ms: 1 thread, N threads,
+// N processes, and the CPU time of the N-thread cell.
+type cell struct{ one, threads, procs, cpu float64 }
+
+// recorded builds the samples of a run at 2 threads: rounds of cells per
+// workload.
+func recorded(rounds []map[string]cell) []Sample {
 	var out []Sample
-	for rep := 0; rep < 5; rep++ {
+	ms := func(x float64) int64 { return int64(x * 1e6) }
+	for r, ws := range rounds {
 		for _, w := range Workloads {
-			out = append(out, Sample{Workload: w, Threads: 1, Mode: "thread", Repeat: rep, WallNs: 100e6, CPUNs: 100e6})
+			c, ok := ws[w]
+			if !ok {
+				c = ws["*"]
+			}
+			out = append(out,
+				Sample{Workload: w, Threads: 1, Mode: ModeThread, Repeat: r, WallNs: ms(c.one), CPUNs: ms(c.one)},
+				Sample{Workload: w, Threads: 2, Mode: ModeThread, Repeat: r, WallNs: ms(c.threads), CPUNs: ms(c.cpu)},
+				Sample{Workload: w, Threads: 2, Mode: ModeProcess, Repeat: r, WallNs: ms(c.procs), CPUNs: ms(2 * c.procs)})
 		}
-		out = append(out, Sample{Workload: "mixed", Threads: 1, Mode: "thread", Repeat: rep, WallNs: t1, CPUNs: t1})
-		out = append(out, Sample{Workload: "mixed", Threads: 2, Mode: "thread", Repeat: rep, WallNs: t2, CPUNs: int64(float64(t2) * ratio2)})
-		out = append(out, Sample{Workload: "mixed", Threads: 2, Mode: "process", Repeat: rep, WallNs: p2, CPUNs: 2 * p2})
 	}
 	return out
 }
 
-func TestSummaryAndVerdictOnFixedInputs(t *testing.T) {
+// steady makes n rounds of the same cells.
+func steady(n int, ws map[string]cell) []map[string]cell {
+	out := make([]map[string]cell, n)
+	for i := range out {
+		out[i] = ws
+	}
+	return out
+}
+
+var (
+	parallel  = cell{one: 40, threads: 21, procs: 20.5, cpu: 41.5}
+	takesTurn = cell{one: 40, threads: 40, procs: 20.5, cpu: 40}
+	iters     = map[string]int64{"float": 1e6, "calls": 1e6, "alloc": 3e5, "generator": 1e6}
+)
+
+func judge(ft bool, start, end *bool, rounds []map[string]cell) Result {
+	r := Result{FreeThreaded: ft, GILEnabledStart: start, GILEnabledEnd: end, ThreadCounts: []int{1, 2}, Samples: recorded(rounds)}
+	summarize(&r, iters)
+	return r
+}
+
+func TestVerdictOnRecordedRuns(t *testing.T) {
 	off, on := false, true
-	ns := map[string]int64{"float": 1e6, "calls": 1e6, "alloc": 3e5, "generator": 1e6}
+	// A slow spell: for three rounds one core runs at half speed. The
+	// single-thread cell of those rounds is slow; so, in the same moment,
+	// are the thread and process cells that follow it.
+	spell := steady(15, map[string]cell{"*": parallel})
+	for r := 4; r < 7; r++ {
+		spell[r] = map[string]cell{"*": {one: 80, threads: 30, procs: 29, cpu: 58}}
+	}
+	// The same spell in the single-thread cells alone (the machine got
+	// quiet right after): the speedups of those rounds jump, efficiency
+	// does not move.
+	oneCell := steady(15, map[string]cell{"*": parallel})
+	for r := 2; r < 5; r++ {
+		oneCell[r] = map[string]cell{"*": {one: 80, threads: 21, procs: 20.5, cpu: 41.5}}
+	}
+	// A drop of the ceiling: for two rounds the processes were disturbed.
+	drop := steady(15, map[string]cell{"*": parallel})
+	for r := 9; r < 11; r++ {
+		drop[r] = map[string]cell{"*": {one: 40, threads: 21, procs: 38, cpu: 41.5}}
+	}
+	// One workload does not scale while the others do.
+	lagging := steady(15, map[string]cell{"*": parallel, "float": {one: 40, threads: 36, procs: 20.5, cpu: 72}})
+	// Two busy cores all through: processes cannot run in parallel either.
+	busy := steady(15, map[string]cell{"*": {one: 40, threads: 38, procs: 37, cpu: 40}})
+	// Rounds that disagree all through.
+	var wild []map[string]cell
+	for r := 0; r < 15; r++ {
+		wild = append(wild, map[string]cell{"*": {one: 40, threads: 21 + float64(r%5)*6, procs: 20.5, cpu: 41.5}})
+	}
+
 	cases := []struct {
-		name  string
-		ft    bool
-		start *bool
-		end   *bool
-		s     []Sample
-		want  string
-		eff   float64
-		ratio float64
+		name   string
+		r      Result
+		want   string
+		noisy  bool
+		effAt2 float64
 	}{
-		{"free-threaded, parallel", true, &off, &off, samplesFor(200e6, 105e6, 100e6, 1.9), "parallel threads: yes — 0.95", 0.95, 1.9},
-		{"free-threaded, partly", true, &off, &off, samplesFor(200e6, 150e6, 100e6, 1.5), "parallel threads: partly", 0.67, 1.5},
-		{"GIL build", false, nil, nil, samplesFor(200e6, 205e6, 100e6, 1.0), "GIL build: threads take turns", 0.49, 1.0},
-		{"GIL came back", true, &off, &on, samplesFor(200e6, 200e6, 100e6, 1.0), "the GIL came back", 0.5, 1.0},
-		{"busy machine", true, &off, &off, samplesFor(200e6, 190e6, 190e6, 1.1), "cannot tell", 1, 1.1},
+		{"parallel", judge(true, &off, &off, steady(12, map[string]cell{"*": parallel})), "parallel threads: yes — 1.90× on 2 threads, 98% of what 2 processes get", false, 0.98},
+		{"slow spell", judge(true, &off, &off, spell), "parallel threads: yes", false, 0.98},
+		{"slow spell in one cell", judge(true, &off, &off, oneCell), "parallel threads: yes", false, 0.98},
+		{"ceiling drop", judge(true, &off, &off, drop), "parallel threads: yes", false, 0.98},
+		{"one workload lags", judge(true, &off, &off, lagging), "float arithmetic: 1.1×; the others 1.9×", false, 0.98},
+		{"GIL build", judge(false, nil, nil, steady(12, map[string]cell{"*": takesTurn})), "GIL build: threads take turns", false, 0.51},
+		{"GIL on", judge(true, &on, &on, steady(12, map[string]cell{"*": takesTurn})), "running with the GIL on", false, 0.51},
+		{"GIL came back", judge(true, &off, &on, steady(12, map[string]cell{"*": takesTurn})), "the GIL came back", false, 0.51},
+		{"busy machine", judge(true, &off, &off, busy), "cannot tell: 2 processes ran only 1.08× faster than one", false, 0.97},
+		{"wild rounds", judge(true, &off, &off, wild), "cannot tell: the rounds disagreed", true, 0.62},
 	}
 	for _, c := range cases {
-		r := Result{FreeThreaded: c.ft, GILEnabledStart: c.start, GILEnabledEnd: c.end, ThreadCounts: []int{1, 2}, Repeats: 5, Samples: c.s}
-		summarize(&r, ns)
-		if !strings.Contains(r.Verdict, c.want) || r.Efficiency["2"] != c.eff || r.CPUWallRatio["2"] != c.ratio || r.Noisy {
-			t.Errorf("%s: verdict %q efficiency %v ratio %v noisy %v", c.name, r.Verdict, r.Efficiency["2"], r.CPUWallRatio["2"], r.Noisy)
-		}
-		if r.SingleThreadMs["float"] != 100 || r.SingleThreadMs["alloc"] != 100 {
-			t.Errorf("%s: single-thread ms for the reference work: %v", c.name, r.SingleThreadMs)
+		if !strings.Contains(c.r.Verdict, c.want) || c.r.Noisy != c.noisy || c.r.Efficiency["2"] != c.effAt2 {
+			t.Errorf("%s: verdict %q, noisy %v (spread %v), efficiency %v; want %q, noisy %v, efficiency %v",
+				c.name, c.r.Verdict, c.r.Noisy, c.r.HeadlineSpread, c.r.Efficiency["2"], c.want, c.noisy, c.effAt2)
 		}
 	}
-	// A noisy cell, re-run: the second set replaces the first.
-	s := samplesFor(200e6, 105e6, 100e6, 1.9)
-	for i := range s {
-		if s[i].Mode == "thread" && s[i].Workload == "mixed" && s[i].Threads == 2 && s[i].Repeat%2 == 0 {
-			s[i].WallNs *= 2
-		}
+	// The one cell's spell shows in the speedup's spread but not in the
+	// headline's.
+	if r := judge(true, &off, &off, oneCell); r.Speedup["2"] != 1.9 || r.HeadlineSpread > 0.02 {
+		t.Errorf("slow spell in one cell: speedup %v spread %v", r.Speedup["2"], r.HeadlineSpread)
 	}
-	r := Result{FreeThreaded: true, GILEnabledStart: &off, GILEnabledEnd: &off, ThreadCounts: []int{1, 2}, Repeats: 5, Samples: s}
-	summarize(&r, ns)
-	if !r.Noisy || !strings.Contains(r.Verdict, "noisy") {
-		t.Errorf("noisy cell not reported: %+v", r)
+	// Per workload, in the figures too.
+	r := judge(true, &off, &off, lagging)
+	if f := r.Workloads["float"]; f.Speedup != 1.11 || f.Efficiency != 0.57 || f.CPUWallRatio != 2 || r.Workloads["calls"].Efficiency != 0.98 {
+		t.Errorf("per workload: %+v", r.Workloads)
 	}
-	for rep := 5; rep < 10; rep++ {
-		r.Samples = append(r.Samples, Sample{Workload: "mixed", Threads: 2, Mode: "thread", Repeat: rep, WallNs: 105e6, CPUNs: 199e6})
-	}
-	summarize(&r, ns)
-	if r.Noisy || r.Speedup["2"] != 1.9 {
-		t.Errorf("after the re-run: noisy %v speedup %v", r.Noisy, r.Speedup["2"])
+	if r.SingleThreadMs["float"] != 40 || r.SingleThreadMs["alloc"] != 40 {
+		t.Errorf("single-thread ms for the reference work: %v", r.SingleThreadMs)
 	}
 }
 
-func TestThreadCounts(t *testing.T) {
-	for max, want := range map[int]string{1: "[1]", 2: "[1 2]", 4: "[1 2 4]", 6: "[1 2 4 6]", 8: "[1 2 4 8]"} {
-		if got := fmt.Sprint(ThreadCounts(max)); got != want {
-			t.Errorf("ThreadCounts(%d) = %s, want %s", max, got, want)
-		}
-	}
-}
-
-// A process ceiling below the threads' own speedup means the ceiling run
-// was disturbed: it is re-measured, and if it stays so, the run is noisy.
-func TestImplausibleCeilingIsDoubted(t *testing.T) {
+// Threads that keep both cores busy and still do not go faster: with the
+// processes at the ceiling in the same rounds, it is contention inside the
+// interpreter; with the processes slowed too, a busy machine.
+func TestVerdictSaysWhyBusyThreadsAreSlow(t *testing.T) {
 	off := false
-	ns := map[string]int64{"float": 1e6, "calls": 1e6, "alloc": 3e5, "generator": 1e6}
-	s := samplesFor(200e6, 100e6, 200e6, 2.0) // threads 2×, processes 1×
-	if got := doubtfulCeilings(s, []int{2}, 5); len(got) != 1 || got[0] != 2 {
-		t.Fatalf("doubtful: %v", got)
+	contended := judge(true, &off, &off, steady(12, map[string]cell{"*": parallel, "alloc": {one: 40, threads: 34, procs: 20.5, cpu: 67}}))
+	if !strings.Contains(contended.Verdict, "contention inside the interpreter: in allocation the threads keep 2.0 cores busy yet go 1.18× while 2 processes go 1.95×") {
+		t.Errorf("contention: %q", contended.Verdict)
 	}
-	r := Result{FreeThreaded: true, GILEnabledStart: &off, GILEnabledEnd: &off, ThreadCounts: []int{1, 2}, Repeats: 5, Samples: s}
-	summarize(&r, ns)
-	if !r.Noisy || !strings.Contains(r.Verdict, "noisy") {
-		t.Errorf("an efficiency of %v must be flagged: %+v", r.Efficiency["2"], r)
-	}
-	// The re-measured ceiling replaces the first.
-	for rep := 5; rep < 10; rep++ {
-		r.Samples = append(r.Samples, Sample{Workload: "mixed", Threads: 2, Mode: "process", Repeat: rep, WallNs: 102e6, CPUNs: 204e6})
-	}
-	if got := doubtfulCeilings(r.Samples, []int{2}, 5); len(got) != 0 {
-		t.Errorf("after the re-run: %v", got)
-	}
-	summarize(&r, ns)
-	if r.Noisy || r.Efficiency["2"] != 1.02 {
-		t.Errorf("after the re-run: noisy %v efficiency %v", r.Noisy, r.Efficiency["2"])
+	busy := judge(true, &off, &off, steady(12, map[string]cell{"*": {one: 40, threads: 33, procs: 27, cpu: 64}}))
+	if !strings.Contains(busy.Verdict, "82% of what 2 processes get") || !strings.Contains(busy.Verdict, "the machine was busy: 2 processes got only 1.48× too") {
+		t.Errorf("busy: %q", busy.Verdict)
 	}
 }

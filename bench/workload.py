@@ -1,9 +1,15 @@
 # PyHangar's threaded sanity benchmark: the workloads and their timing.
 # Standard library only; Python 3.8 or newer. Run with -I.
 #
-#   workload.py calibrate TARGET_MS        -> {"n": {workload: iterations}}
-#   workload.py run PLAN_JSON              -> one JSON line per sample, then a summary line
-#   workload.py proc WORKLOAD_N_JSON       -> "ready", waits for a line on stdin, runs, reports
+#   workload.py serve      -> warms up, prints "ready", then answers one JSON
+#                             command per line on stdin, one JSON line each:
+#       {"calibrate": TARGET_MS}                -> {"n": {workload: iterations}}
+#       {"run": W, "n": TOTAL, "threads": K}    -> {"start_ns", "end_ns", "cpu_ns"}
+#                                                  (W split over K threads)
+#       {"gil": true}                           -> {"gil": bool|null, "warnings": [...]}
+#   workload.py memory SPEC -> runs the work of SPEC ({"n": ..., "threads": K})
+#                             once and prints {"peak_rss": bytes}, measured in
+#                             this process itself.
 #
 # The workloads are modelled on CPython's Tools/ftscalingbench: each thread
 # works on objects of its own, so a free-threaded build can scale.
@@ -70,11 +76,6 @@ def generator(n):
 WORKLOADS = {"float": float_loop, "calls": calls, "alloc": alloc, "generator": generator}
 
 
-def mixed(ns, share):
-    for name, fn in WORKLOADS.items():
-        fn(max(1, ns[name] // share))
-
-
 def gil_enabled():
     f = getattr(sys, "_is_gil_enabled", None)
     return None if f is None else bool(f())
@@ -98,7 +99,7 @@ def calibrate(target_ms):
 
 def timed(threads, work):
     """Runs work() in `threads` threads started together on a barrier;
-    returns wall and process CPU nanoseconds."""
+    returns the start and end times and the process CPU time used."""
     barrier = threading.Barrier(threads + 1)
 
     def body():
@@ -112,7 +113,7 @@ def timed(threads, work):
     w0, c0 = clock(), cpu()
     for t in pool:
         t.join()
-    return clock() - w0, cpu() - c0
+    return w0, clock(), cpu() - c0
 
 
 def emit(obj):
@@ -120,37 +121,68 @@ def emit(obj):
     sys.stdout.flush()
 
 
-def run(plan):
-    ns = plan["n"]
-    emit({"gil_start": gil_enabled()})
+def serve():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        # Warm-up: each workload once, and the thread machinery.
-        for name, fn in WORKLOADS.items():
-            fn(max(1, ns[name] // 10))
-        timed(max(plan["threads"]), lambda: None)
-        for r in range(plan["repeats"]):
-            for cell in plan["cells"]:
-                if cell["workload"] == "mixed":
-                    k = cell["threads"]
-                    wall, cpu_ns = timed(k, lambda k=k: mixed(ns, k))
-                else:
-                    fn, n = WORKLOADS[cell["workload"]], ns[cell["workload"]]
-                    wall, cpu_ns = timed(1, lambda fn=fn, n=n: fn(n))
-                emit({"workload": cell["workload"], "threads": cell["threads"], "repeat": r + cell.get("offset", 0),
-                      "wall_ns": wall, "cpu_ns": cpu_ns})
-    emit({"gil_end": gil_enabled(), "warnings": [str(w.message) for w in caught]})
+        gil_start = gil_enabled()
+        # Warm-up: each workload, and the thread machinery.
+        for fn in WORKLOADS.values():
+            fn(2000)
+        timed(2, lambda: None)
+        emit({"ready": True, "gil": gil_start})
+        for line in sys.stdin:
+            cmd = json.loads(line)
+            if "calibrate" in cmd:
+                emit({"n": calibrate(cmd["calibrate"])})
+            elif "run" in cmd:
+                fn, k = WORKLOADS[cmd["run"]], cmd["threads"]
+                share = max(1, cmd["n"] // k)
+                start, end, cpu_ns = timed(k, lambda: fn(share))
+                emit({"start_ns": start, "end_ns": end, "cpu_ns": cpu_ns})
+            elif "gil" in cmd:
+                emit({"gil": gil_enabled(), "warnings": [str(w.message) for w in caught]})
+            else:
+                sys.exit("unknown command " + line)
 
 
-def proc(spec):
-    ns, share = spec["n"], spec["share"]
-    mixed(ns, share * 10)  # warm-up
-    sys.stdout.write("ready\n")
-    sys.stdout.flush()
-    sys.stdin.readline()
-    w0, c0 = clock(), cpu()
-    mixed(ns, share)
-    emit({"start_ns": w0, "end_ns": clock(), "cpu_ns": cpu() - c0})
+def peak_rss():
+    """This process's peak resident set size in bytes, as the OS counts it
+    for this interpreter alone. On Linux that is VmHWM: getrusage's
+    ru_maxrss also counts what the process used before exec, which for a
+    child started with vfork is its parent's size."""
+    if sys.platform == "win32":
+        import ctypes
+        from ctypes import wintypes
+
+        class Counters(ctypes.Structure):
+            _fields_ = [("cb", wintypes.DWORD), ("PageFaultCount", wintypes.DWORD),
+                        ("PeakWorkingSetSize", ctypes.c_size_t), ("WorkingSetSize", ctypes.c_size_t),
+                        ("QuotaPeakPagedPoolUsage", ctypes.c_size_t), ("QuotaPagedPoolUsage", ctypes.c_size_t),
+                        ("QuotaPeakNonPagedPoolUsage", ctypes.c_size_t), ("QuotaNonPagedPoolUsage", ctypes.c_size_t),
+                        ("PagefileUsage", ctypes.c_size_t), ("PeakPagefileUsage", ctypes.c_size_t)]
+
+        c = Counters()
+        c.cb = ctypes.sizeof(c)
+        proc = ctypes.windll.kernel32.GetCurrentProcess()
+        if not ctypes.windll.psapi.GetProcessMemoryInfo(proc, ctypes.byref(c), c.cb):
+            return 0
+        return c.PeakWorkingSetSize
+    if sys.platform.startswith("linux"):
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    import resource
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss if sys.platform == "darwin" else rss * 1024
+
+
+def memory(spec):
+    k = spec["threads"]
+    for name, fn in WORKLOADS.items():
+        share = max(1, spec["n"][name] // k)
+        timed(k, lambda: fn(share))
+    emit({"peak_rss": peak_rss()})
 
 
 def main():
@@ -158,15 +190,10 @@ def main():
         sys.stderr.write("not supported: the benchmark needs Python 3.8 or newer\n")
         sys.exit(3)
     mode = sys.argv[1]
-    if mode == "calibrate":
-        emit({"n": calibrate(float(sys.argv[2])), "gil_start": gil_enabled()})
-    elif mode == "run":
-        run(json.loads(sys.argv[2]))
-    elif mode == "proc":
-        proc(json.loads(sys.argv[2]))
+    if mode == "serve":
+        serve()
     elif mode == "memory":
-        spec = json.loads(sys.argv[2])
-        timed(spec["threads"], lambda: mixed(spec["n"], spec["threads"]))
+        memory(json.loads(sys.argv[2]))
     else:
         sys.exit("unknown mode " + mode)
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
@@ -23,7 +24,7 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 func benchCommand() command {
 	return command{
 		name:    "bench",
-		summary: "run the threaded sanity benchmark; history and export of earlier runs",
+		summary: "run the threaded sanity benchmark; history, export and import of runs",
 		run: func(ctx context.Context, s *Session, args []string) error {
 			if len(args) > 0 {
 				switch args[0] {
@@ -31,6 +32,8 @@ func benchCommand() command {
 					return benchHistory(s, args[1:])
 				case "export":
 					return benchExport(s, args[1:])
+				case "import":
+					return benchImport(ctx, s, args[1:])
 				}
 			}
 			return benchRun(ctx, s, args)
@@ -39,10 +42,11 @@ func benchCommand() command {
 }
 
 func benchRun(ctx context.Context, s *Session, args []string) error {
-	fs := newFlags(s, "bench", "bench [--python SPEC|PATH]... [--threads N] [--json]\n       pyhangar bench history [--json]\n       pyhangar bench export --format csv|json [--out FILE]")
+	fs := newFlags(s, "bench", "bench [--python SPEC|PATH]... [--threads N] [--budget DURATION] [--json]\n       pyhangar bench history [--json]\n       pyhangar bench export --format csv|json [--out FILE]\n       pyhangar bench import FILE")
 	var pythons stringList
 	fs.Var(&pythons, "python", "an interpreter to measure (repeatable); default: every free-threaded one and the GIL build of its minor version")
-	threads := fs.Int("threads", 0, "the most threads to use (default: the usable CPUs)")
+	threads := fs.Int("threads", 0, "the thread count N (default: the usable CPUs)")
+	budget := fs.Duration("budget", bench.DefaultBudget, "how long to measure each interpreter at most; rounds stop early once the answer is steady")
 	asJSON := fs.Bool("json", false, "print one JSON array")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -52,6 +56,9 @@ func benchRun(ctx context.Context, s *Session, args []string) error {
 	}
 	if *threads < 0 {
 		return usagef("--threads must be positive")
+	}
+	if *budget < 2*time.Second {
+		return usagef("--budget must be at least 2s")
 	}
 	var targets []envs.Interpreter
 	if len(pythons) == 0 {
@@ -81,7 +88,7 @@ func benchRun(ctx context.Context, s *Session, args []string) error {
 	for i, in := range targets {
 		label := fmt.Sprintf("[%d/%d] %s (%s, %s)", i+1, len(targets), in.Path, in.Version, in.Build())
 		fmt.Fprintln(s.Stderr, label)
-		r, err := bench.Run(ctx, in, bench.Options{MaxThreads: *threads, Progress: func(step string) {
+		r, err := bench.Run(ctx, in, bench.Options{MaxThreads: *threads, Budget: *budget, Progress: func(step string) {
 			fmt.Fprintf(s.Stderr, "  %s\n", step)
 		}})
 		if err != nil {
@@ -102,27 +109,37 @@ func benchRun(ctx context.Context, s *Session, args []string) error {
 	return nil
 }
 
-func lastKey(r bench.Result) string {
-	return strconv.Itoa(r.ThreadCounts[len(r.ThreadCounts)-1])
-}
-
+// printBenchTable prints each interpreter's verdict, then its figures per
+// workload and their median.
 func printBenchTable(w io.Writer, results []bench.Result) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PYTHON\tBUILD\tSTART-UP\t1 THREAD (float/calls/alloc/gen)\tTHREADS\tSPEEDUP\tCPU/WALL\tEFFICIENCY\tPEAK\tVERDICT")
-	for _, r := range results {
-		n := lastKey(r)
+	for i, r := range results {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		n := strconv.Itoa(r.Threads())
 		build := "GIL"
 		if r.FreeThreaded {
 			build = "free-threaded"
 			if r.FTCostPct != nil {
-				build += fmt.Sprintf(" (%+.0f%% 1-thread)", *r.FTCostPct)
+				build += fmt.Sprintf(", single thread %+.0f%% against the GIL build", *r.FTCostPct)
 			}
 		}
-		st := fmt.Sprintf("%.0f/%.0f/%.0f/%.0f ms", r.SingleThreadMs["float"], r.SingleThreadMs["calls"], r.SingleThreadMs["alloc"], r.SingleThreadMs["generator"])
-		fmt.Fprintf(tw, "%s %s\t%s\t%.0f ms\t%s\t%s\t%.2f×\t%.2f\t%.2f\t%.0f MB\t%s\n", r.Version, r.Path, build, r.StartupMs, st, n,
-			r.Speedup[n], r.CPUWallRatio[n], r.Efficiency[n], r.PeakRSSMB[n], r.Verdict)
+		fmt.Fprintf(w, "Python %s (%s) %s\n  %s\n", r.Version, build, r.Path, r.Verdict)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  WORKLOAD\t1 THREAD\tSPEEDUP @%s\tCPU/WALL\t%s PROCESSES\tEFFICIENCY\n", n, n)
+		for _, wl := range bench.Workloads {
+			wr, ok := r.Workloads[wl]
+			if !ok {
+				continue
+			}
+			fmt.Fprintf(tw, "  %s\t%.1f ms\t%.2f×\t%.2f\t%.2f×\t%.2f (±%.0f%%)\n", bench.WorkloadNames[wl], wr.SingleThreadMs, wr.Speedup,
+				wr.CPUWallRatio, wr.ProcessSpeedup, wr.Efficiency, 50*wr.Spread)
+		}
+		fmt.Fprintf(tw, "  median\t\t%.2f×\t%.2f\t%.2f×\t%.2f (±%.0f%%)\n", r.Speedup[n], r.CPUWallRatio[n], r.ProcessSpeedup[n], r.Efficiency[n], 50*r.HeadlineSpread)
+		tw.Flush()
+		fmt.Fprintf(w, "  start-up %.0f ms; peak memory %.0f MB on 1 thread, %.0f MB on %s; %d rounds\n", r.StartupMs, r.PeakRSSMB["1"], r.PeakRSSMB[n], n, r.Rounds)
 	}
-	tw.Flush()
+	fmt.Fprintln(w, "\nSpeedup: 1 thread's time over N threads' for the same work. Efficiency: what N threads get against what N processes get in the same rounds (1.00 = all of it).")
 }
 
 func benchHistory(s *Session, args []string) error {
@@ -146,12 +163,12 @@ func benchHistory(s *Session, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(s.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tDATE\tPYTHON\tBUILD\tSPEEDUP\tEFFICIENCY\tVERDICT")
+	fmt.Fprintln(tw, "ID\tDATE\tMACHINE\tPYTHON\tBUILD\tSPEEDUP\tEFFICIENCY\tVERDICT")
 	for _, run := range runs {
 		r := run.Result
-		n := lastKey(r)
-		fmt.Fprintf(tw, "%d\t%s\t%s %s\t%s\t%.2f× @%s\t%.2f\t%s\n", run.ID, r.Started.Local().Format("2006-01-02 15:04"), r.Version, r.Path,
-			map[bool]string{true: "free-threaded", false: "GIL"}[r.FreeThreaded], r.Speedup[n], n, r.Efficiency[n], r.Verdict)
+		n := strconv.Itoa(r.Threads())
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s %s\t%s\t%.2f× @%s\t%.2f\t%s\n", run.ID, r.Started.Local().Format("2006-01-02 15:04"), orDash(run.Machine.Hostname),
+			r.Version, r.Path, map[bool]string{true: "free-threaded", false: "GIL"}[r.FreeThreaded], r.Speedup[n], n, r.Efficiency[n], r.Verdict)
 	}
 	return tw.Flush()
 }
@@ -192,4 +209,25 @@ func benchExport(s *Session, args []string) error {
 		}
 	}
 	return err
+}
+
+func benchImport(ctx context.Context, s *Session, args []string) error {
+	fs := newFlags(s, "bench import", "bench import FILE")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("bench import takes one FILE (another machine's bench export --format json)")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	imported, skipped, err := s.Store.ImportBenchJSON(ctx, f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	fmt.Fprintf(s.Stdout, "Imported %d runs from %s (%d were here already).\n", imported, fs.Arg(0), skipped)
+	return nil
 }

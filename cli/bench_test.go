@@ -13,10 +13,10 @@ import (
 	"github.com/pyhangar/pyhangar/store"
 )
 
-func TestBenchJSONHistoryAndExport(t *testing.T) {
+func TestBenchJSONHistoryAndExportImport(t *testing.T) {
 	py := testenv.GIL(t, "3.13")
 	data := t.TempDir()
-	r := run(t, nil, "--data-dir", data, "bench", "--python", py, "--threads", "2", "--json")
+	r := run(t, nil, "--data-dir", data, "bench", "--python", py, "--threads", "2", "--budget", "4s", "--json")
 	if r.code != 0 {
 		t.Fatalf("bench: %d %s", r.code, r.stderr)
 	}
@@ -25,7 +25,7 @@ func TestBenchJSONHistoryAndExport(t *testing.T) {
 		t.Fatalf("stdout: %v\n%s", err, r.stdout)
 	}
 	for _, f := range []string{"path", "version", "free_threaded", "gil_enabled_start", "gil_enabled_end", "startup_ms", "single_thread_ms",
-		"speedup", "cpu_wall_ratio", "process_speedup", "efficiency", "peak_rss_mb", "noisy", "verdict"} {
+		"speedup", "cpu_wall_ratio", "process_speedup", "efficiency", "peak_rss_mb", "noisy", "verdict", "workloads", "rounds", "headline_spread"} {
 		if _, ok := results[0][f]; !ok {
 			t.Errorf("bench --json lacks %s", f)
 		}
@@ -33,12 +33,29 @@ func TestBenchJSONHistoryAndExport(t *testing.T) {
 	if sp, ok := results[0]["speedup"].(map[string]any); !ok || sp["2"] == nil {
 		t.Errorf("speedup should be keyed by thread count: %v", results[0]["speedup"])
 	}
-	if !strings.Contains(r.stderr, "calibrating") {
+	workloads, _ := results[0]["workloads"].(map[string]any)
+	for _, w := range []string{"float", "calls", "alloc", "generator"} {
+		wr, _ := workloads[w].(map[string]any)
+		for _, f := range []string{"speedup", "cpu_wall_ratio", "process_speedup", "efficiency", "single_thread_ms", "spread"} {
+			if _, ok := wr[f]; !ok {
+				t.Errorf("workloads.%s lacks %s: %v", w, f, wr)
+			}
+		}
+	}
+	if !strings.Contains(r.stderr, "calibrating") || !strings.Contains(r.stderr, "round 5") {
 		t.Errorf("no progress on stderr: %q", r.stderr)
 	}
+	// The readable table: the verdict, then a row per workload.
+	r = run(t, nil, "--data-dir", t.TempDir(), "bench", "--python", py, "--budget", "3s")
+	for _, want := range []string{"GIL build: threads take turns", "float arithmetic", "function calls", "allocation", "generators", "median", "EFFICIENCY"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the table lacks %q:\n%s", want, r.stdout)
+		}
+	}
 
+	hostname, _ := os.Hostname()
 	r = run(t, nil, "--data-dir", data, "bench", "history")
-	if r.code != 0 || !strings.Contains(r.stdout, "GIL build") {
+	if r.code != 0 || !strings.Contains(r.stdout, "GIL build") || !strings.Contains(r.stdout, "MACHINE") || !strings.Contains(r.stdout, hostname) {
 		t.Errorf("history: %d %s", r.code, r.stdout)
 	}
 	out := filepath.Join(t.TempDir(), "runs.csv")
@@ -48,38 +65,94 @@ func TestBenchJSONHistoryAndExport(t *testing.T) {
 	f, _ := os.Open(out)
 	rows, err := csv.NewReader(f).ReadAll()
 	f.Close()
-	if err != nil || len(rows) != 3 || rows[0][0] != "run_id" || rows[2][10] != "2" {
+	if err != nil || len(rows) != 6 || rows[0][0] != "run_id" || rows[1][7] != "float" || rows[5][7] != "median" || rows[1][8] != "2" || rows[1][2] != hostname {
 		t.Errorf("csv: %v %v", rows, err)
 	}
-	r = run(t, nil, "--data-dir", data, "bench", "export", "--format", "json")
+	exportFile := filepath.Join(t.TempDir(), "this-machine.json")
+	if r = run(t, nil, "--data-dir", data, "bench", "export", "--format", "json", "--out", exportFile); r.code != 0 {
+		t.Fatalf("export json: %s", r.stderr)
+	}
 	var exported []struct {
 		ID      int64
+		Machine map[string]any
 		Samples []map[string]any
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &exported); err != nil || len(exported) != 1 || len(exported[0].Samples) < 30 {
-		t.Errorf("json export: %v, %d runs", err, len(exported))
+	if err := json.Unmarshal([]byte(mustRead(t, exportFile)), &exported); err != nil || len(exported) != 1 || len(exported[0].Samples) < 60 || exported[0].Machine["hostname"] != hostname {
+		t.Errorf("json export: %v, %+v", err, exported)
 	}
 	if r := run(t, nil, "--data-dir", data, "bench", "export", "--format", "xml"); r.code != 2 {
 		t.Errorf("bad format: code %d", r.code)
 	}
+
+	// Another machine imports it: the run, its machine and its samples
+	// arrive once, however often the file is imported.
+	other := t.TempDir()
+	for i, want := range []string{"Imported 1 runs", "Imported 0 runs"} {
+		r = run(t, nil, "--data-dir", other, "bench", "import", exportFile)
+		if r.code != 0 || !strings.Contains(r.stdout, want) {
+			t.Errorf("import %d: %d %s %s", i+1, r.code, r.stdout, r.stderr)
+		}
+	}
+	st, _ := store.Open(other)
+	runs, _ := st.BenchRuns(0)
+	var samples int
+	if len(runs) == 1 {
+		got, _ := st.BenchSamples(runs[0].ID)
+		samples = len(got)
+	}
+	st.Close()
+	if len(runs) != 1 || runs[0].Machine.Hostname != hostname || samples != len(exported[0].Samples) || runs[0].Result.Verdict != results[0]["verdict"] {
+		t.Errorf("imported: %+v with %d samples", runs, samples)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte(`{"not": "an export"}`), 0o644)
+	if r := run(t, nil, "--data-dir", other, "bench", "import", bad); r.code != 1 || !strings.Contains(r.stderr, "not a PyHangar benchmark export") {
+		t.Errorf("importing garbage: %d %s", r.code, r.stderr)
+	}
 }
 
-// A run killed while its thread cells are under way stores nothing.
+// From the command line too, the peak memory is the interpreter's own: one
+// that holds 200 MB reads about 200 MB.
+func TestBenchPeakMemoryFromTheCLI(t *testing.T) {
+	heavy := testenv.HeavyInterpreter(t, testenv.FreeThreaded(t)["3.14"], 200)
+	c := startChild(t, nil, "--data-dir", t.TempDir(), "bench", "--python", heavy, "--budget", "3s", "--json")
+	if code := c.wait(t, 2*time.Minute); code != 0 {
+		t.Fatalf("bench: %d %s", code, c.Stderr())
+	}
+	var results []struct {
+		PeakRSSMB map[string]float64 `json:"peak_rss_mb"`
+	}
+	c.mu.Lock()
+	err := json.Unmarshal(c.stdout.Bytes(), &results)
+	c.mu.Unlock()
+	if err != nil || len(results) != 1 {
+		t.Fatalf("%v", err)
+	}
+	for k, mb := range results[0].PeakRSSMB {
+		if mb < 200 || mb > 250 {
+			t.Errorf("%s threads: peak %v MB, want about 200 MB and the interpreter's own", k, mb)
+		}
+	}
+}
+
+func mustRead(t *testing.T, p string) string {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// A run killed while its rounds are under way stores nothing.
 func TestBenchKilledHalfWayLeavesNothing(t *testing.T) {
 	py := testenv.GIL(t, "3.13")
 	data := t.TempDir()
 	c := startChild(t, nil, "--data-dir", data, "bench", "--python", py)
-	c.waitStderr(t, "threads [", 2*time.Minute)
-	// The workload process of the thread cells runs (its plan names them).
-	deadline := time.Now().Add(time.Minute)
-	for len(testenv.ProcessesWith(`"cells"`)) == 0 {
-		if time.Now().After(deadline) || !c.alive() {
-			t.Fatalf("the thread cells never ran (child alive %v):\n%s", c.alive(), c.Stderr())
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if !c.alive() {
-		t.Fatal("the run ended before it could be killed")
+	// Killed once the rounds are under way: the round report comes after
+	// a round is measured, and the benchmark processes still run.
+	c.waitStderr(t, "round 2:", 2*time.Minute)
+	if !c.alive() || len(testenv.ProcessesWith(py)) == 0 {
+		t.Fatalf("the run was not under way (alive %v):\n%s", c.alive(), c.Stderr())
 	}
 	c.cmd.Process.Kill()
 	c.wait(t, 10*time.Second)

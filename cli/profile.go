@@ -17,7 +17,7 @@ func profileCommand() command {
 		summary: "set this machine up from a team profile, or export one",
 		run: func(ctx context.Context, s *Session, args []string) error {
 			if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-				fmt.Fprintln(s.Stdout, "Usage: pyhangar profile apply FILE [--dry-run] [--yes] [--mirror URL]\n       pyhangar profile export FILE [--name NAME]")
+				fmt.Fprintln(s.Stdout, "Usage: pyhangar profile apply FILE [--dry-run] [--yes] [--mirror URL] [--bench-out FILE]\n       pyhangar profile export FILE [--name NAME]")
 				if len(args) == 0 {
 					return usagef("a profile subcommand is required")
 				}
@@ -35,11 +35,11 @@ func profileCommand() command {
 }
 
 // profileMachine wires a profile to this machine's PyHangar.
-func profileMachine(ctx context.Context, s *Session, mirror string, progress func(int, profile.Step, string)) (profile.Machine, error) {
+func profileMachine(ctx context.Context, s *Session, mirror, benchOut string, progress func(int, profile.Step, string)) (profile.Machine, error) {
 	if mirror == "" {
 		mirror, _, _ = s.Store.Setting(SettingMirror)
 	}
-	m, err := profile.NewMachine(ctx, s.DataDir, s.Store, mirror, func(ctx context.Context) ([]envs.Interpreter, error) { return discover(ctx, s) })
+	m, err := profile.NewMachine(ctx, s.DataDir, s.Store, mirror, func(ctx context.Context) ([]envs.Interpreter, error) { return discover(ctx, s) }, benchOut)
 	if err != nil {
 		return m, usageError{err.Error()}
 	}
@@ -74,10 +74,11 @@ func confirm(s *Session, question string) bool {
 }
 
 func profileApply(ctx context.Context, s *Session, args []string) error {
-	fs := newFlags(s, "profile apply", "profile apply FILE [--dry-run] [--yes] [--mirror URL]")
+	fs := newFlags(s, "profile apply", "profile apply FILE [--dry-run] [--yes] [--mirror URL] [--bench-out FILE]")
 	dry := fs.Bool("dry-run", false, "show the plan and change nothing")
 	yes := fs.Bool("yes", false, "apply without asking (read the plan first: --dry-run shows it)")
 	mirror := fs.String("mirror", "", "a python.org mirror for installs")
+	benchOut := fs.String("bench-out", "", "with [bench] after_setup: write this machine's benchmark runs to FILE (bench export's JSON), for the team to compare")
 	pos, err := interleaved(fs, args)
 	if err != nil {
 		return err
@@ -90,7 +91,7 @@ func profileApply(ctx context.Context, s *Session, args []string) error {
 		return err
 	}
 	last := -1
-	m, err := profileMachine(ctx, s, *mirror, func(i int, st profile.Step, line string) {
+	m, err := profileMachine(ctx, s, *mirror, *benchOut, func(i int, st profile.Step, line string) {
 		switch {
 		case line != "":
 			fmt.Fprintf(s.Stderr, "    %s\n", line)

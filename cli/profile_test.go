@@ -154,3 +154,26 @@ func TestProfileDoesNotReplaceTheUsersVenv(t *testing.T) {
 		t.Errorf("recreating the profile's own venv: %s %s", r.stdout, r.stderr)
 	}
 }
+
+// With [bench] after_setup, apply benchmarks the profile's interpreters;
+// --bench-out writes those runs to a file, one per machine for the lead to
+// import and compare.
+func TestProfileBenchOut(t *testing.T) {
+	profile, _ := teamRepo(t)
+	os.WriteFile(profile, []byte("name = \"team\"\n\n[[python]]\nspec = \"3.13\"\n\n[bench]\nafter_setup = true\n"), 0o644)
+	data := t.TempDir()
+	out := filepath.Join(t.TempDir(), "this-machine.json")
+	r := run(t, nil, "--data-dir", data, "profile", "apply", profile, "--yes", "--bench-out", out)
+	if r.code != 0 {
+		t.Fatalf("apply: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	lead := t.TempDir()
+	r = run(t, nil, "--data-dir", lead, "bench", "import", out)
+	if r.code != 0 || !strings.Contains(r.stdout, "Imported 1 runs") {
+		t.Fatalf("import: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, nil, "--data-dir", lead, "bench", "history")
+	if !strings.Contains(r.stdout, "GIL build") || !strings.Contains(r.stdout, testenv.GIL(t, "3.13")) {
+		t.Errorf("history on the lead's machine: %s", r.stdout)
+	}
+}

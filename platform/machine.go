@@ -12,6 +12,9 @@ import (
 
 // Machine is what a benchmark result depends on besides the interpreter.
 type Machine struct {
+	// Hostname names the machine, so runs from several machines can be
+	// told apart ("the new laptop", "the build server").
+	Hostname      string   `json:"hostname"`
 	CPUModel      string   `json:"cpu_model"`
 	LogicalCores  int      `json:"logical_cores"`
 	PhysicalCores int      `json:"physical_cores"`
@@ -39,6 +42,7 @@ func MachineFacts() Machine {
 		m.RAMBytes = vm.Total
 	}
 	if hi, err := host.Info(); err == nil {
+		m.Hostname = hi.Hostname
 		m.OS = hi.Platform + " " + hi.PlatformVersion
 		if hi.Platform == "" {
 			m.OS = hi.OS

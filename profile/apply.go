@@ -405,9 +405,11 @@ func freeze(ctx context.Context, dir string) (string, error) {
 
 // NewMachine wires a profile to a data dir's PyHangar: its installer (uv
 // when present, python.org or the mirror otherwise), its venvs and its
-// benchmark history.
+// benchmark history. When benchOut is not "", the benchmark step also
+// writes its runs there (bench export's JSON), for a lead collecting one
+// file per machine.
 func NewMachine(ctx context.Context, dataDir string, st *store.Store, mirror string,
-	discover func(ctx context.Context) ([]envs.Interpreter, error)) (Machine, error) {
+	discover func(ctx context.Context) ([]envs.Interpreter, error), benchOut string) (Machine, error) {
 	in, err := installer.New(ctx, dataDir, st, mirror, nil)
 	if err != nil {
 		return Machine{}, err
@@ -429,12 +431,38 @@ func NewMachine(ctx context.Context, dataDir string, st *store.Store, mirror str
 				results = append(results, r)
 			}
 			bench.CompareCost(results)
+			ids := map[int64]bool{}
 			for _, r := range results {
-				if _, err := st.SaveBenchRun(machine, r); err != nil {
+				id, err := st.SaveBenchRun(machine, r)
+				if err != nil {
 					return err
 				}
+				ids[id] = true
 			}
-			return nil
+			if benchOut == "" {
+				return nil
+			}
+			return exportRuns(st, benchOut, ids)
 		},
 	}, nil
+}
+
+// exportRuns writes the runs with the given ids to path, as bench export
+// --format json does.
+func exportRuns(st *store.Store, path string, ids map[int64]bool) error {
+	all, err := st.BenchRuns(0)
+	if err != nil {
+		return err
+	}
+	var runs []store.BenchRun
+	for _, run := range all {
+		if ids[run.ID] {
+			runs = append(runs, run)
+		}
+	}
+	var buf bytes.Buffer
+	if err := st.ExportBenchJSON(&buf, runs); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o644)
 }

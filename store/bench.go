@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -18,50 +20,96 @@ type BenchRun struct {
 	Machine platform.Machine `json:"machine"`
 }
 
+// runKey identifies a run wherever it is stored: the same run imported
+// twice has the same key.
+func runKey(m platform.Machine, r bench.Result) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%q", r.Started.UTC().Format(time.RFC3339Nano), r.Path, r.BinarySHA256, m.Hostname, m.CPUModel, r.Args)
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
 // SaveBenchRun stores a completed run, its machine snapshot and every raw
 // sample in one transaction: a run is stored whole or not at all.
 func (s *Store) SaveBenchRun(m platform.Machine, r bench.Result) (int64, error) {
+	id, _, err := s.saveBenchRun(context.Background(), m, r)
+	return id, err
+}
+
+// saveBenchRun stores a run unless one with its key is there already;
+// fresh says which.
+func (s *Store) saveBenchRun(ctx context.Context, m platform.Machine, r bench.Result) (id int64, fresh bool, err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, false, err
+	}
+	defer tx.Rollback()
+	key := runKey(m, r)
+	err = tx.QueryRowContext(ctx, `SELECT id FROM bench_runs WHERE run_key = ?`, key).Scan(&id)
+	switch {
+	case err == nil:
+		return id, false, nil
+	case err != sql.ErrNoRows:
+		return 0, false, err
+	}
+	machineID, err := insertMachine(ctx, tx, m, r.Started)
+	if err != nil {
+		return 0, false, fmt.Errorf("saving the machine snapshot: %w", err)
+	}
+	if id, err = insertRun(ctx, tx, machineID, key, r); err != nil {
+		return 0, false, fmt.Errorf("saving the run: %w", err)
+	}
+	if err := insertSamples(ctx, tx, id, r.Samples); err != nil {
+		return 0, false, fmt.Errorf("saving a sample: %w", err)
+	}
+	return id, true, tx.Commit()
+}
+
+func insertMachine(ctx context.Context, tx *sql.Tx, m platform.Machine, at time.Time) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO machine_snapshots (taken_at, hostname, cpu_model, logical_cores, physical_cores, ram_bytes, os, kernel, cpu_quota, affinity, load1)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		at.UTC().Format(time.RFC3339Nano), m.Hostname, m.CPUModel, m.LogicalCores, m.PhysicalCores, int64(m.RAMBytes), m.OS, m.Kernel, m.CPUQuota, m.Affinity, m.Load1)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+func insertRun(ctx context.Context, tx *sql.Tx, machineID int64, key string, r bench.Result) (int64, error) {
 	summary, err := json.Marshal(r)
 	if err != nil {
 		return 0, err
 	}
-	counts, _ := json.Marshal(r.ThreadCounts)
-	tx, err := s.db.BeginTx(context.Background(), nil)
+	counts, err := json.Marshal(r.ThreadCounts)
 	if err != nil {
 		return 0, err
 	}
-	defer tx.Rollback()
-	res, err := tx.Exec(`INSERT INTO machine_snapshots (taken_at, cpu_model, logical_cores, physical_cores, ram_bytes, os, kernel, cpu_quota, affinity, load1)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Started.Format(time.RFC3339Nano), m.CPUModel, m.LogicalCores, m.PhysicalCores, int64(m.RAMBytes), m.OS, m.Kernel, m.CPUQuota, m.Affinity, m.Load1)
-	if err != nil {
-		return 0, fmt.Errorf("saving the machine snapshot: %w", err)
-	}
-	machineID, _ := res.LastInsertId()
-	res, err = tx.Exec(`INSERT INTO bench_runs (started_at, finished_at, interpreter_path, interpreter_version, binary_sha256, free_threaded, suite_version, thread_counts, machine_id, summary)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Started.Format(time.RFC3339Nano), r.Finished.Format(time.RFC3339Nano), r.Path, r.Version, r.BinarySHA256,
-		boolInt(r.FreeThreaded), r.SuiteVersion, string(counts), machineID, string(summary))
-	if err != nil {
-		return 0, fmt.Errorf("saving the run: %w", err)
-	}
-	runID, _ := res.LastInsertId()
-	stmt, err := tx.Prepare(`INSERT INTO bench_samples (run_id, workload, threads, mode, repeat, wall_ns, cpu_ns, peak_rss) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	res, err := tx.ExecContext(ctx, `INSERT INTO bench_runs (started_at, finished_at, interpreter_path, interpreter_version, binary_sha256, free_threaded, suite_version, thread_counts, machine_id, run_key, summary)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Started.UTC().Format(time.RFC3339Nano), r.Finished.UTC().Format(time.RFC3339Nano), r.Path, r.Version, r.BinarySHA256,
+		boolInt(r.FreeThreaded), r.SuiteVersion, string(counts), machineID, key, string(summary))
 	if err != nil {
 		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+func insertSamples(ctx context.Context, tx *sql.Tx, runID int64, samples []bench.Sample) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO bench_samples (run_id, workload, threads, mode, repeat, wall_ns, cpu_ns, peak_rss) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
 	}
 	defer stmt.Close()
-	for _, smp := range r.Samples {
-		if _, err := stmt.Exec(runID, smp.Workload, smp.Threads, smp.Mode, smp.Repeat, smp.WallNs, smp.CPUNs, smp.PeakRSS); err != nil {
-			return 0, fmt.Errorf("saving a sample: %w", err)
+	for _, smp := range samples {
+		if _, err := stmt.ExecContext(ctx, runID, smp.Workload, smp.Threads, smp.Mode, smp.Repeat, smp.WallNs, smp.CPUNs, smp.PeakRSS); err != nil {
+			return err
 		}
 	}
-	return runID, tx.Commit()
+	return nil
 }
 
 // BenchRuns lists completed runs, newest first (at most limit; 0: all).
 func (s *Store) BenchRuns(limit int) ([]BenchRun, error) {
-	q := `SELECT r.id, r.summary, m.cpu_model, m.logical_cores, m.physical_cores, m.ram_bytes, m.os, m.kernel, m.cpu_quota, m.affinity, m.load1
+	q := `SELECT r.id, r.summary, m.hostname, m.cpu_model, m.logical_cores, m.physical_cores, m.ram_bytes, m.os, m.kernel, m.cpu_quota, m.affinity, m.load1
 		FROM bench_runs r LEFT JOIN machine_snapshots m ON m.id = r.machine_id
 		WHERE r.summary IS NOT NULL ORDER BY r.started_at DESC, r.id DESC`
 	if limit > 0 {
@@ -76,16 +124,16 @@ func (s *Store) BenchRuns(limit int) ([]BenchRun, error) {
 	for rows.Next() {
 		var run BenchRun
 		var summary string
-		var model, osName, kernel, aff sql.NullString
+		var hostname, model, osName, kernel, aff sql.NullString
 		var logical, physical, ram sql.NullInt64
 		var quota, load sql.NullFloat64
-		if err := rows.Scan(&run.ID, &summary, &model, &logical, &physical, &ram, &osName, &kernel, &quota, &aff, &load); err != nil {
+		if err := rows.Scan(&run.ID, &summary, &hostname, &model, &logical, &physical, &ram, &osName, &kernel, &quota, &aff, &load); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(summary), &run.Result); err != nil {
 			continue
 		}
-		run.Machine = platform.Machine{CPUModel: model.String, LogicalCores: int(logical.Int64), PhysicalCores: int(physical.Int64),
+		run.Machine = platform.Machine{Hostname: hostname.String, CPUModel: model.String, LogicalCores: int(logical.Int64), PhysicalCores: int(physical.Int64),
 			RAMBytes: uint64(ram.Int64), OS: osName.String, Kernel: kernel.String, Affinity: aff.String}
 		if quota.Valid {
 			run.Machine.CPUQuota = &quota.Float64
@@ -105,7 +153,7 @@ func (s *Store) BenchSamples(runID int64) ([]bench.Sample, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []bench.Sample
+	out := []bench.Sample{}
 	for rows.Next() {
 		var smp bench.Sample
 		if err := rows.Scan(&smp.Workload, &smp.Threads, &smp.Mode, &smp.Repeat, &smp.WallNs, &smp.CPUNs, &smp.PeakRSS); err != nil {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,13 +26,6 @@ import (
 // /usr/bin).
 func newWindow(t *testing.T) (*Window, fyne.Window, string) {
 	t.Helper()
-	a := test.NewTempApp(t)
-	data := t.TempDir()
-	st, err := store.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	var path []string
 	for _, p := range testenv.FreeThreaded(t) {
 		path = append(path, filepath.Dir(p))
@@ -38,7 +33,19 @@ func newWindow(t *testing.T) (*Window, fyne.Window, string) {
 	for _, p := range testenv.GILBuilds(t) {
 		path = append(path, filepath.Dir(p))
 	}
-	path = append(path, "/usr/bin")
+	return newWindowOn(t, append(path, "/usr/bin"))
+}
+
+// newWindowOn builds the window with PATH set to path.
+func newWindowOn(t *testing.T, path []string) (*Window, fyne.Window, string) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	data := t.TempDir()
+	st, err := store.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	host := func() *platform.Host {
 		h := platform.ThisHost(data)
 		h.Env["PATH"] = strings.Join(path, ":")
@@ -51,6 +58,26 @@ func newWindow(t *testing.T) (*Window, fyne.Window, string) {
 	t.Cleanup(w.Close)
 	waitIdle(win)
 	return win, w, data
+}
+
+// cellText is what a table cell shows.
+func cellText(tab *widget.Table, row, col int) string {
+	cell := tab.CreateCell().(*widget.Label)
+	tab.UpdateCell(widget.TableCellID{Row: row, Col: col}, cell)
+	return cell.Text
+}
+
+// tableRows are a table's rows as the user reads them, by column title.
+func tableRows(tab *widget.Table, columns []column) []map[string]string {
+	rows, _ := tab.Length()
+	out := make([]map[string]string, rows)
+	for r := range out {
+		out[r] = map[string]string{}
+		for c, col := range columns {
+			out[r][col.title] = cellText(tab, r, c)
+		}
+	}
+	return out
 }
 
 // waitIdle runs the UI-side work the background sends, on the test's
@@ -202,27 +229,67 @@ func TestCreateDialogMakesAVenvThatChecksOK(t *testing.T) {
 	}
 }
 
-func TestBenchmarkRunFillsComparison(t *testing.T) {
-	win, _, _ := newWindow(t)
+// A benchmark run from the window shows, per run, its verdict and figures,
+// and per workload its own; the peak memory is the interpreter's own,
+// though the window is bigger than the interpreter.
+func TestBenchmarkRunShowsItsFigures(t *testing.T) {
+	ballast := make([]byte, 300<<20) // a window's worth of memory, and more
+	for i := 0; i < len(ballast); i += 4096 {
+		ballast[i] = 1
+	}
+	defer runtime.KeepAlive(ballast)
+	heavy := testenv.HeavyInterpreter(t, testenv.FreeThreaded(t)["3.14"], 200)
+	gil := testenv.GIL(t, "3.13")
+	win, _, _ := newWindowOn(t, []string{filepath.Dir(heavy), filepath.Dir(gil)})
 	b := win.benchmarks
-	py := testenv.GIL(t, "3.13")
-	var label string
+	var labels []string
 	for _, in := range b.choices {
-		if in.Path == py || contains(in.Aliases, py) {
-			label = b.label(in)
+		if in.Path == heavy || in.Path == gil || contains(in.Aliases, gil) {
+			labels = append(labels, b.label(in))
 		}
 	}
-	if label == "" {
-		t.Fatal("the standard 3.13 build is not offered")
+	if len(labels) != 2 {
+		t.Fatalf("offered: %v", b.checks.Options)
 	}
-	b.checks.SetSelected([]string{label})
+	b.checks.SetSelected(labels)
 	test.Tap(b.run)
 	waitIdle(win)
-	if len(b.rows) != 1 || !strings.HasPrefix(b.rows[0].Verdict, "GIL build") {
-		t.Fatalf("rows: %+v (step: %s)", b.rows, b.step.Text)
+	if !strings.HasPrefix(b.step.Text, "Done: 2 interpreters") {
+		t.Fatalf("step: %s", b.step.Text)
 	}
-	if len(b.chart.results) != 1 || len(b.history) != 1 {
-		t.Errorf("chart %d, history %d", len(b.chart.results), len(b.history))
+	hostname, _ := os.Hostname()
+	rows := tableRows(b.table, benchColumns)
+	if len(rows) != 10 {
+		t.Fatalf("want 2 runs of 1 headline and 4 workload rows, got %d: %v", len(rows), rows)
+	}
+	heads := map[string]map[string]string{}
+	for _, row := range rows {
+		if row["Workload"] == "median of 4" {
+			heads[row["Python"]] = row
+		}
+		if row["Machine"] != hostname || !strings.HasPrefix(row["Run"], "#") {
+			t.Errorf("a row without its run or machine: %v", row)
+		}
+	}
+	ft, std := heads["3.14.7"], heads["3.13.5"]
+	if !strings.HasPrefix(std["Verdict"], "GIL build: threads take turns") {
+		t.Errorf("GIL build's verdict: %q", std["Verdict"])
+	}
+	if peak, _ := strconv.ParseFloat(ft["Peak MB"], 64); peak < 200 || peak > 250 {
+		t.Errorf("the interpreter holding 200 MB shows a peak of %s MB", ft["Peak MB"])
+	}
+	if peak, _ := strconv.ParseFloat(std["Peak MB"], 64); peak <= 0 || peak >= 50 {
+		t.Errorf("the bare GIL build shows a peak of %s MB", std["Peak MB"])
+	}
+	var workloads []string
+	for _, row := range rows[1:5] {
+		workloads = append(workloads, row["Workload"])
+		if !strings.Contains(row["Efficiency"], "±") || !strings.HasSuffix(row["1 thread"], " ms") {
+			t.Errorf("a workload row: %v", row)
+		}
+	}
+	if strings.Join(workloads, ", ") != "float arithmetic, function calls, allocation, generators" {
+		t.Errorf("workload rows: %v", workloads)
 	}
 }
 

@@ -22,8 +22,15 @@ import (
 	"github.com/pyhangar/pyhangar/store"
 )
 
-var benchColumns = []column{{"Python", 110}, {"Build", 130}, {"1 thread (ms)", 110}, {"Speedup", 80}, {"CPU/wall", 80}, {"Efficiency", 85},
-	{"Start-up", 75}, {"Peak MB", 70}, {"GIL", 80}, {"Verdict", 420}}
+var benchColumns = []column{{"Run", 120}, {"Machine", 110}, {"Python", 80}, {"Build", 110}, {"Workload", 130}, {"1 thread", 80},
+	{"Speedup", 90}, {"CPU/wall", 75}, {"Processes", 85}, {"Efficiency", 95}, {"Start-up", 75}, {"Peak MB", 70}, {"GIL", 80}, {"Verdict", 460}}
+
+// benchRow is one table row: a run's headline (workload "") or one of its
+// workloads.
+type benchRow struct {
+	run      store.BenchRun
+	workload string
+}
 
 // benchmarksTab runs the threaded sanity benchmark and compares results.
 type benchmarksTab struct {
@@ -34,10 +41,11 @@ type benchmarksTab struct {
 	cancelBtn *widget.Button
 	progress  *widget.ProgressBar
 	step      *widget.Label
-	results   []bench.Result // this session's runs
+	results   map[int64]bool // this session's runs
 	history   []store.BenchRun
 	compared  map[int64]bool // history runs added to the comparison
-	rows      []bench.Result // what the table shows
+	shown     []store.BenchRun
+	rows      []benchRow // what the table shows
 	table     *widget.Table
 	chart     *barChart
 	histList  *widget.List
@@ -46,7 +54,7 @@ type benchmarksTab struct {
 }
 
 func newBenchmarksTab(c *core) *benchmarksTab {
-	t := &benchmarksTab{c: c, compared: map[int64]bool{}}
+	t := &benchmarksTab{c: c, compared: map[int64]bool{}, results: map[int64]bool{}}
 	t.checks = widget.NewCheckGroup(nil, nil)
 	t.run = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), t.start)
 	t.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
@@ -77,7 +85,7 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 			r := run.Result
 			ch := o.(*widget.Check)
 			ch.OnChanged = nil
-			ch.SetText(fmt.Sprintf("#%d %s  %s %s  %s", run.ID, r.Started.Local().Format("Jan 2 15:04"), r.Version, buildName(r.FreeThreaded), r.Verdict))
+			ch.SetText(fmt.Sprintf("#%d %s  %s  %s %s  %s", run.ID, r.Started.Local().Format("Jan 2 15:04"), orDash(run.Machine.Hostname), r.Version, buildName(r.FreeThreaded), r.Verdict))
 			ch.SetChecked(t.compared[run.ID])
 			ch.OnChanged = func(on bool) {
 				t.compared[run.ID] = on
@@ -159,6 +167,7 @@ func (t *benchmarksTab) loadHistory() {
 		if err == nil {
 			t.history = runs
 			t.histList.Refresh()
+			t.rebuild()
 		}
 	})
 }
@@ -183,6 +192,7 @@ func (t *benchmarksTab) start() {
 	t.cancelBtn.Enable()
 	t.progress.SetValue(0)
 	var results []bench.Result
+	var ids []int64
 	machine := platform.Machine{}
 	t.cancel = t.c.startJob(jobBenchmark, func(ctx context.Context) error {
 		machine = platform.MachineFacts()
@@ -201,9 +211,11 @@ func (t *benchmarksTab) start() {
 		}
 		bench.CompareCost(results)
 		for _, r := range results {
-			if _, err := t.c.store.SaveBenchRun(machine, r); err != nil {
+			id, err := t.c.store.SaveBenchRun(machine, r)
+			if err != nil {
 				return err
 			}
+			ids = append(ids, id)
 		}
 		return nil
 	}, func(err error) {
@@ -216,75 +228,114 @@ func (t *benchmarksTab) start() {
 			t.c.showError("The benchmark failed", err)
 			t.step.SetText("Failed: " + err.Error())
 		default:
-			t.results = results
+			for _, id := range ids {
+				t.results[id] = true
+			}
 			t.step.SetText(fmt.Sprintf("Done: %d interpreters measured and stored.", len(results)))
-			t.rebuild()
 			t.loadHistory()
 		}
 	})
 }
 
-// rebuild fills the table and the chart with this run's results and the
-// earlier runs ticked for comparison.
+// rebuild fills the table and the chart with this session's runs and the
+// earlier runs ticked for comparison: per run its headline, then its
+// workloads.
 func (t *benchmarksTab) rebuild() {
-	t.rows = append([]bench.Result(nil), t.results...)
+	t.shown, t.rows = nil, nil
 	for _, run := range t.history {
-		if t.compared[run.ID] {
-			t.rows = append(t.rows, run.Result)
+		if !t.results[run.ID] && !t.compared[run.ID] {
+			continue
+		}
+		t.shown = append(t.shown, run)
+		t.rows = append(t.rows, benchRow{run: run})
+		for _, w := range bench.Workloads {
+			if _, ok := run.Result.Workloads[w]; ok {
+				t.rows = append(t.rows, benchRow{run: run, workload: w})
+			}
 		}
 	}
 	t.table.Refresh()
-	t.chart.set(t.rows)
+	var results []bench.Result
+	for _, run := range t.shown {
+		results = append(results, run.Result)
+	}
+	t.chart.set(results)
 }
 
-func lastCount(r bench.Result) string {
-	if len(r.ThreadCounts) == 0 {
-		return "1"
-	}
-	return strconv.Itoa(r.ThreadCounts[len(r.ThreadCounts)-1])
-}
+func lastCount(r bench.Result) string { return strconv.Itoa(r.Threads()) }
 
 func (t *benchmarksTab) fillCell(id widget.TableCellID, l *widget.Label) {
 	if id.Row >= len(t.rows) {
 		return
 	}
-	r := t.rows[id.Row]
+	row := t.rows[id.Row]
+	r := row.run.Result
 	n := lastCount(r)
+	// A workload row shows its own figures; the headline row the median.
+	fig := bench.WorkloadResult{Speedup: r.Speedup[n], CPUWallRatio: r.CPUWallRatio[n], ProcessSpeedup: r.ProcessSpeedup[n],
+		Efficiency: r.Efficiency[n], Spread: r.HeadlineSpread}
+	if row.workload != "" {
+		fig = r.Workloads[row.workload]
+	} else {
+		l.TextStyle.Bold = true
+	}
 	var text string
 	switch id.Col {
 	case 0:
-		text = r.Version
+		text = fmt.Sprintf("#%d %s", row.run.ID, r.Started.Local().Format("Jan 2 15:04"))
 	case 1:
+		text = orDash(row.run.Machine.Hostname)
+	case 2:
+		text = r.Version
+	case 3:
 		text = buildName(r.FreeThreaded)
 		if r.FreeThreaded {
-			text = "free-threaded"
 			l.Importance = widget.HighImportance
 		}
-	case 2:
-		total := 0.0
-		for _, v := range r.SingleThreadMs {
-			total += v
-		}
-		text = fmt.Sprintf("%.0f", total)
-		if r.FTCostPct != nil {
-			text += fmt.Sprintf(" (%+.0f%%)", *r.FTCostPct)
-		}
-	case 3:
-		text = fmt.Sprintf("%.2f× @%s", r.Speedup[n], n)
 	case 4:
-		text = fmt.Sprintf("%.2f", r.CPUWallRatio[n])
+		text = "median of 4"
+		if row.workload != "" {
+			text = bench.WorkloadNames[row.workload]
+		}
 	case 5:
-		text = fmt.Sprintf("%.2f", r.Efficiency[n])
+		if row.workload != "" {
+			text = fmt.Sprintf("%.1f ms", fig.SingleThreadMs)
+		} else if r.FTCostPct != nil {
+			text = fmt.Sprintf("%+.0f%% vs GIL", *r.FTCostPct)
+		}
 	case 6:
-		text = fmt.Sprintf("%.0f ms", r.StartupMs)
+		text = fmt.Sprintf("%.2f× @%s", fig.Speedup, n)
 	case 7:
-		text = fmt.Sprintf("%.0f", r.PeakRSSMB[n])
+		text = fmt.Sprintf("%.2f", fig.CPUWallRatio)
 	case 8:
-		text = gilText(r.GILEnabledStart) + "→" + gilText(r.GILEnabledEnd)
+		text = fmt.Sprintf("%.2f×", fig.ProcessSpeedup)
 	case 9:
-		text = r.Verdict
+		text = fmt.Sprintf("%.2f ±%.0f%%", fig.Efficiency, 50*fig.Spread)
+	case 10:
+		if row.workload == "" {
+			text = fmt.Sprintf("%.0f ms", r.StartupMs)
+		}
+	case 11:
+		if row.workload == "" {
+			text = fmt.Sprintf("%.0f", r.PeakRSSMB[n])
+		}
+	case 12:
+		if row.workload == "" {
+			text = gilText(r.GILEnabledStart) + "→" + gilText(r.GILEnabledEnd)
+		}
+	case 13:
+		if row.workload == "" {
+			text = r.Verdict
+		}
 	}
 	l.SetText(text)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
 
 func (t *benchmarksTab) export(format string) {

@@ -104,7 +104,7 @@ func (t *teamTab) machine() (profile.Machine, error) {
 	return profile.NewMachine(context.Background(), t.c.cfg.DataDir, t.c.store, mirror, func(ctx context.Context) ([]envs.Interpreter, error) {
 		list, _, err := envs.Discover(ctx, host(), envs.DiscoverOptions{Cache: t.c.store, Timeout: timeout})
 		return list, err
-	})
+	}, "")
 }
 
 // load reads a profile and shows its plan; a malformed one is refused with
