@@ -74,6 +74,7 @@ func commands() []command {
 		availableCommand(),
 		benchCommand(),
 		doctorCommand(),
+		getUVCommand(),
 		installCommand(),
 		listCommand(),
 		profileCommand(),

@@ -12,13 +12,10 @@ import (
 	"github.com/pyhangar/pyhangar/installer"
 )
 
-// SettingMirror is the store setting for the python.org mirror base URL.
-const SettingMirror = "mirror"
-
 // newInstaller wires an installer to the session's store.
 func newInstaller(ctx context.Context, s *Session, mirror string, progress func(installer.Event)) (*installer.Installer, error) {
 	if mirror == "" {
-		mirror, _, _ = s.Store.Setting(SettingMirror)
+		mirror = s.Store.Mirror()
 	}
 	in, err := installer.New(ctx, s.DataDir, s.Store, mirror, progress)
 	if err != nil {
@@ -46,9 +43,8 @@ func availableCommand() command {
 			if err != nil {
 				return fmt.Errorf("%v (no catalog was fetched before; pass --mirror URL to use a mirror)", err)
 			}
-			age := time.Since(cat.FetchedAt).Round(time.Minute)
 			if offline != nil {
-				fmt.Fprintf(s.Stderr, "offline (%v); showing the catalog fetched %s ago\n", offline, age)
+				fmt.Fprintf(s.Stderr, "offline (%v); showing the catalog fetched %s\n", offline, cat.Age(time.Now()))
 			}
 			routes := in.Unavailable()
 			var uvDownloads []installer.UVDownload
@@ -104,22 +100,29 @@ func installCommand() command {
 		name:    "install",
 		summary: "install a CPython build (3.13t, 3.14.7t, 3.14) through uv or python.org",
 		run: func(ctx context.Context, s *Session, args []string) error {
-			fs := newFlags(s, "install", "install SPEC [--via uv|python.org] [--mirror URL] [--optimize] [--wait] [--json]")
+			fs := newFlags(s, "install", "install SPEC [--via uv|python.org] [--mirror URL] [--optimize] [--wait] [--json]\n       pyhangar install [SPEC] --from FILE [--sha256 HEX]")
 			via := fs.String("via", "", "uv or python.org (default: uv when installed, else python.org)")
 			mirror := fs.String("mirror", "", "a python.org mirror (same paths); plain http only on this machine")
 			optimize := fs.Bool("optimize", false, "source builds: ./configure --enable-optimizations (slower build, faster Python)")
 			wait := fs.Bool("wait", false, "when another process is installing the same build, wait for it instead of failing")
+			from := fs.String("from", "", "install from a python.org file fetched elsewhere (the source tarball on Linux, the installer on Windows, the package on macOS)")
+			sha := fs.String("sha256", "", "with --from: the file's SHA-256, when the catalog on record does not know the file")
 			asJSON := fs.Bool("json", false, "print the new interpreter as JSON")
 			pos, err := interleaved(fs, args)
 			if err != nil {
 				return err
 			}
-			if len(pos) != 1 {
+			if len(pos) > 1 || (len(pos) == 0 && *from == "") {
 				return usagef("install takes one SPEC, such as 3.13t, 3.14.7t or 3.14")
 			}
-			spec, err := envs.ParseSpec(pos[0])
-			if err != nil {
-				return usageError{err.Error()}
+			if *sha != "" && *from == "" {
+				return usagef("--sha256 goes with --from FILE")
+			}
+			var spec envs.Spec
+			if len(pos) == 1 {
+				if spec, err = envs.ParseSpec(pos[0]); err != nil {
+					return usageError{err.Error()}
+				}
 			}
 			if *via != "" && *via != "uv" && *via != "python.org" {
 				return usagef("--via must be uv or python.org")
@@ -143,7 +146,17 @@ func installCommand() command {
 			}
 			in.Optimize, in.Wait = *optimize, *wait
 			start := time.Now()
-			interp, rec, err := in.Install(ctx, spec, installer.Route(*via))
+			var interp envs.Interpreter
+			var rec installer.Record
+			if *from != "" {
+				var asked *envs.Spec
+				if len(pos) == 1 {
+					asked = &spec
+				}
+				interp, rec, err = in.InstallFrom(ctx, *from, asked, *sha)
+			} else {
+				interp, rec, err = in.Install(ctx, spec, installer.Route(*via))
+			}
 			if err != nil {
 				if rec.LogPath != "" {
 					return fmt.Errorf("%v (log: %s)", err, rec.LogPath)

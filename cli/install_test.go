@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -283,4 +285,73 @@ func TestSIGTERMCancelsAnInstall(t *testing.T) {
 	if left := leftovers(t, data); len(left) != 0 {
 		t.Errorf("left behind: %v", left)
 	}
+}
+
+// install --from takes the python.org tarball fetched elsewhere: checked
+// against the catalog's checksum while the site answers (or as kept from
+// before), against --sha256 when not, and refused with neither. The
+// build starts from the user's file, which stays where it is. (Each build
+// is stopped with SIGTERM once configure runs.)
+func TestInstallFromAFile(t *testing.T) {
+	tarball := testenv.SourceTarball(t, "3.13.5")
+	sum := sha256File(t, tarball)
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball})
+	startsBuilding := func(data string, args ...string) string {
+		t.Helper()
+		c := startChild(t, nil, append([]string{"--data-dir", data, "install"}, args...)...)
+		c.waitStderr(t, "configure", time.Minute)
+		c.cmd.Process.Signal(syscall.SIGTERM)
+		if code := c.wait(t, time.Minute); code != 1 || !strings.Contains(c.Stderr(), "cancelled") {
+			t.Fatalf("code %d:\n%s", code, c.Stderr())
+		}
+		if left := leftovers(t, data); len(left) != 0 {
+			t.Errorf("left: %v", left)
+		}
+		return c.Stderr()
+	}
+	data := t.TempDir()
+	out := startsBuilding(data, "--from", tarball, "--mirror", org.URL)
+	if !strings.Contains(out, "checked against python.org's catalog (sha256 "+sum+")") {
+		t.Errorf("online: %s", out)
+	}
+	recs := installs(t, data)
+	if len(recs) != 1 || recs[0].Spec != "3.13.5t" || recs[0].URL != "file://"+tarball || recs[0].SHA256 != sum {
+		t.Errorf("record: %+v", recs)
+	}
+	org.Close()
+	// Offline, what the catalog said before still checks it.
+	if out := startsBuilding(data, "3.13.5", "--from", tarball, "--mirror", org.URL); !strings.Contains(out, "checked against python.org's catalog") {
+		t.Errorf("offline with the catalog kept: %s", out)
+	}
+	// Offline on a machine that never saw the catalog: --sha256.
+	if out := startsBuilding(t.TempDir(), "--from", tarball, "--mirror", org.URL, "--sha256", strings.ToUpper(sum)); !strings.Contains(out, "checked against the SHA-256 given") {
+		t.Errorf("offline with --sha256: %s", out)
+	}
+	fresh := t.TempDir()
+	r := run(t, nil, "--data-dir", fresh, "install", "--from", tarball, "--mirror", org.URL)
+	if r.code != 1 || !strings.Contains(r.stderr, "--sha256 HEX") {
+		t.Errorf("with no way to check it: %d %s", r.code, r.stderr)
+	}
+	r = run(t, nil, "--data-dir", fresh, "install", "--from", tarball, "--mirror", org.URL, "--sha256", strings.Repeat("ab", 32))
+	if r.code != 1 || !strings.Contains(r.stderr, "checksum mismatch") {
+		t.Errorf("with a wrong --sha256: %d %s", r.code, r.stderr)
+	}
+	if left := leftovers(t, fresh); len(left) != 0 {
+		t.Errorf("a refused file left: %v", left)
+	}
+	if r := run(t, nil, "--data-dir", fresh, "install", "3.14", "--from", tarball, "--sha256", sum); r.code != 1 || !strings.Contains(r.stderr, "is Python 3.13.5, not 3.14") {
+		t.Errorf("a spec the file is not: %d %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(tarball); err != nil {
+		t.Fatalf("the user's file is gone: %v", err)
+	}
+}
+
+func sha256File(t *testing.T, path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
 }

@@ -4,17 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/platform"
 )
-
-// SettingProbeTimeout is the store setting for the probe timeout (seconds).
-const SettingProbeTimeout = "probe_timeout_seconds"
 
 func listCommand() command {
 	return command{
@@ -33,7 +28,7 @@ func listCommand() command {
 			list, _, err := envs.Discover(ctx, platform.ThisHost(s.DataDir), envs.DiscoverOptions{
 				Cache:   s.Store,
 				Refresh: *refresh,
-				Timeout: probeTimeout(s),
+				Timeout: s.Store.ProbeTimeout(),
 			})
 			if err != nil {
 				return err
@@ -45,16 +40,6 @@ func listCommand() command {
 			return nil
 		},
 	}
-}
-
-// probeTimeout is the probe timeout setting, or the default.
-func probeTimeout(s *Session) time.Duration {
-	if v, ok, _ := s.Store.Setting(SettingProbeTimeout); ok {
-		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 {
-			return time.Duration(secs * float64(time.Second))
-		}
-	}
-	return envs.DefaultProbeTimeout
 }
 
 // printInterpreters prints the readable table; free-threaded rows are marked

@@ -37,7 +37,7 @@ func profileCommand() command {
 // profileMachine wires a profile to this machine's PyHangar.
 func profileMachine(ctx context.Context, s *Session, mirror, benchOut string, progress func(int, profile.Step, string)) (profile.Machine, error) {
 	if mirror == "" {
-		mirror, _, _ = s.Store.Setting(SettingMirror)
+		mirror = s.Store.Mirror()
 	}
 	m, err := profile.NewMachine(ctx, s.DataDir, s.Store, mirror, func(ctx context.Context) ([]envs.Interpreter, error) { return discover(ctx, s) }, benchOut)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 // discover lists this machine's interpreters, from the cache where it can.
 func discover(ctx context.Context, s *Session) ([]envs.Interpreter, error) {
-	list, _, err := envs.Discover(ctx, platform.ThisHost(s.DataDir), envs.DiscoverOptions{Cache: s.Store, Timeout: probeTimeout(s)})
+	list, _, err := envs.Discover(ctx, platform.ThisHost(s.DataDir), envs.DiscoverOptions{Cache: s.Store, Timeout: s.Store.ProbeTimeout()})
 	return list, err
 }
 
@@ -24,7 +24,7 @@ func resolvePython(ctx context.Context, s *Session, arg string) (envs.Interprete
 			return envs.Interpreter{}, usagef("--python: %v, or a path", err)
 		}
 	}
-	in, err := envs.Resolve(ctx, arg, func() ([]envs.Interpreter, error) { return discover(ctx, s) }, probeTimeout(s))
+	in, err := envs.Resolve(ctx, arg, func() ([]envs.Interpreter, error) { return discover(ctx, s) }, s.Store.ProbeTimeout())
 	if err != nil && strings.HasPrefix(err.Error(), "no ") {
 		return in, usageError{err.Error() + " ('pyhangar list' shows what there is)"}
 	}

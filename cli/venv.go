@@ -11,7 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/pyhangar/pyhangar/envs"
-	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/installer"
 )
 
 const venvUsage = `venv create NAME --python SPEC|PATH [--path DIR] [--requirements FILE] [--via venv|uv] [--recreate]
@@ -91,8 +91,8 @@ func venvCreate(ctx context.Context, s *Session, args []string) error {
 	}
 	uv := ""
 	if *via == "uv" {
-		if uv = platform.FindTool("uv"); uv == "" {
-			return fmt.Errorf("uv is not installed (looked on PATH, ~/.local/bin and ~/.cargo/bin); use --via venv")
+		if uv, _ = installer.LocateUV(s.DataDir); uv == "" {
+			return fmt.Errorf("uv is not installed (looked on PATH, ~/.local/bin, ~/.cargo/bin and in the data dir); get it with 'pyhangar get-uv', or use --via venv")
 		}
 	}
 	base, err := resolvePython(ctx, s, *python)
@@ -179,7 +179,8 @@ func venvAdd(ctx context.Context, s *Session, args []string) error {
 	if len(pos) != 1 {
 		return usagef("venv add takes one PATH")
 	}
-	v, check, err := envs.RegisterVenv(ctx, s.Store, pos[0], *name, platform.FindTool("uv"))
+	uv, _ := installer.LocateUV(s.DataDir)
+	v, check, err := envs.RegisterVenv(ctx, s.Store, pos[0], *name, uv)
 	if err != nil {
 		return err
 	}
@@ -225,7 +226,8 @@ func venvCheck(ctx context.Context, s *Session, args []string) error {
 	if !known && !envs.IsVenvDir(v.Path) {
 		return fmt.Errorf("%s is not a venv PyHangar knows, and %s has no pyvenv.cfg", pos[0], v.Path)
 	}
-	check := envs.Check(ctx, v.Path, v.Name, platform.FindTool("uv"))
+	uv, _ := installer.LocateUV(s.DataDir)
+	check := envs.Check(ctx, v.Path, v.Name, uv)
 	if *gilScan && check.Status == envs.StatusOK {
 		var mods []string
 		if *modules != "" {

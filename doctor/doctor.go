@@ -31,6 +31,8 @@ type Facts struct {
 	Venvs        []envs.VenvEntry
 	UV           string // path, or ""
 	UVVersion    string
+	// UVWhy says which uv it is and why it is the one used.
+	UVWhy string
 	// MissingPrereqs and PrereqFix say what a source build lacks (Linux).
 	MissingPrereqs []string
 	PrereqFix      string
@@ -39,8 +41,8 @@ type Facts struct {
 // Gather collects the facts of this machine for the doctor.
 func Gather(ctx context.Context, h *platform.Host, interps []envs.Interpreter, venvs []envs.VenvEntry) Facts {
 	f := Facts{Host: h, Interpreters: interps, Venvs: venvs}
-	if uv, ok := installer.FindUV(ctx); ok {
-		f.UV, f.UVVersion = uv.Path, uv.Version
+	if uv, ok := installer.FindUV(ctx, h.DataDir); ok {
+		f.UV, f.UVVersion, f.UVWhy = uv.Path, uv.Version, uv.Why()
 	}
 	if h.OS == "linux" && h.Root == "" {
 		f.MissingPrereqs, f.PrereqFix = installer.MissingPrereqs(nil, nil)
@@ -131,9 +133,10 @@ func Examine(f Facts) []Finding {
 
 	// uv.
 	if f.UV == "" {
-		add("uv.missing", "info", "uv is not installed; installs go through python.org", "install uv to get prebuilt free-threaded builds in seconds")
+		add("uv.missing", "info", "uv is not installed; installs go through python.org (a source build on Linux)",
+			"get uv for PyHangar (prebuilt free-threaded builds in seconds): pyhangar get-uv")
 	} else {
-		add("uv.present", "info", fmt.Sprintf("uv is %s (%s)", f.UV, f.UVVersion), "")
+		add("uv.present", "info", fmt.Sprintf("uv is %s (%s): %s", f.UV, f.UVVersion, f.UVWhy), "")
 	}
 
 	// Per OS.

@@ -44,6 +44,27 @@ type Catalog struct {
 	Releases  []Release `json:"releases"`
 }
 
+// Age says for people how long ago the catalog was fetched: "5 minutes
+// ago", "2 days ago".
+func (c Catalog) Age(now time.Time) string {
+	d := now.Sub(c.FetchedAt)
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit + " ago"
+		}
+		return fmt.Sprintf("%d %ss ago", n, unit)
+	}
+	switch {
+	case d < time.Minute:
+		return "less than a minute ago"
+	case d < time.Hour:
+		return plural(int(d.Minutes()), "minute")
+	case d < 48*time.Hour:
+		return plural(int(d.Hours()), "hour")
+	}
+	return plural(int(d.Hours()/24), "day")
+}
+
 // Site is python.org or a mirror of it.
 type Site struct {
 	Base   string // https://www.python.org or the mirror's base URL
@@ -286,10 +307,31 @@ func (s *Site) WindowsFeed(ctx context.Context) ([]WindowsFeedEntry, error) {
 	return out, nil
 }
 
-// CatalogCache keeps the last catalog per site (the store implements it).
+// CatalogCache keeps the last catalog per site, and the files of the
+// releases whose files were fetched (the store implements it).
 type CatalogCache interface {
 	SaveCatalog(c Catalog) error
 	LoadCatalog(site string) (Catalog, bool, error)
+	SaveFiles(site, releaseID string, files []File) error
+	LoadFiles(site, releaseID string) ([]File, bool, error)
+}
+
+// CachedFiles fetches a release's files and keeps them; when the site
+// cannot be reached it returns the files kept before, if any.
+func (s *Site) CachedFiles(ctx context.Context, cache CatalogCache, releaseID string) ([]File, error) {
+	files, err := s.Files(ctx, releaseID)
+	if err == nil {
+		if cache != nil {
+			cache.SaveFiles(s.Base, releaseID, files)
+		}
+		return files, nil
+	}
+	if cache != nil {
+		if old, ok, _ := cache.LoadFiles(s.Base, releaseID); ok {
+			return old, nil
+		}
+	}
+	return nil, err
 }
 
 // CachedReleases fetches the catalog and keeps it; when the site cannot be

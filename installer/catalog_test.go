@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/internal/testenv"
@@ -19,6 +20,8 @@ func (m memCache) LoadCatalog(site string) (Catalog, bool, error) {
 	c, ok := m[site]
 	return c, ok, nil
 }
+func (m memCache) SaveFiles(string, string, []File) error         { return nil }
+func (m memCache) LoadFiles(string, string) ([]File, bool, error) { return nil, false, nil }
 
 func TestCatalogFromPythonOrgStandIn(t *testing.T) {
 	tarball := filepath.Join(t.TempDir(), "Python-3.13.5.tar.xz")
@@ -206,5 +209,17 @@ func TestMissingPrereqs(t *testing.T) {
 	missing, fix = MissingPrereqs([]string{inc}, dnfOnly)
 	if len(missing) != 1 || missing[0] != "make" || fix != "sudo dnf install -y make" {
 		t.Errorf("%v / %s", missing, fix)
+	}
+}
+
+func TestCatalogAge(t *testing.T) {
+	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	for ago, want := range map[time.Duration]string{
+		10 * time.Second: "less than a minute ago", time.Minute: "1 minute ago", 59 * time.Minute: "59 minutes ago",
+		3 * time.Hour: "3 hours ago", 47 * time.Hour: "47 hours ago", 72 * time.Hour: "3 days ago",
+	} {
+		if got := (Catalog{FetchedAt: now.Add(-ago)}).Age(now); got != want {
+			t.Errorf("%v: %q, want %q", ago, got, want)
+		}
 	}
 }

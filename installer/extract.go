@@ -2,6 +2,8 @@ package installer
 
 import (
 	"archive/tar"
+	"archive/zip"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -75,6 +77,67 @@ func ExtractTarXZ(ctx context.Context, archive *os.File, dir string) (err error)
 		}()
 	}
 	return x.tar(ctx, tar.NewReader(xr), name)
+}
+
+// ExtractTarGz unpacks the .tar.gz read from archive into dir, with the
+// same guards as ExtractTarXZ.
+func ExtractTarGz(ctx context.Context, archive *os.File, dir string) (err error) {
+	x, err := newExtractor(dir)
+	if err != nil {
+		return err
+	}
+	defer func() { err = x.finish(err) }()
+	zr, err := gzip.NewReader(archive)
+	if err != nil {
+		return fmt.Errorf("%s is not a gzip archive: %w", archive.Name(), err)
+	}
+	defer func() {
+		// Read to the end of the gzip stream, which checks its CRC.
+		if _, rerr := io.Copy(io.Discard, zr); rerr != nil && err == nil {
+			err = fmt.Errorf("%s is not a valid gzip archive: %w", archive.Name(), rerr)
+		}
+	}()
+	return x.tar(ctx, tar.NewReader(zr), archive.Name())
+}
+
+// ExtractZip unpacks the .zip archive into dir, with the same guards as
+// ExtractTarXZ (zip entries are files and directories; a link is refused).
+func ExtractZip(ctx context.Context, archive *os.File, dir string) (err error) {
+	fi, err := archive.Stat()
+	if err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(archive, fi.Size())
+	if err != nil {
+		return fmt.Errorf("%s is not a zip archive: %w", archive.Name(), err)
+	}
+	x, err := newExtractor(dir)
+	if err != nil {
+		return err
+	}
+	defer func() { err = x.finish(err) }()
+	for _, f := range zr.File {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		mode := f.Mode()
+		switch {
+		case mode.IsDir():
+			err = x.mkdir(f.Name)
+		case mode.IsRegular():
+			var rc io.ReadCloser
+			if rc, err = f.Open(); err == nil {
+				err = x.file(f.Name, mode, rc)
+				rc.Close()
+			}
+		default:
+			err = fmt.Errorf("%w: %s is not a plain file (mode %v)", ErrUnsafeArchive, f.Name, mode)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // tar writes a tar stream's entries (see ExtractTarXZ).

@@ -100,8 +100,10 @@ func (e *BusyError) Error() string {
 
 // Installer installs interpreters into a data dir.
 type Installer struct {
-	DataDir    string
-	Records    Records
+	DataDir string
+	Records Records
+	// Catalog keeps what the site said, for use offline; may be nil.
+	Catalog    CatalogCache
 	Site       *Site
 	UV         *UV // nil when uv is not installed
 	Downloader *Downloader
@@ -120,8 +122,10 @@ func New(ctx context.Context, dataDir string, records Records, mirror string, pr
 		return nil, err
 	}
 	in := &Installer{DataDir: dataDir, Records: records, Site: site, Progress: progress}
-	if uv, ok := FindUV(ctx); ok {
-		uv.Dir = dataDir
+	if c, ok := records.(CatalogCache); ok { // the store keeps both
+		in.Catalog = c
+	}
+	if uv, ok := FindUV(ctx, dataDir); ok {
 		in.UV = &uv
 	}
 	return in, nil
@@ -131,7 +135,7 @@ func New(ctx context.Context, dataDir string, records Records, mirror string, pr
 func (in *Installer) Unavailable() map[Route]string {
 	out := map[Route]string{RouteUV: "", RoutePythonOrg: ""}
 	if in.UV == nil {
-		out[RouteUV] = "uv is not installed (looked on PATH, ~/.local/bin and ~/.cargo/bin)"
+		out[RouteUV] = "uv is not installed (looked on PATH, ~/.local/bin and ~/.cargo/bin); get it with: pyhangar get-uv"
 	}
 	if runtime.GOOS == "linux" {
 		if missing, fix := MissingPrereqs(nil, nil); len(missing) > 0 {
@@ -175,6 +179,23 @@ type job struct {
 	what   string // shown in messages: 3.13.5t
 	rel    Release
 	files  []File
+	// local is a file the user brought (install --from), and sum what it
+	// must hash to; otherwise the file is downloaded.
+	local string
+	sum   Checksum
+}
+
+// targetFor names what installing spec's release rel installs into.
+func targetFor(rel string, spec envs.Spec) (target, what string) {
+	what = envs.Spec{Version: rel, FreeThreaded: spec.FreeThreaded}.String()
+	switch runtime.GOOS {
+	case "windows":
+		// One official install holds both builds.
+		return "cpython-" + rel, what
+	case "darwin":
+		return "macos-" + rel, what
+	}
+	return "cpython-" + what, what
 }
 
 // plan works out the job for spec by route: the exact release comes from
@@ -197,20 +218,11 @@ func (in *Installer) plan(ctx context.Context, spec envs.Spec, route Route) (job
 	if spec.FreeThreaded && !rel.FreeThreaded {
 		return j, fmt.Errorf("Python %s has no free-threaded build (they start with 3.13)", rel.Version)
 	}
-	if j.files, err = in.Site.Files(ctx, rel.ID); err != nil {
+	if j.files, err = in.Site.CachedFiles(ctx, in.Catalog, rel.ID); err != nil {
 		return j, err
 	}
 	j.rel = rel
-	j.what = envs.Spec{Version: rel.Version, FreeThreaded: spec.FreeThreaded}.String()
-	switch runtime.GOOS {
-	case "windows":
-		// One official install holds both builds.
-		j.target = "cpython-" + rel.Version
-	case "darwin":
-		j.target = "macos-" + rel.Version
-	default:
-		j.target = "cpython-" + j.what
-	}
+	j.target, j.what = targetFor(rel.Version, spec)
 	return j, nil
 }
 
@@ -238,6 +250,14 @@ func (in *Installer) Install(ctx context.Context, spec envs.Spec, route Route) (
 	if err != nil {
 		return envs.Interpreter{}, rec, in.recordFailure(ctx, rec, err)
 	}
+	return in.run(ctx, j, rec)
+}
+
+// run carries a job out: it takes the target's lock, records the attempt
+// and installs.
+func (in *Installer) run(ctx context.Context, j job, attempt Record) (_ envs.Interpreter, rec Record, err error) {
+	spec, route := j.spec, j.route
+	rec = attempt
 	rec.Target = j.target
 
 	lock, err := platform.TryLock(lockPath(in.DataDir, j.target))
@@ -455,14 +475,47 @@ func (in *Installer) download(ctx context.Context, j job, f File, rec *Record, l
 	return dest, nil
 }
 
+// obtain gives the job's file and what it must hash to: the file the user
+// brought, or the one pick chooses among the release's files, downloaded.
+// done removes what the download left.
+func (in *Installer) obtain(ctx context.Context, j job, rec *Record, log func(string), pick func([]File) (File, bool), name string) (path string, sum Checksum, done func(), err error) {
+	if j.local != "" {
+		rec.URL, rec.SHA256 = "file://"+filepath.ToSlash(j.local), j.sum.Hex
+		log(fmt.Sprintf("installing from %s (%s %s)", j.local, j.sum.Algo, j.sum.Hex))
+		return j.local, j.sum, func() {}, nil
+	}
+	f, ok := pick(j.files)
+	if !ok {
+		return "", Checksum{}, nil, fmt.Errorf("python.org lists no %s", name)
+	}
+	path, err = in.download(ctx, j, f, rec, log)
+	if err != nil {
+		return "", Checksum{}, nil, err
+	}
+	return path, f.Checksum, func() { os.RemoveAll(downloadDir(in.DataDir, j.target)) }, nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
 // fromSource builds python.org's source tarball (Linux has no binaries).
 func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile io.Writer, log func(string)) (string, error) {
 	if missing, fix := MissingPrereqs(nil, nil); len(missing) > 0 {
 		return "", fmt.Errorf("a source build needs %s; install them with: %s", strings.Join(missing, ", "), fix)
-	}
-	f, ok := SourceTarball(j.files, j.rel.Version)
-	if !ok {
-		return "", fmt.Errorf("python.org lists no Python-%s.tar.xz", j.rel.Version)
 	}
 	prefix := filepath.Join(in.PythonsDir(), j.target)
 	if _, err := os.Lstat(prefix); err == nil {
@@ -475,11 +528,12 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 			return "", err
 		}
 	}
-	tarball, err := in.download(ctx, j, f, rec, log)
+	tarball, sum, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return SourceTarball(files, j.rel.Version) },
+		"Python-"+j.rel.Version+".tar.xz")
 	if err != nil {
 		return "", err
 	}
-	defer os.RemoveAll(downloadDir(in.DataDir, j.target))
+	defer done()
 	if err := os.MkdirAll(filepath.Join(in.DataDir, "build"), 0o755); err != nil {
 		return "", err
 	}
@@ -489,7 +543,7 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 	}
 	defer os.RemoveAll(work)
 	in.emit(Event{Phase: "extract", Pct: -1})
-	archive, err := OpenVerified(tarball, f.Checksum)
+	archive, err := OpenVerified(tarball, sum)
 	if err != nil {
 		return "", err
 	}
@@ -525,10 +579,6 @@ func (in *Installer) windows(ctx context.Context, j job, rec *Record, log func(s
 	if runtime.GOARCH == "arm64" {
 		arch = "arm64"
 	}
-	f, ok := WindowsInstaller(j.files, j.rel.Version, arch)
-	if !ok {
-		return "", fmt.Errorf("python.org lists no %s installer for %s", arch, j.rel.Version)
-	}
 	target := filepath.Join(in.PythonsDir(), j.target)
 	exe := filepath.Join(target, "python.exe")
 	if j.spec.FreeThreaded {
@@ -537,20 +587,22 @@ func (in *Installer) windows(ctx context.Context, j job, rec *Record, log func(s
 	if _, err := os.Stat(exe); err == nil {
 		return exe, nil // the official install holds both builds
 	}
-	dl, err := in.download(ctx, j, f, rec, log)
+	dl, sum, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return WindowsInstaller(files, j.rel.Version, arch) },
+		"python-"+j.rel.Version+"-"+arch+".exe")
 	if err != nil {
 		return "", err
 	}
-	defer os.RemoveAll(downloadDir(in.DataDir, j.target))
+	defer done()
 	if err := os.MkdirAll(in.installersDir(), 0o755); err != nil {
 		return "", err
 	}
+	// The installer is kept (uninstalling runs it again), and checked once
+	// more where it runs from.
 	kept := filepath.Join(in.installersDir(), filepath.Base(dl))
-	if err := os.Rename(dl, kept); err != nil {
+	if err := copyFile(dl, kept); err != nil {
 		return "", err
 	}
-	// The installer is checked once more where it runs from.
-	verified, err := OpenVerified(kept, f.Checksum)
+	verified, err := OpenVerified(kept, sum)
 	if err != nil {
 		os.Remove(kept)
 		return "", err
@@ -577,21 +629,23 @@ func (in *Installer) windows(ctx context.Context, j job, rec *Record, log func(s
 }
 
 func (in *Installer) macOS(ctx context.Context, j job, rec *Record, log func(string)) (string, error) {
-	f, ok := MacInstaller(j.files, j.rel.Version)
-	if !ok {
-		return "", fmt.Errorf("python.org lists no macOS package for %s", j.rel.Version)
-	}
-	pkg, err := in.download(ctx, j, f, rec, log)
+	pkg, sum, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return MacInstaller(files, j.rel.Version) },
+		"the macOS package of "+j.rel.Version)
 	if err != nil {
 		return "", err
 	}
-	defer os.RemoveAll(downloadDir(in.DataDir, j.target))
-	verified, err := OpenVerified(pkg, f.Checksum)
+	defer done()
+	verified, err := OpenVerified(pkg, sum)
 	if err != nil {
 		return "", err
 	}
 	defer verified.Close()
-	choices := filepath.Join(filepath.Dir(pkg), fmt.Sprintf("choices-%d.plist", rec.ID))
+	choices := filepath.Join(downloadDir(in.DataDir, j.target), fmt.Sprintf("choices-%d.plist", rec.ID))
+	if err := os.MkdirAll(filepath.Dir(choices), 0o755); err != nil {
+		return "", err
+	}
+	defer os.Remove(filepath.Dir(choices)) // when empty
+	defer os.Remove(choices)
 	if err := os.WriteFile(choices, []byte(MacChoiceChanges(j.rel.Version)), 0o644); err != nil {
 		return "", err
 	}

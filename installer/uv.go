@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -19,22 +20,55 @@ import (
 type UV struct {
 	Path    string
 	Version string // "uv 0.9.5 (...)"
+	// Own says it is the uv PyHangar got for itself (get-uv), used because
+	// the user has none of their own.
+	Own bool
 	// Dir is the working directory uv runs in: PyHangar's data dir, where
 	// no project, venv or uv.toml can steer it.
 	Dir string
 }
 
-// FindUV finds uv and asks its version; ok is false when it is missing.
-func FindUV(ctx context.Context) (UV, bool) {
-	p := platform.FindTool("uv")
+// Why says which uv this is and why it is the one used.
+func (u UV) Why() string {
+	if u.Own {
+		return "PyHangar's own uv (pyhangar get-uv), used because no uv of yours was found"
+	}
+	return "your uv, found on PATH or where uv's installer puts it"
+}
+
+// LocateUV finds the uv to use: the user's own (on PATH, ~/.local/bin,
+// ~/.cargo/bin) always wins; else the newest one PyHangar got into the
+// data dir. path is "" when there is none.
+func LocateUV(dataDir string) (path string, own bool) {
+	if p := platform.FindTool("uv"); p != "" {
+		return p, false
+	}
+	exe := "uv"
+	if runtime.GOOS == "windows" {
+		exe = "uv.exe"
+	}
+	for _, v := range OwnUVs(dataDir) {
+		p := filepath.Join(UVDir(dataDir), v, exe)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// FindUV finds the uv to use (see LocateUV) and asks its version; ok is
+// false when there is none.
+func FindUV(ctx context.Context, dataDir string) (UV, bool) {
+	p, own := LocateUV(dataDir)
 	if p == "" {
 		return UV{}, false
 	}
+	uv := UV{Path: p, Own: own, Dir: dataDir}
 	res, err := platform.Run(ctx, []string{p, "--version"}, platform.RunOptions{Timeout: 10 * time.Second})
-	if err != nil || res.ExitCode != 0 {
-		return UV{Path: p}, true
+	if err == nil && res.ExitCode == 0 {
+		uv.Version = strings.TrimSpace(string(res.Stdout))
 	}
-	return UV{Path: p, Version: strings.TrimSpace(string(res.Stdout))}, true
+	return uv, true
 }
 
 // UVRequest is the request uv gets for a spec: always with an explicit

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -152,34 +151,11 @@ func (p *Profile) installPlan(m Machine, py Python, records []installer.Record) 
 	if route == "" {
 		route = m.Installer.DefaultRoute()
 	}
-	var how string
-	switch {
-	case route == installer.RouteUV:
-		how = "through uv: uv downloads a prebuilt build (python-build-standalone) and installs it among its managed Pythons"
-	case runtime.GOOS == "windows":
-		how = "from python.org: downloads the official installer, checks its SHA-256, and runs it"
-	case runtime.GOOS == "darwin":
-		how = "from python.org: downloads the official package, checks its SHA-256, and runs the system installer (it asks for your password)"
-	default:
-		how = fmt.Sprintf("from python.org: downloads the source tarball, checks its SHA-256, and builds it here (configure, make) into %s",
-			m.Installer.PythonsDir())
-	}
-	estimate := "no earlier install on this machine to estimate the time from"
-	if d, ok := installer.Estimate(records, route); ok {
-		estimate = "about " + roundDuration(d) + " here, going by earlier installs"
-	}
-	notes := []string{"installs Python " + py.Spec + " " + how + "; " + estimate}
+	notes := []string{"installs Python " + py.Spec + " through " + m.Installer.Describe(route, records)}
 	if why := m.Installer.Unavailable()[route]; why != "" {
 		notes = append(notes, "this route cannot be used here: "+why)
 	}
 	return "via " + string(route), notes
-}
-
-func roundDuration(d time.Duration) string {
-	if d < time.Minute {
-		return d.Round(time.Second).String()
-	}
-	return fmt.Sprintf("%.0f min", d.Minutes())
 }
 
 // venvNotes names what making a venv runs besides its base interpreter:
@@ -419,7 +395,7 @@ func NewMachine(ctx context.Context, dataDir string, st *store.Store, mirror str
 		Installer: in,
 		Venvs:     st,
 		VenvsDir:  filepath.Join(dataDir, "venvs"),
-		UV:        platform.FindTool("uv"),
+		UV:        uvPath(dataDir),
 		Bench: func(ctx context.Context, list []envs.Interpreter) error {
 			machine := platform.MachineFacts()
 			var results []bench.Result
@@ -465,4 +441,9 @@ func exportRuns(st *store.Store, path string, ids map[int64]bool) error {
 		return err
 	}
 	return os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+func uvPath(dataDir string) string {
+	p, _ := installer.LocateUV(dataDir)
+	return p
 }

@@ -100,3 +100,32 @@ func (s *Store) LoadCatalog(site string) (installer.Catalog, bool, error) {
 	}
 	return c, true, nil
 }
+
+// SaveFiles keeps the files of a release fetched from its site.
+func (s *Store) SaveFiles(site, releaseID string, files []installer.File) error {
+	body, err := json.Marshal(files)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.Exec(`INSERT INTO catalog_files (site, release_id, fetched_at, body) VALUES (?, ?, ?, ?)
+		ON CONFLICT (site, release_id) DO UPDATE SET fetched_at = excluded.fetched_at, body = excluded.body`,
+		site, releaseID, now(), string(body))
+	return err
+}
+
+// LoadFiles returns the files of a release fetched from site before.
+func (s *Store) LoadFiles(site, releaseID string) ([]installer.File, bool, error) {
+	var body string
+	err := s.db.QueryRow(`SELECT body FROM catalog_files WHERE site = ? AND release_id = ?`, site, releaseID).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	var files []installer.File
+	if err := json.Unmarshal([]byte(body), &files); err != nil {
+		return nil, false, nil
+	}
+	return files, true, nil
+}

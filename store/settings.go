@@ -4,7 +4,42 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/pyhangar/pyhangar/envs"
 )
+
+// The settings, by key.
+const (
+	// SettingMirror is a mirror's base URL standing for python.org.
+	SettingMirror = "mirror"
+	// SettingProbeTimeout is the probe timeout, in seconds.
+	SettingProbeTimeout = "probe_timeout_seconds"
+	// SettingUV is the path of the uv PyHangar got for itself (get-uv),
+	// and SettingUVVersion what that uv said its version is.
+	SettingUV        = "uv_path"
+	SettingUVVersion = "uv_version"
+	// SettingUVMirror is a mirror's base URL standing for github.com,
+	// where get-uv fetches uv's releases.
+	SettingUVMirror = "uv_mirror"
+)
+
+// Mirror is the mirror setting, or "" for python.org itself.
+func (s *Store) Mirror() string {
+	v, _, _ := s.Setting(SettingMirror)
+	return v
+}
+
+// ProbeTimeout is the probe timeout setting, or the default.
+func (s *Store) ProbeTimeout() time.Duration {
+	if v, ok, _ := s.Setting(SettingProbeTimeout); ok {
+		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 {
+			return time.Duration(secs * float64(time.Second))
+		}
+	}
+	return envs.DefaultProbeTimeout
+}
 
 // Setting returns a setting's value and whether it is set.
 func (s *Store) Setting(key string) (string, bool, error) {
@@ -46,4 +81,10 @@ func (s *Store) Settings() (map[string]string, error) {
 		out[k] = v
 	}
 	return out, rows.Err()
+}
+
+// DeleteSetting forgets a setting.
+func (s *Store) DeleteSetting(key string) error {
+	_, err := s.db.Exec("DELETE FROM settings WHERE key = ?", key)
+	return err
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/internal/testenv"
 	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/store"
@@ -293,42 +295,125 @@ func TestBenchmarkRunShowsItsFigures(t *testing.T) {
 	}
 }
 
-func TestFailingInstallShowsTheErrorDialog(t *testing.T) {
-	tarball := testenv.SourceTarball(t, "3.13.5")
-	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball, Tampered: true})
+// newInstallWindow builds the window over a fresh data dir whose mirror
+// setting is mirror.
+func newInstallWindow(t *testing.T, mirror string) (*Window, fyne.Window, *store.Store) {
+	t.Helper()
 	a := test.NewTempApp(t)
 	data := t.TempDir()
 	st, err := store.Open(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	st.SetSetting(settingMirror, org.URL)
+	t.Cleanup(func() { st.Close() })
+	if mirror != "" {
+		st.SetSetting(store.SettingMirror, mirror)
+	}
 	w := a.NewWindow("PyHangar")
 	win := build(context.Background(), a, w, Config{Version: "test", DataDir: data, Store: st}, make(chan func()))
 	w.SetContent(win.Tabs)
 	w.Resize(fyne.NewSize(1200, 800))
-	defer w.Close()
+	t.Cleanup(w.Close)
 	waitIdle(win)
+	return win, w, st
+}
+
+// overlayText is every label of the dialog on top, one text.
+func overlayText(w fyne.Window) string {
+	var texts []string
+	for text := range labels(w.Canvas().Overlays().Top()) {
+		texts = append(texts, text)
+	}
+	return strings.Join(texts, "\n")
+}
+
+func TestFailingInstallShowsTheErrorDialog(t *testing.T) {
+	tarball := testenv.SourceTarball(t, "3.13.5")
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball, Tampered: true})
+	win, w, _ := newInstallWindow(t, org.URL)
 	in := win.install
-	if len(in.releases) != 1 || in.chosen != 0 {
-		t.Fatalf("catalog: %+v chosen %d (%s)", in.releases, in.chosen, in.info.Text)
+	if !strings.HasPrefix(in.info.Text, "1 releases from "+org.URL) || in.install.Disabled() {
+		t.Fatalf("catalog: %q, Install disabled %v", in.info.Text, in.install.Disabled())
+	}
+	if in.progress.Visible() || in.cancelB.Visible() {
+		t.Error("progress and Cancel show while nothing runs")
 	}
 	in.route.SetSelected("python.org")
 	test.Tap(in.install)
 	waitIdle(win)
-	if in.lastDialog == nil {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
 		t.Fatalf("no error dialog; phase %q", in.phase.Text)
 	}
-	shown := labels(w.Canvas().Overlays().Top())
-	var msg string
-	for text := range shown {
-		if strings.Contains(text, "checksum mismatch") {
-			msg = text
+	text := overlayText(w)
+	if !strings.Contains(text, "Checksum mismatch") || findButton(top, "Show the log") == nil {
+		t.Errorf("the dialog should give the reason and a way to the log; it shows: %s", text)
+	}
+	if in.progress.Visible() {
+		t.Error("the progress bar stays after the install ended")
+	}
+}
+
+// python.org (here a mirror) cannot be reached: the tab says so in a short
+// headline and offers Retry and another mirror; a mirror chosen there is
+// used at once, and a later outage shows the catalog kept, with its age.
+func TestInstallTabOfflineThenMirror(t *testing.T) {
+	gone := testenv.StartPythonOrg(t)
+	gone.Close()
+	win, w, st := newInstallWindow(t, gone.URL)
+	in := win.install
+	if !in.offline.Visible() || in.headline.Text != "The mirror "+gone.URL+" can't be reached." {
+		t.Fatalf("offline: headline %q (visible %v)", in.headline.Text, in.offline.Visible())
+	}
+	for _, b := range []string{"Retry", "Use a mirror…", "Details…"} {
+		if findButton(in.offline, b) == nil {
+			t.Errorf("no %s button", b)
 		}
 	}
-	if msg == "" || findButton(w.Canvas().Overlays().Top(), "Show the log") == nil {
-		t.Errorf("the dialog should give the reason and a way to the log; labels: %v", shown)
+	if !in.install.Disabled() {
+		t.Error("Install is enabled with no catalog")
+	}
+	test.Tap(findButton(in.offline, "Details…"))
+	if text := overlayText(w); !strings.Contains(text, "connection refused") {
+		t.Errorf("the details should hold the raw error: %s", text)
+	}
+	w.Canvas().Overlays().Top().Hide()
+	w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
+
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1002, Version: "3.14.7"}, testenv.StandInRelease{ID: 1001, Version: "3.13.5"})
+	test.Tap(findButton(in.offline, "Use a mirror…"))
+	top := w.Canvas().Overlays().Top()
+	var entry *widget.Entry
+	for _, o := range test.LaidOutObjects(top) {
+		if e, ok := o.(*widget.Entry); ok {
+			entry = e
+		}
+	}
+	entry.SetText("")
+	test.Type(entry, org.URL)
+	test.Tap(findButton(top, "Use it"))
+	waitIdle(win)
+	if in.offline.Visible() || !strings.HasPrefix(in.info.Text, "2 releases from "+org.URL) || in.install.Disabled() {
+		t.Fatalf("after choosing the mirror: %q, offline %v", in.info.Text, in.offline.Visible())
+	}
+	if st.Mirror() != org.URL {
+		t.Errorf("the mirror was not saved: %q", st.Mirror())
+	}
+	// The mirror goes away; saving the settings loads the catalog again,
+	// and Retry tries once more: the catalog kept is shown, with its age.
+	org.Close()
+	var settings fyne.CanvasObject
+	for _, item := range win.Tabs.Items {
+		if item.Text == "Settings" {
+			settings = item.Content
+		}
+	}
+	test.Tap(findButton(settings, "Save settings"))
+	waitIdle(win)
+	test.Tap(findButton(in.offline, "Retry"))
+	waitIdle(win)
+	if !in.offline.Visible() || !strings.Contains(in.headline.Text, "showing the catalog fetched less than a minute ago") || len(in.releases) != 2 {
+		t.Errorf("offline with a catalog kept: %q, %d releases", in.headline.Text, len(in.releases))
 	}
 }
 
@@ -439,7 +524,7 @@ func TestQuitWhileAJobRunsAsksAndCleansUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	st.SetSetting(settingMirror, org.URL)
+	st.SetSetting(store.SettingMirror, org.URL)
 	w := a.NewWindow("PyHangar")
 	win := build(context.Background(), a, w, Config{Version: "test", DataDir: data, Store: st}, make(chan func()))
 	w.SetContent(win.Tabs)
@@ -485,5 +570,44 @@ func TestQuitWhileAJobRunsAsksAndCleansUp(t *testing.T) {
 	w.Canvas().(fyne.Shortcutable).TypedShortcut(quit)
 	if o := w.Canvas().Overlays().Top(); o != nil {
 		t.Errorf("Ctrl+Q with nothing running showed %v", labels(o))
+	}
+}
+
+// With no uv on the machine, the Install tab offers Get uv beside the
+// routes; one click gets it (from a stand-in for GitHub) and the uv route
+// is offered and chosen.
+func TestInstallTabGetsUV(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("PATH", "/usr/bin:/bin") // no uv here
+	gh := testenv.StartGitHub(t, installer.PinnedUV)
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1002, Version: "3.14.7"})
+	a := test.NewTempApp(t)
+	data := t.TempDir()
+	st, err := store.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.SetSetting(store.SettingMirror, org.URL)
+	st.SetSetting(store.SettingUVMirror, gh.URL)
+	w := a.NewWindow("PyHangar")
+	win := build(context.Background(), a, w, Config{Version: "test", DataDir: data, Store: st}, make(chan func()))
+	w.SetContent(win.Tabs)
+	defer w.Close()
+	waitIdle(win)
+	in := win.install
+	if !in.getUV.Visible() || slices.Contains(in.route.Options, "uv") || !strings.Contains(in.routeWhy.Text, "uv cannot be used here") {
+		t.Fatalf("without uv: Get uv shown %v, routes %v, %q", in.getUV.Visible(), in.route.Options, in.routeWhy.Text)
+	}
+	start := time.Now()
+	test.Tap(in.getUV)
+	waitIdle(win)
+	t.Logf("from the click on Get uv to a usable uv: %v", time.Since(start).Round(time.Millisecond))
+	if !strings.HasPrefix(in.phase.Text, "Got uv "+installer.PinnedUV) || in.getUV.Visible() {
+		t.Fatalf("after Get uv: %q, Get uv still shown %v", in.phase.Text, in.getUV.Visible())
+	}
+	if in.route.Selected != "uv" || !strings.Contains(in.routeWhy.Text, "a prebuilt build") {
+		t.Errorf("the uv route should be chosen and described: %q %q", in.route.Selected, in.routeWhy.Text)
 	}
 }

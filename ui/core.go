@@ -2,23 +2,21 @@ package ui
 
 import (
 	"context"
-	"strconv"
+	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/store"
-)
-
-// Settings keys shared with the command line.
-const (
-	settingMirror       = "mirror"
-	settingProbeTimeout = "probe_timeout_seconds"
 )
 
 // core is what the tabs share: the store, the latest discovery, the
@@ -52,6 +50,11 @@ type core struct {
 	createVenvFrom    func(in envs.Interpreter)
 	benchmark         func(in envs.Interpreter)
 	showTab           func(name string)
+	// reloadCatalog loads the install catalog again (after the mirror
+	// setting changed).
+	reloadCatalog func()
+	// settingsListeners show settings changed elsewhere in the window.
+	settingsListeners []func()
 
 	// pending counts background work not yet finished on the UI side.
 	pending atomic.Int64
@@ -89,16 +92,6 @@ func newCore(ctx context.Context, a fyne.App, w fyne.Window, cfg Config) *core {
 	return c
 }
 
-// probeTimeout is the user's probe timeout setting.
-func (c *core) probeTimeout() time.Duration {
-	if v, ok, _ := c.store.Setting(settingProbeTimeout); ok {
-		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 {
-			return time.Duration(secs * float64(time.Second))
-		}
-	}
-	return envs.DefaultProbeTimeout
-}
-
 // background runs work off the UI goroutine; done runs on the UI goroutine
 // with its error.
 func (c *core) background(work func() error, done func(error)) {
@@ -124,7 +117,7 @@ func (c *core) discover(then func()) {
 		l(nil) // nil: discovery started
 	}
 	var list []envs.Interpreter
-	timeout := c.probeTimeout()
+	timeout := c.store.ProbeTimeout()
 	c.background(func() error {
 		var err error
 		list, _, err = envs.Discover(c.ctx, c.host(), envs.DiscoverOptions{Cache: c.store, Timeout: timeout})
@@ -153,14 +146,91 @@ func (c *core) discover(then func()) {
 // discovery runs).
 func (c *core) onInterpreters(f func([]envs.Interpreter)) { c.listeners = append(c.listeners, f) }
 
-// showError shows one clear sentence and the cause.
-func (c *core) showError(title string, err error) {
-	dialog.ShowError(&titledError{title, err}, c.win)
+// showError shows what failed: a title, one plain sentence, and the
+// whole error chain under Details, with Copy.
+func (c *core) showError(title string, err error) { c.showErrorWith(title, err) }
+
+// showErrorWith is showError with buttons of the caller's below the
+// sentence (say "Show the log").
+func (c *core) showErrorWith(title string, err error, actions ...fyne.CanvasObject) {
+	sentence := widget.NewLabel(plainSentence(err))
+	sentence.Wrapping = fyne.TextWrapWord
+	sentence.Selectable = true
+	content := container.NewVBox(sentence)
+	if len(actions) > 0 {
+		content.Add(container.NewHBox(actions...))
+	}
+	content.Add(widget.NewAccordion(widget.NewAccordionItem("Details", c.errorDetails(err))))
+	d := dialog.NewCustom(title, "Close", content, c.win)
+	d.Resize(c.dialogSize(0.6, 0))
+	d.Show()
 }
 
-type titledError struct {
-	title string
-	err   error
+// showDetails shows an error's chain alone, for a "Details…" button.
+func (c *core) showDetails(title string, err error) {
+	d := dialog.NewCustom(title, "Close", c.errorDetails(err), c.win)
+	d.Resize(c.dialogSize(0.7, 0.5))
+	d.Show()
 }
 
-func (e *titledError) Error() string { return e.title + ": " + e.err.Error() }
+// errorDetails is the error chain, one level a line, selectable, with a
+// Copy button.
+func (c *core) errorDetails(err error) fyne.CanvasObject {
+	chain := errorChain(err)
+	text := widget.NewLabel(chain)
+	text.TextStyle.Monospace = true
+	text.Wrapping = fyne.TextWrapBreak
+	text.Selectable = true
+	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() { c.app.Clipboard().SetContent(chain) })
+	return container.NewBorder(nil, container.NewHBox(copyBtn), nil, nil, text)
+}
+
+// plainSentence is an error's message as one sentence: its first line,
+// capitalised, ending in a full stop.
+func plainSentence(err error) string {
+	msg := strings.TrimSpace(strings.SplitN(err.Error(), "\n", 2)[0])
+	if msg == "" {
+		return "Something went wrong."
+	}
+	msg = strings.ToUpper(msg[:1]) + msg[1:]
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}
+
+// errorChain writes each wrapped error with its type, outermost first.
+func errorChain(err error) string {
+	var b strings.Builder
+	for depth := 0; err != nil && depth < 20; depth++ {
+		if depth > 0 {
+			b.WriteString("\n↳ ")
+		}
+		fmt.Fprintf(&b, "%T: %v", err, err)
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range joined.Unwrap() {
+				fmt.Fprintf(&b, "\n↳ %T: %v", e, e)
+			}
+			break
+		}
+		err = errors.Unwrap(err)
+	}
+	return b.String()
+}
+
+// onSettings registers f to run when a setting was changed by the window.
+func (c *core) onSettings(f func()) { c.settingsListeners = append(c.settingsListeners, f) }
+
+// settingsChanged tells the tabs that show settings to read them again.
+func (c *core) settingsChanged() {
+	for _, f := range c.settingsListeners {
+		f()
+	}
+}
+
+// dialogSize is a share of the window's size (0 keeps a dialog's own
+// height), so dialogs fit the window they belong to.
+func (c *core) dialogSize(width, height float32) fyne.Size {
+	size := c.win.Canvas().Size()
+	return fyne.NewSize(size.Width*width, size.Height*height)
+}

@@ -18,7 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pyhangar/pyhangar/envs"
-	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/installer"
 )
 
 var venvColumns = []column{{"Name", 140}, {"Python", 80}, {"Build", 130}, {"Status", 220}, {"Size", 80}, {"Origin", 90}, {"Path", 420}}
@@ -300,7 +300,7 @@ func (t *environmentsTab) check(gilScan bool) {
 		return
 	}
 	t.status.SetText("Checking " + e.Path + "…")
-	uv := platform.FindTool("uv")
+	uv, _ := installer.LocateUV(t.c.cfg.DataDir)
 	var res envs.CheckResult
 	t.cancel = t.c.startJob(jobCheck, func(ctx context.Context) error {
 		res = envs.Check(ctx, e.Path, e.Name, uv)

@@ -5,17 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/installer"
+	"github.com/pyhangar/pyhangar/store"
 )
 
 const (
@@ -23,40 +27,62 @@ const (
 	variantGIL = "Standard (GIL)"
 )
 
-// installTab installs interpreters from the catalog.
+// installTab installs interpreters from the catalog, gets uv, and installs
+// from a file fetched elsewhere.
 type installTab struct {
 	c        *core
 	inst     *installer.Installer
+	records  []installer.Record
 	releases []installer.Release
 	chosen   int
-	list     *widget.List
+
+	// The catalog's state: a line while it loads or when it is shown, a
+	// headline with Retry, "Use a mirror…" and the raw error when it
+	// cannot be had.
 	info     *widget.Label
+	offline  *fyne.Container
+	headline *widget.Label
+	rawErr   error
+	list     *widget.List
+
 	variant  *widget.RadioGroup
 	route    *widget.RadioGroup
 	routeWhy *widget.Label
+	getUV    *widget.Button
 	target   *widget.Label
 	install  *widget.Button
+	fromFile *widget.Button
 	cancelB  *widget.Button
 	progress *widget.ProgressBar
 	phase    *widget.Label
 	logText  *widget.Label
+	logBox   *container.Scroll
 	logLines []string
 	cancel   context.CancelFunc
 	content  fyne.CanvasObject
-	// lastDialog is the dialog most recently shown (tests read it).
-	lastDialog dialog.Dialog
 }
 
 func newInstallTab(c *core) *installTab {
 	t := &installTab{c: c, chosen: -1}
 	t.info = widget.NewLabel("Loading the catalog…")
 	t.info.Wrapping = fyne.TextWrapWord
+	t.headline = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.headline.Wrapping = fyne.TextWrapWord
+	retry := widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), t.load)
+	retry.Importance = widget.HighImportance
+	useMirror := widget.NewButton("Use a mirror…", t.askMirror)
+	details := widget.NewButton("Details…", func() {
+		if t.rawErr != nil {
+			c.showDetails("Why the catalog cannot be loaded", t.rawErr)
+		}
+	})
+	t.offline = container.NewVBox(t.headline, container.NewHBox(retry, useMirror, details))
+	t.offline.Hide()
 	t.list = widget.NewList(
 		func() int { return len(t.releases) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			r := t.releases[i]
-			l := o.(*widget.Label)
 			text := "Python " + r.Version
 			if r.FreeThreaded {
 				text += "   — free-threaded build available"
@@ -64,7 +90,7 @@ func newInstallTab(c *core) *installTab {
 			if r.PreRelease {
 				text += "   (pre-release)"
 			}
-			l.SetText(text + "   " + r.Date)
+			o.(*widget.Label).SetText(text + "   " + r.Date)
 		},
 	)
 	t.list.OnSelected = func(i widget.ListItemID) {
@@ -75,87 +101,100 @@ func newInstallTab(c *core) *installTab {
 		} else {
 			t.variant.Enable()
 		}
-		t.updateTarget()
+		t.update()
 	}
 	t.target = widget.NewLabel("")
 	t.target.Wrapping = fyne.TextWrapWord
-	t.variant = widget.NewRadioGroup([]string{variantFT, variantGIL}, func(string) { t.updateTarget() })
+	t.variant = widget.NewRadioGroup([]string{variantFT, variantGIL}, func(string) { t.update() })
 	t.variant.Horizontal = true
 	t.variant.SetSelected(variantFT)
-	t.route = widget.NewRadioGroup([]string{"uv", "python.org"}, func(string) { t.updateTarget() })
+	t.route = widget.NewRadioGroup(nil, func(string) { t.update() })
 	t.route.Horizontal = true
 	t.routeWhy = widget.NewLabel("")
 	t.routeWhy.Wrapping = fyne.TextWrapWord
-	t.routeWhy.Importance = widget.WarningImportance
+	t.getUV = widget.NewButtonWithIcon("Get uv (recommended: installs in seconds)", theme.DownloadIcon(), t.startGetUV)
+	t.getUV.Hide()
 	t.install = widget.NewButtonWithIcon("Install", theme.DownloadIcon(), t.start)
 	t.install.Importance = widget.HighImportance
+	t.install.Disable()
+	t.fromFile = widget.NewButtonWithIcon("Install from a file…", theme.FileIcon(), t.chooseFile)
 	t.cancelB = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
 		if t.cancel != nil {
 			t.cancel()
 		}
 	})
-	c.onJobs(func() {
-		if c.busy(jobInstall) {
-			t.install.Disable()
-		} else if t.inst != nil {
-			t.install.Enable()
-		}
-	})
-	t.cancelB.Disable()
+	t.cancelB.Hide()
 	t.progress = widget.NewProgressBar()
+	t.progress.Hide()
 	t.phase = widget.NewLabel("")
+	t.phase.Hide()
 	t.logText = widget.NewLabel("")
 	t.logText.TextStyle.Monospace = true
 	t.logText.Wrapping = fyne.TextWrapBreak
+	t.logBox = container.NewVScroll(t.logText)
+	c.onJobs(t.update)
 
 	form := widget.NewForm(
 		widget.NewFormItem("Build", t.variant),
-		widget.NewFormItem("Route", container.NewVBox(t.route, t.routeWhy)),
+		widget.NewFormItem("Route", container.NewVBox(t.route, t.routeWhy, t.getUV)),
 		widget.NewFormItem("Target", t.target),
 	)
 	right := container.NewBorder(
-		container.NewVBox(form, container.NewHBox(t.install, t.cancelB), t.progress, t.phase),
-		nil, nil, nil, container.NewVScroll(t.logText))
-	left := container.NewBorder(t.info, nil, nil, nil, t.list)
+		container.NewVBox(form, container.NewHBox(t.install, t.cancelB, t.fromFile), t.progress, t.phase),
+		nil, nil, nil, t.logBox)
+	left := container.NewBorder(container.NewVBox(t.info, t.offline), nil, nil, nil, t.list)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.35
 	t.content = split
+	c.reloadCatalog = t.load
 	t.load()
 	return t
 }
 
-// load wires the installer and fetches the catalog in the background.
+// load wires the installer and fetches the catalog in the background; when
+// the site cannot be reached it shows the last catalog, if any, and the
+// ways on.
 func (t *installTab) load() {
-	mirror, _, _ := t.c.store.Setting(settingMirror)
+	mirror := t.c.store.Mirror()
 	var cat installer.Catalog
 	var offline error
-	var routes map[installer.Route]string
 	var in *installer.Installer
+	var recs []installer.Record
 	ctx := t.c.ctx
+	t.info.SetText("Loading the catalog…")
+	t.info.Show()
+	t.offline.Hide()
 	t.c.background(func() error {
 		var err error
-		in, err = installer.New(ctx, t.c.cfg.DataDir, t.c.store, mirror, nil)
-		if err != nil {
+		if in, err = installer.New(ctx, t.c.cfg.DataDir, t.c.store, mirror, nil); err != nil {
 			return err
 		}
-		routes = in.Unavailable()
+		recs, _ = t.c.store.Installs()
 		cat, offline, err = in.Site.CachedReleases(ctx, t.c.store)
 		return err
 	}, func(err error) {
-		t.inst = in
-		if in != nil {
-			t.setRoutes(routes)
+		t.inst, t.records = in, recs
+		t.setRoutes()
+		if in == nil {
+			t.showOffline(err, "The mirror setting is not usable")
+			return
 		}
 		if err != nil {
-			t.info.SetText("The catalog cannot be loaded: " + err.Error())
+			t.showOffline(err, siteName(in.Site)+" can't be reached")
+			t.releases = nil
+			t.list.Refresh()
 			return
 		}
 		t.releases = cat.Releases
+		t.list.UnselectAll()
+		t.chosen = -1
 		t.list.Refresh()
 		if offline != nil {
-			t.info.SetText(fmt.Sprintf("Offline: showing the catalog from %s ago (%v).", time.Since(cat.FetchedAt).Round(time.Minute), offline))
+			t.showOffline(offline, fmt.Sprintf("%s can't be reached: showing the catalog fetched %s", siteName(in.Site), cat.Age(time.Now())))
 		} else {
+			t.offline.Hide()
 			t.info.SetText(fmt.Sprintf("%d releases from %s, newest first.", len(cat.Releases), cat.Site))
+			t.info.Show()
 		}
 		for i, r := range t.releases {
 			if r.FreeThreaded && !r.PreRelease {
@@ -163,35 +202,80 @@ func (t *installTab) load() {
 				break
 			}
 		}
+		t.update()
 	})
 }
 
-// setRoutes disables a route that cannot be used here, saying why.
-func (t *installTab) setRoutes(routes map[installer.Route]string) {
-	var why []string
-	usable := ""
-	for _, route := range installer.Routes {
-		if routes[route] != "" {
-			why = append(why, string(route)+": "+routes[route])
-		} else if usable == "" {
-			usable = string(route)
+func siteName(s *installer.Site) string {
+	if s.Base == installer.DefaultSite {
+		return "python.org"
+	}
+	return "The mirror " + s.Base
+}
+
+// showOffline shows a short headline and the ways on; the raw error is
+// under Details.
+func (t *installTab) showOffline(err error, headline string) {
+	t.rawErr = err
+	t.headline.SetText(headline + ".")
+	t.info.Hide()
+	t.offline.Show()
+}
+
+// askMirror asks for a mirror of python.org, saves it and loads the catalog
+// from it at once.
+func (t *installTab) askMirror() {
+	entry := widget.NewEntry()
+	entry.SetPlaceHolder("https://mirror.example.org/python")
+	entry.SetText(t.c.store.Mirror())
+	entry.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		_, err := installer.NewSite(strings.TrimSpace(s))
+		return err
+	}
+	d := dialog.NewForm("Use a mirror of python.org", "Use it", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("Mirror", entry)}, func(ok bool) {
+			if !ok {
+				return
+			}
+			if err := t.c.store.SetSetting(store.SettingMirror, strings.TrimSpace(entry.Text)); err != nil {
+				t.c.showError("The mirror was not saved", err)
+				return
+			}
+			t.c.settingsChanged()
+			t.load()
+		}, t.c.win)
+	d.Resize(t.c.dialogSize(0.5, 0))
+	d.Show()
+}
+
+// setRoutes offers the routes this machine can use and says why one cannot
+// be; when uv is missing, Get uv is offered beside them.
+func (t *installTab) setRoutes() {
+	t.route.Options = nil
+	if t.inst == nil {
+		t.route.Refresh()
+		return
+	}
+	unavailable := t.inst.Unavailable()
+	for _, r := range installer.Routes {
+		if unavailable[r] == "" {
+			t.route.Options = append(t.route.Options, string(r))
 		}
 	}
-	if routes[installer.RouteUV] != "" && routes[installer.RoutePythonOrg] == "" {
-		// RadioGroup cannot disable one option; keep the usable one only.
-		t.route.Options = []string{"python.org"}
-	} else if routes[installer.RoutePythonOrg] != "" && routes[installer.RouteUV] == "" {
-		t.route.Options = []string{"uv"}
-	}
 	t.route.Refresh()
-	if usable != "" {
-		t.route.SetSelected(usable)
-	} else {
-		t.install.Disable()
+	if t.route.Selected == "" || unavailable[installer.Route(t.route.Selected)] != "" {
+		t.route.SetSelected(string(t.inst.DefaultRoute()))
+		if unavailable[t.inst.DefaultRoute()] != "" && len(t.route.Options) > 0 {
+			t.route.SetSelected(t.route.Options[0])
+		}
 	}
-	t.routeWhy.SetText(strings.Join(why, "\n"))
-	if len(why) == 0 {
-		t.routeWhy.Hide()
+	if t.inst.UV == nil {
+		t.getUV.Show()
+	} else {
+		t.getUV.Hide()
 	}
 }
 
@@ -202,21 +286,49 @@ func (t *installTab) spec() (envs.Spec, bool) {
 	return envs.Spec{Version: t.releases[t.chosen].Version, FreeThreaded: t.variant.Selected == variantFT}, true
 }
 
-func (t *installTab) updateTarget() {
-	spec, ok := t.spec()
-	if !ok {
-		t.target.SetText("Choose a version.")
-		return
+// update shows what the chosen route will do, and enables Install only
+// with a release and a usable route chosen while nothing installs.
+func (t *installTab) update() {
+	if t.install == nil {
+		return // still being built
 	}
-	switch t.route.Selected {
-	case "uv":
-		t.target.SetText(fmt.Sprintf("uv python install %s (into uv's managed Pythons)", installer.UVRequest(spec)))
+	busy := t.c.busy(jobInstall)
+	route := installer.Route(t.route.Selected)
+	if t.inst != nil {
+		lines := []string{}
+		for _, r := range installer.Routes {
+			if why := t.inst.Unavailable()[r]; why != "" {
+				lines = append(lines, string(r)+" cannot be used here: "+why)
+			} else if r == route {
+				lines = append([]string{t.inst.Describe(r, t.records)}, lines...)
+			}
+		}
+		t.routeWhy.SetText(strings.Join(lines, "\n"))
+	}
+	spec, ok := t.spec()
+	switch {
+	case !ok:
+		t.target.SetText("Choose a release on the left.")
+	case route == installer.RouteUV:
+		t.target.SetText(fmt.Sprintf("uv python install %s (among uv's managed Pythons)", installer.UVRequest(spec)))
 	default:
 		name := "cpython-" + spec.Version
 		if spec.FreeThreaded {
 			name += "t"
 		}
 		t.target.SetText(fmt.Sprintf("%s/pythons/%s", t.c.cfg.DataDir, name))
+	}
+	if ok && t.inst != nil && t.route.Selected != "" && !busy {
+		t.install.Enable()
+	} else {
+		t.install.Disable()
+	}
+	if busy {
+		t.fromFile.Disable()
+		t.getUV.Disable()
+	} else {
+		t.fromFile.Enable()
+		t.getUV.Enable()
 	}
 }
 
@@ -226,54 +338,86 @@ func (t *installTab) appendLog(line string) {
 		t.logLines = t.logLines[len(t.logLines)-400:]
 	}
 	t.logText.SetText(strings.Join(t.logLines, "\n"))
+	t.logBox.ScrollToBottom()
 }
 
-// start installs in the background with progress, a live log and Cancel.
+// running shows the progress of a job, or hides it.
+func (t *installTab) running(on bool) {
+	if on {
+		t.progress.SetValue(0)
+		t.progress.Show()
+		t.phase.Show()
+		t.cancelB.Show()
+		return
+	}
+	t.progress.Hide()
+	t.cancelB.Hide()
+}
+
+// onEvent shows an installer event: a log line, or a phase and its
+// progress.
+func (t *installTab) onEvent(e installer.Event) {
+	t.c.do(func() {
+		if e.Line != "" {
+			t.appendLog(e.Line)
+			return
+		}
+		if e.Pct >= 0 {
+			t.progress.SetValue(e.Pct / 100)
+			t.phase.SetText(fmt.Sprintf("%s: %.0f%%", e.Phase, e.Pct))
+		} else {
+			t.phase.SetText(e.Phase + "…")
+		}
+	})
+}
+
+// start installs the chosen release in the background with progress, a
+// live log and Cancel.
 func (t *installTab) start() {
 	spec, ok := t.spec()
 	if !ok || t.inst == nil || t.c.busy(jobInstall) {
 		return
 	}
-	t.cancelB.Enable()
-	t.logLines = nil
-	t.appendLog("Installing " + spec.String() + " via " + t.route.Selected)
-	t.progress.SetValue(0)
-	inst := *t.inst
-	inst.Progress = func(e installer.Event) {
-		t.c.do(func() {
-			if e.Line != "" {
-				t.appendLog(e.Line)
-				return
-			}
-			if e.Pct >= 0 {
-				t.progress.SetValue(e.Pct / 100)
-				t.phase.SetText(fmt.Sprintf("%s: %.0f%%", e.Phase, e.Pct))
-			} else {
-				t.phase.SetText(e.Phase + "…")
-			}
-		})
-	}
 	via := installer.Route(t.route.Selected)
+	t.logLines = nil
+	t.appendLog("Installing " + spec.String() + " via " + string(via))
+	t.run(func(ctx context.Context, inst *installer.Installer) (envs.Interpreter, installer.Record, error) {
+		return inst.Install(ctx, spec, via)
+	}, nil)
+}
+
+// run runs an install job and shows how it ended; onUnchecked, when set,
+// runs when a file brought to install could not be checked.
+func (t *installTab) run(install func(ctx context.Context, inst *installer.Installer) (envs.Interpreter, installer.Record, error), onUnchecked func()) {
+	t.running(true)
+	inst := *t.inst
+	inst.Progress = t.onEvent
 	var got envs.Interpreter
 	var rec installer.Record
 	t.cancel = t.c.startJob(jobInstall, func(ctx context.Context) error {
 		var err error
-		got, rec, err = inst.Install(ctx, spec, via)
+		got, rec, err = install(ctx, &inst)
 		return err
 	}, func(err error) {
 		t.cancel = nil
-		t.cancelB.Disable()
+		t.running(false)
 		if err != nil {
-			if errors.Is(err, context.Canceled) {
+			switch {
+			case errors.Is(err, context.Canceled):
 				t.phase.SetText("Cancelled; nothing was left behind.")
-				return
+			case errors.Is(err, installer.ErrUnchecked) && onUnchecked != nil:
+				t.phase.SetText("")
+				onUnchecked()
+			default:
+				t.phase.SetText("Failed.")
+				t.showFailure(err, rec.LogPath)
 			}
-			t.phase.SetText("Failed.")
-			t.showFailure(err, rec.LogPath)
 			return
 		}
 		t.progress.SetValue(1)
 		t.phase.SetText("Installed " + got.Path)
+		t.records, _ = t.c.store.Installs()
+		t.update()
 		t.c.discover(func() {
 			t.c.showTab("Interpreters")
 			t.c.selectInterpreter(got.Path)
@@ -281,13 +425,109 @@ func (t *installTab) start() {
 	})
 }
 
+// startGetUV gets uv for PyHangar, with progress and Cancel, then offers
+// the uv route.
+func (t *installTab) startGetUV() {
+	if t.c.busy(jobInstall) {
+		return
+	}
+	t.logLines = nil
+	t.running(true)
+	base, _, _ := t.c.store.Setting(store.SettingUVMirror)
+	g := &installer.UVGetter{DataDir: t.c.cfg.DataDir, Base: base, Progress: t.onEvent}
+	if base == "" {
+		base = installer.GitHub
+	}
+	t.appendLog("Getting uv " + installer.PinnedUV + " from " + base)
+	var own installer.OwnUV
+	t.cancel = t.c.startJob(jobInstall, func(ctx context.Context) error {
+		var err error
+		if own, err = g.Get(ctx, ""); err != nil {
+			return err
+		}
+		if err := t.c.store.SetSetting(store.SettingUV, own.Path); err != nil {
+			return err
+		}
+		return t.c.store.SetSetting(store.SettingUVVersion, own.Reports)
+	}, func(err error) {
+		t.cancel = nil
+		t.running(false)
+		switch {
+		case errors.Is(err, context.Canceled):
+			t.phase.SetText("Cancelled; nothing was kept.")
+		case err != nil:
+			t.phase.SetText("Getting uv failed.")
+			t.c.showError("uv could not be got", err)
+		default:
+			t.phase.SetText("Got " + own.Reports + ": the uv route installs in seconds.")
+			t.route.SetSelected(string(installer.RouteUV))
+			t.load()
+		}
+	})
+}
+
+// chooseFile installs from a python.org file fetched elsewhere; when the
+// catalog on record does not know the file, its SHA-256 is asked for.
+func (t *installTab) chooseFile() {
+	if t.inst == nil || t.c.busy(jobInstall) {
+		return
+	}
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		t.installFile(path, "")
+	}, t.c.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xz", ".exe", ".pkg"}))
+	d.Resize(t.c.dialogSize(0.8, 0.8))
+	d.Show()
+}
+
+func (t *installTab) installFile(path, sum string) {
+	spec := envs.Spec{FreeThreaded: t.variant.Selected != variantGIL}
+	t.logLines = nil
+	t.appendLog("Installing from " + path)
+	t.run(func(ctx context.Context, inst *installer.Installer) (envs.Interpreter, installer.Record, error) {
+		ver, err := installer.FromFileRelease(runtime.GOOS, filepath.Base(path))
+		if err != nil {
+			return envs.Interpreter{}, installer.Record{}, err
+		}
+		spec.Version = ver
+		return inst.InstallFrom(ctx, path, &spec, sum)
+	}, func() { t.askChecksum(path) })
+}
+
+// askChecksum asks for a file's SHA-256 when the catalog on record does not
+// know it, then installs it.
+func (t *installTab) askChecksum(path string) {
+	entry := widget.NewEntry()
+	entry.SetPlaceHolder("64 hex digits, from python.org's download page")
+	entry.Validator = func(s string) error {
+		if len(strings.TrimSpace(s)) != 64 {
+			return errors.New("a SHA-256 is 64 hex digits")
+		}
+		return nil
+	}
+	intro := widget.NewLabel("PyHangar cannot check " + filepath.Base(path) + " against python.org's catalog from here. " +
+		"Give its SHA-256 (python.org lists it beside the file) and it is checked against that.")
+	intro.Wrapping = fyne.TextWrapWord
+	d := dialog.NewForm("Check the file", "Check and install", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("", intro), widget.NewFormItem("SHA-256", entry)}, func(ok bool) {
+			if ok {
+				t.installFile(path, strings.TrimSpace(entry.Text))
+			}
+		}, t.c.win)
+	d.Resize(t.c.dialogSize(0.6, 0))
+	d.Show()
+}
+
 // showFailure shows the one-line reason and a way to see the log.
 func (t *installTab) showFailure(err error, logPath string) {
-	msg := widget.NewLabel(err.Error())
-	msg.Wrapping = fyne.TextWrapWord
-	content := container.NewVBox(msg)
+	var actions []fyne.CanvasObject
 	if logPath != "" {
-		content.Add(widget.NewButtonWithIcon("Show the log", theme.DocumentIcon(), func() {
+		actions = append(actions, widget.NewButtonWithIcon("Show the log", theme.DocumentIcon(), func() {
 			b, rerr := os.ReadFile(logPath)
 			text := string(b)
 			if rerr != nil {
@@ -304,8 +544,5 @@ func (t *installTab) showFailure(err error, logPath string) {
 			w.Show()
 		}))
 	}
-	d := dialog.NewCustom("The install failed", "Close", content, t.c.win)
-	d.Resize(fyne.NewSize(560, 200))
-	t.lastDialog = d
-	d.Show()
+	t.c.showErrorWith("The install failed", err, actions...)
 }

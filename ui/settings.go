@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,54 +13,93 @@ import (
 
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/store"
 )
+
+// mirrorValidator accepts "" (the site itself) or a URL PyHangar may fetch
+// from.
+func mirrorValidator(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	_, err := installer.CheckURL(strings.TrimSpace(s))
+	return err
+}
+
+func timeoutValidator(s string) error {
+	secs, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || secs <= 0 || secs > 600 {
+		return fmt.Errorf("a number of seconds between 0 and 600")
+	}
+	return nil
+}
 
 // newSettingsTab shows where PyHangar keeps things, the settings the user
 // can change, and the machine's facts.
 func newSettingsTab(c *core) fyne.CanvasObject {
 	schema, _ := c.store.Version()
-	uvLabel := widget.NewLabel("looking…")
-	machine := widget.NewLabel("reading…")
-	machine.Wrapping = fyne.TextWrapWord
+	uvLabel := selectable("looking…")
+	machine := selectable("reading…")
 
 	mirror := widget.NewEntry()
 	mirror.SetPlaceHolder(installer.DefaultSite)
-	if v, ok, _ := c.store.Setting(settingMirror); ok {
-		mirror.SetText(v)
-	}
+	mirror.Validator = mirrorValidator
+	uvMirror := widget.NewEntry()
+	uvMirror.SetPlaceHolder(installer.GitHub)
+	uvMirror.Validator = mirrorValidator
 	timeout := widget.NewEntry()
-	timeout.SetText(strconv.FormatFloat(c.probeTimeout().Seconds(), 'f', -1, 64))
+	timeout.Validator = timeoutValidator
+	read := func() {
+		mirror.SetText(c.store.Mirror())
+		v, _, _ := c.store.Setting(store.SettingUVMirror)
+		uvMirror.SetText(v)
+		timeout.SetText(strconv.FormatFloat(c.store.ProbeTimeout().Seconds(), 'f', -1, 64))
+	}
+	read()
+	c.onSettings(read)
+
 	saved := widget.NewLabel("")
-	save := widget.NewButton("Save settings", func() {
-		m := strings.TrimSpace(mirror.Text)
-		if m != "" {
-			if _, err := installer.NewSite(m); err != nil {
-				c.showError("Mirror not saved", err)
+	var save *widget.Button
+	save = widget.NewButton("Save settings", func() {
+		for _, e := range []*widget.Entry{mirror, uvMirror, timeout} {
+			if err := e.Validate(); err != nil {
+				c.showError("Settings not saved", err)
 				return
 			}
 		}
-		secs, err := strconv.ParseFloat(strings.TrimSpace(timeout.Text), 64)
-		if err != nil || secs <= 0 || secs > 600 {
-			c.showError("Probe timeout not saved", fmt.Errorf("%q is not a number of seconds between 0 and 600", timeout.Text))
-			return
+		values := map[string]string{
+			store.SettingMirror:       strings.TrimSpace(mirror.Text),
+			store.SettingUVMirror:     strings.TrimSpace(uvMirror.Text),
+			store.SettingProbeTimeout: strings.TrimSpace(timeout.Text),
 		}
-		if err := c.store.SetSetting(settingMirror, m); err != nil {
-			c.showError("Settings not saved", err)
-			return
-		}
-		if err := c.store.SetSetting(settingProbeTimeout, strconv.FormatFloat(secs, 'f', -1, 64)); err != nil {
-			c.showError("Settings not saved", err)
-			return
-		}
-		saved.SetText("Saved.")
+		save.Disable()
+		c.background(func() error {
+			for k, v := range values {
+				if err := c.store.SetSetting(k, v); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, func(err error) {
+			save.Enable()
+			if err != nil {
+				c.showError("Settings not saved", err)
+				return
+			}
+			saved.SetText("Saved.")
+			time.AfterFunc(3*time.Second, func() { c.do(func() { saved.SetText("") }) })
+			if c.reloadCatalog != nil {
+				c.reloadCatalog() // the mirror may have changed
+			}
+		})
 	})
 
 	var uvText, facts string
 	c.background(func() error {
-		if uv, ok := installer.FindUV(context.Background()); ok {
-			uvText = uv.Path + "  (" + uv.Version + ")"
+		if uv, ok := installer.FindUV(c.ctx, c.cfg.DataDir); ok {
+			uvText = uv.Path + "  (" + uv.Version + ")\n" + uv.Why()
 		} else {
-			uvText = "not installed (looked on PATH, ~/.local/bin, ~/.cargo/bin)"
+			uvText = "not installed (looked on PATH, ~/.local/bin, ~/.cargo/bin and in the data dir); the Install tab can get it"
 		}
 		m := platform.MachineFacts()
 		quota := "none"
@@ -71,8 +110,8 @@ func newSettingsTab(c *core) fyne.CanvasObject {
 		if m.Load1 != nil {
 			load = fmt.Sprintf("%.2f", *m.Load1)
 		}
-		facts = fmt.Sprintf("CPU: %s\nCores: %d logical, %d physical (usable: %d; cgroup quota %s; affinity %s)\nRAM: %.1f GiB\nOS: %s, kernel %s (%s/%s)\nLoad (1 min): %s",
-			m.CPUModel, m.LogicalCores, m.PhysicalCores, platform.UsableCPUs(), quota, m.Affinity, float64(m.RAMBytes)/(1<<30),
+		facts = fmt.Sprintf("Name: %s\nCPU: %s\nCores: %d logical, %d physical (usable: %d; cgroup quota %s; affinity %s)\nRAM: %.1f GiB\nOS: %s, kernel %s (%s/%s)\nLoad (1 min): %s",
+			m.Hostname, m.CPUModel, m.LogicalCores, m.PhysicalCores, platform.UsableCPUs(), quota, m.Affinity, float64(m.RAMBytes)/(1<<30),
 			m.OS, m.Kernel, runtime.GOOS, runtime.GOARCH, load)
 		return nil
 	}, func(error) {
@@ -81,14 +120,23 @@ func newSettingsTab(c *core) fyne.CanvasObject {
 	})
 
 	form := widget.NewForm(
-		widget.NewFormItem("Version", widget.NewLabel("PyHangar "+c.cfg.Version+" ("+runtime.Version()+")")),
-		widget.NewFormItem("Data dir", widget.NewLabel(c.cfg.DataDir)),
-		widget.NewFormItem("Database", widget.NewLabel(fmt.Sprintf("%s (schema %d)", c.store.Path(), schema))),
+		widget.NewFormItem("Version", selectable("PyHangar "+c.cfg.Version+" ("+runtime.Version()+")")),
+		widget.NewFormItem("Data dir", selectable(c.cfg.DataDir)),
+		widget.NewFormItem("Database", selectable(fmt.Sprintf("%s (schema %d)", c.store.Path(), schema))),
 		widget.NewFormItem("uv", uvLabel),
-		widget.NewFormItem("Mirror", mirror),
+		widget.NewFormItem("python.org mirror", mirror),
+		widget.NewFormItem("github.com mirror (uv)", uvMirror),
 		widget.NewFormItem("Probe timeout (s)", timeout),
 		widget.NewFormItem("", container.NewHBox(save, saved)),
 		widget.NewFormItem("Machine", machine),
 	)
 	return container.NewVScroll(container.NewPadded(form))
+}
+
+// selectable is a label whose text can be selected and copied.
+func selectable(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Selectable = true
+	return l
 }

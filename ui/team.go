@@ -98,9 +98,9 @@ func newTeamTab(c *core) *teamTab {
 }
 
 func (t *teamTab) machine() (profile.Machine, error) {
-	mirror, _, _ := t.c.store.Setting(settingMirror)
+	mirror := t.c.store.Mirror()
 	host := t.c.host
-	timeout := t.c.probeTimeout()
+	timeout := t.c.store.ProbeTimeout()
 	return profile.NewMachine(context.Background(), t.c.cfg.DataDir, t.c.store, mirror, func(ctx context.Context) ([]envs.Interpreter, error) {
 		list, _, err := envs.Discover(ctx, host(), envs.DiscoverOptions{Cache: t.c.store, Timeout: timeout})
 		return list, err
