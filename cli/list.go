@@ -55,7 +55,7 @@ func printInterpreters(w io.Writer, list []envs.Interpreter, probed bool) {
 	} else {
 		fmt.Fprintln(tw, "  VERSION\tBUILD\tSOURCE\tARCH\tPATH")
 	}
-	ft := 0
+	ft, guessed := 0, 0
 	for _, in := range list {
 		mark := " "
 		if in.FreeThreaded {
@@ -63,8 +63,12 @@ func printInterpreters(w io.Writer, list []envs.Interpreter, probed bool) {
 			ft++
 		}
 		version := in.Version
-		if version == "" {
+		switch {
+		case version == "":
 			version = "?"
+		case !probed && in.VersionSource == platform.FromName:
+			version += " (by name)"
+			guessed++
 		}
 		build := in.Build()
 		if in.Status == envs.StatusBroken {
@@ -86,6 +90,9 @@ func printInterpreters(w io.Writer, list []envs.Interpreter, probed bool) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d interpreters, %d free-threaded (marked *).\n", len(list), ft)
+	if guessed > 0 {
+		fmt.Fprintf(w, "%d versions come only from a file or directory name (no file on the disk states them).\n", guessed)
+	}
 }
 
 func orDash(s string) string {

@@ -159,10 +159,11 @@ func apply(g *group, r ProbeResult) {
 	if r.Error != "" {
 		g.rec.Status, g.rec.Error = StatusBroken, r.Error
 		// What the layout told is still worth showing.
-		g.rec.Version, g.rec.FreeThreaded = g.hint.Version, g.hint.FreeThreaded
+		g.rec.Version, g.rec.FreeThreaded, g.rec.VersionSource = g.hint.Version, g.hint.FreeThreaded, g.hint.VersionSource
 		return
 	}
 	g.rec.Identity = r.Identity
+	g.rec.VersionSource = FromProbe
 	g.rec.Status, g.rec.Error = StatusOK, ""
 	g.rec.Arch = archOf(r.Identity.Machine, r.Identity.PointerBits)
 }
@@ -260,6 +261,10 @@ func venvRootOf(h *platform.Host, p string) string {
 }
 
 func isExecutableFile(h *platform.Host, p string) bool {
+	// On a scanned disk, links are followed inside its root.
+	if real, ok := h.Resolve(p); ok {
+		p = real
+	}
 	fi, err := os.Stat(h.Local(p))
 	if err != nil || !fi.Mode().IsRegular() {
 		return false

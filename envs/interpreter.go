@@ -38,9 +38,14 @@ type Interpreter struct {
 	Path    string   `json:"path"`
 	Aliases []string `json:"aliases"`
 	Identity
-	Arch   string `json:"arch"`
-	Source string `json:"source"`
-	OnPath bool   `json:"on_path"`
+	// VersionSource says where the version came from: "probe" (the
+	// interpreter said so), a file that states it ("conda-meta",
+	// "pyvenv.cfg", "build-details", "patchlevel"), or "name" — a guess
+	// from a file or directory name.
+	VersionSource string `json:"version_source"`
+	Arch          string `json:"arch"`
+	Source        string `json:"source"`
+	OnPath        bool   `json:"on_path"`
 	// Status is "ok", or "broken" with Error saying why.
 	Status string `json:"status"`
 	Error  string `json:"error"`
@@ -53,6 +58,10 @@ const (
 	StatusOK     = "ok"
 	StatusBroken = "broken"
 )
+
+// FromProbe is the version source of an interpreter that answered the
+// probe.
+const FromProbe = "probe"
 
 // Minor is the interpreter's X.Y version.
 func (i Interpreter) Minor() string {

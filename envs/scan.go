@@ -3,6 +3,7 @@ package envs
 import (
 	"encoding/json"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,9 +11,11 @@ import (
 )
 
 // Scan finds the interpreters on a host without running anything (another
-// machine's disk, say). Version and build come from what the files say:
-// names, PEP 514 tags, uv's +freethreaded dirs, PythonT.framework,
-// conda-meta, pyvenv.cfg, patchlevel.h and PEP 739 build-details.json.
+// machine's disk, say). Version, implementation and build come from the
+// files that state them — conda-meta's python record, pyvenv.cfg, PEP 739
+// build-details.json, patchlevel.h — and only where none does from names
+// (then VersionSource is "name"): interpreter names, PEP 514 tags, uv's
+// +freethreaded dirs, PythonT.framework.
 func Scan(h *platform.Host) ([]Interpreter, DiscoverStats) {
 	groups, stats := collect(h)
 	out := make([]Interpreter, 0, len(groups))
@@ -31,7 +34,14 @@ func Scan(h *platform.Host) ([]Interpreter, DiscoverStats) {
 		g.rec.Version, g.rec.FreeThreaded = hint.Version, hint.FreeThreaded
 		preferTellingName(h, g)
 		rec := g.rec
-		rec.Implementation = "cpython"
+		rec.Implementation = hint.Implementation
+		if rec.Implementation == "" {
+			rec.Implementation = "cpython"
+		}
+		rec.VersionSource = hint.VersionSource
+		if rec.Version != "" && rec.VersionSource == "" {
+			rec.VersionSource = platform.FromName
+		}
 		rec.IsVenv = g.venvRoot != ""
 		rec.Status = StatusOK
 		if rec.Arch == "" {
@@ -43,10 +53,14 @@ func Scan(h *platform.Host) ([]Interpreter, DiscoverStats) {
 	return out, stats
 }
 
-var pyVersionDefine = regexp.MustCompile(`#define\s+PY_VERSION\s+"([^"]+)"`)
+var (
+	pyVersionDefine   = regexp.MustCompile(`#define\s+PY_VERSION\s+"([^"]+)"`)
+	pypyVersionDefine = regexp.MustCompile(`#define\s+PYPY_VERSION\s+"([^"]+)"`)
+)
 
-// installHint reads the version from an installation's headers or its
-// build-details.json, choosing the free-threaded or standard one to match.
+// installHint reads what an installation's files say of its interpreter:
+// build-details.json (3.14 on), else the headers' patchlevel.h; for the
+// free-threaded or standard build to match, and PyPy's own.
 func installHint(h *platform.Host, exe string, hint platform.Hint) platform.Hint {
 	dir := h.Dir(exe)
 	prefix := dir
@@ -60,53 +74,95 @@ func installHint(h *platform.Host, exe string, hint platform.Hint) platform.Hint
 	var headers, details []string
 	if h.Windows() {
 		headers = []string{h.Join(prefix, "include", "patchlevel.h")}
-	} else if minor := minorOf(hint.Version); minor != "" {
-		headers = []string{h.Join(prefix, "include", "python"+minor+suffix, "patchlevel.h")}
-		details = []string{h.Join(prefix, "lib", "python"+minor+suffix, "build-details.json")}
 	} else {
-		// No version in the name: any one the prefix holds will do.
+		minor := minorOf(hint.Version)
+		// python3.13 or python3.13t for the build asked for (python3.7m
+		// before 3.8), pypy3.9 for PyPy; any one when the name gives no
+		// version.
+		wanted := []string{"python" + minor + suffix, "python" + minor + "m", "pypy" + minor}
 		for _, name := range h.ReadDir(h.Join(prefix, "include")) {
-			if strings.HasPrefix(name, "python") {
+			if minor == "" || slices.Contains(wanted, name) {
 				headers = append(headers, h.Join(prefix, "include", name, "patchlevel.h"))
+			}
+		}
+		for _, name := range h.ReadDir(h.Join(prefix, "lib")) {
+			if minor == "" || name == "python"+minor+suffix {
+				details = append(details, h.Join(prefix, "lib", name, "build-details.json"))
 			}
 		}
 	}
 	for _, p := range details {
-		if data, ok := h.ReadFile(p, 1<<20); ok {
-			var bd struct {
-				Implementation struct {
-					Version struct {
-						Major, Minor, Micro int
-						ReleaseLevel        string `json:"releaselevel"`
-						Serial              int
-					}
-				}
-				ABI struct {
-					Flags []string
-				}
-			}
-			if json.Unmarshal(data, &bd) == nil && bd.Implementation.Version.Major > 0 {
-				v := bd.Implementation.Version
-				out := platform.Hint{Version: versionString(v.Major, v.Minor, v.Micro, v.ReleaseLevel, v.Serial)}
-				for _, f := range bd.ABI.Flags {
-					if f == "t" {
-						out.FreeThreaded = true
-					}
-				}
-				return out
-			}
+		if out, ok := readBuildDetails(h, p); ok {
+			return out
 		}
 	}
 	for _, p := range headers {
-		if data, ok := h.ReadFile(p, 1<<20); ok {
-			if m := pyVersionDefine.FindSubmatch(data); m != nil {
-				out := platform.Hint{Version: strings.TrimSuffix(string(m[1]), "+")}
-				out.FreeThreaded = strings.HasSuffix(h.Base(h.Dir(p)), "t")
-				return out
-			}
+		data, ok := h.ReadFile(p, 1<<20)
+		if !ok {
+			continue
 		}
+		m := pyVersionDefine.FindSubmatch(data)
+		if m == nil {
+			continue
+		}
+		out := platform.Hint{Version: strings.TrimSuffix(string(m[1]), "+"), VersionSource: platform.FromPatchlevel, Implementation: "cpython"}
+		out.FreeThreaded = strings.HasSuffix(h.Base(h.Dir(p)), "t")
+		if pypyVersionDefine.Match(data) {
+			out.Implementation, out.FreeThreaded = "pypy", false
+		}
+		return out
 	}
 	return platform.Hint{}
+}
+
+// readBuildDetails reads PEP 739's build-details.json: the language
+// version with its release level, the implementation, and whether the ABI
+// is free-threaded.
+func readBuildDetails(h *platform.Host, p string) (platform.Hint, bool) {
+	data, ok := h.ReadFile(p, 1<<20)
+	if !ok {
+		return platform.Hint{}, false
+	}
+	type versionInfo struct {
+		Major, Minor, Micro int
+		ReleaseLevel        string `json:"releaselevel"`
+		Serial              int
+	}
+	var bd struct {
+		Language struct {
+			Version     string
+			VersionInfo *versionInfo `json:"version_info"`
+		}
+		Implementation struct {
+			Name    string
+			Version versionInfo
+		}
+		ABI struct {
+			Flags []string
+		}
+	}
+	if json.Unmarshal(data, &bd) != nil {
+		return platform.Hint{}, false
+	}
+	out := platform.Hint{VersionSource: platform.FromBuildDetails, Implementation: strings.ToLower(bd.Implementation.Name)}
+	switch v := bd.Language.VersionInfo; {
+	case v != nil && v.Major > 0:
+		out.Version = versionString(v.Major, v.Minor, v.Micro, v.ReleaseLevel, v.Serial)
+	case out.Implementation == "cpython" && bd.Implementation.Version.Major > 0:
+		iv := bd.Implementation.Version
+		out.Version = versionString(iv.Major, iv.Minor, iv.Micro, iv.ReleaseLevel, iv.Serial)
+	default:
+		out.Version = bd.Language.Version
+	}
+	if out.Version == "" {
+		return platform.Hint{}, false
+	}
+	for _, f := range bd.ABI.Flags {
+		if f == "t" {
+			out.FreeThreaded = true
+		}
+	}
+	return out, true
 }
 
 func minorOf(v string) string {

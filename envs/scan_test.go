@@ -1,6 +1,7 @@
 package envs_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/internal/testenv"
 	"github.com/pyhangar/pyhangar/platform"
 )
 
@@ -125,5 +127,142 @@ func BenchmarkScan1000(b *testing.B) {
 		if len(list) != 1000 {
 			b.Fatalf("found %d", len(list))
 		}
+	}
+}
+
+// Layouts real users have, laid out as the tools lay them out: conda
+// distributions and their environments installed through pyenv and asdf
+// or under a name of the user's choosing, environments in .condarc's
+// envs_dirs, a venv made under pyenv, PyPy through pyenv, and a
+// pre-release whose build-details.json says so. Each is named by the files
+// that state what it is, not by its directory's name.
+func TestScanNamesEachLayoutByItsFiles(t *testing.T) {
+	root := t.TempDir()
+	ada := "home/ada/"
+	conda := func(prefix, python string, base bool) {
+		writeFile(t, root, prefix+"/bin/python3", "ELF")
+		link(t, root, prefix+"/bin/python", "python3")
+		writeFile(t, root, prefix+"/conda-meta/python-"+python+"-h955ad1f_0.json", "{}")
+		writeFile(t, root, prefix+"/conda-meta/history", "==> 2024-01-01 00:00:00 <==\n")
+		if base {
+			writeFile(t, root, prefix+"/bin/conda", "#!/bin/sh\n")
+			writeFile(t, root, prefix+"/condabin/conda", "#!/bin/sh\n")
+		}
+	}
+	// conda distributions installed through pyenv, with an environment.
+	conda(ada+".pyenv/versions/anaconda3-2021.04", "3.8.8", true)
+	conda(ada+".pyenv/versions/anaconda3-2021.04/envs/ds", "3.11.5", false)
+	conda(ada+".pyenv/versions/miniconda3-4.0.5", "3.5.1", true)
+	conda(ada+".pyenv/versions/mambaforge", "3.10.12", true)
+	// Through asdf.
+	conda(ada+".asdf/installs/python/miniforge3-24.3.0-0", "3.12.3", true)
+	// A base under a name of the user's choosing, with no environments.txt.
+	conda(ada+"anaconda3-2023.03", "3.11.5", true)
+	// Environments in a directory .condarc names.
+	writeFile(t, root, ada+".condarc", "channels:\n  - conda-forge\nenvs_dirs:\n  - /data/conda-envs\n  - ~/more-envs\n")
+	conda("data/conda-envs/ml", "3.12.1", false)
+	conda(ada+"more-envs/web", "3.9.18", false)
+	// A venv made under pyenv (pyenv-virtualenv), of pyenv's 3.10.13.
+	writeFile(t, root, ada+".pyenv/versions/3.10.13/bin/python3.10", "ELF")
+	writeFile(t, root, ada+".pyenv/versions/my-virtual-env/pyvenv.cfg", "home = /home/ada/.pyenv/versions/3.10.13/bin\ninclude-system-site-packages = false\nversion = 3.10.13\n")
+	link(t, root, ada+".pyenv/versions/my-virtual-env/bin/python", "/home/ada/.pyenv/versions/3.10.13/bin/python3.10")
+	// PyPy through pyenv: pypy3.9 with its python links, PyPy's headers.
+	writeFile(t, root, ada+".pyenv/versions/pypy3.9-7.3.15/bin/pypy3.9", "ELF")
+	for _, name := range []string{"python", "python3", "pypy", "pypy3"} {
+		link(t, root, ada+".pyenv/versions/pypy3.9-7.3.15/bin/"+name, "pypy3.9")
+	}
+	writeFile(t, root, ada+".pyenv/versions/pypy3.9-7.3.15/include/pypy3.9/patchlevel.h",
+		"#define PY_VERSION\t\t\"3.9.18\"\n#define PYPY_VERSION \"7.3.15\"\n")
+	os.MkdirAll(filepath.Join(root, ada+".pyenv/versions/pypy3.9-7.3.15/lib/pypy3.9"), 0o755)
+	// A pre-release: build-details.json gives its release level.
+	writeFile(t, root, "opt/py315/bin/python3.15", "ELF")
+	writeFile(t, root, "opt/py315/lib/python3.15/build-details.json", `{"schema_version": "1.0",
+"language": {"version": "3.15", "version_info": {"major": 3, "minor": 15, "micro": 0, "releaselevel": "alpha", "serial": 1}},
+"implementation": {"name": "cpython", "version": {"major": 3, "minor": 15, "micro": 0, "releaselevel": "alpha", "serial": 1}},
+"abi": {"flags": []}}`)
+	// Only a name says what this one is.
+	writeFile(t, root, "usr/local/bin/python3.12", "ELF")
+
+	list, _ := envs.Scan(platform.ScannedHost("linux", root, nil))
+	want := map[string]struct{ version, source, impl, from string }{
+		"/home/ada/.pyenv/versions/anaconda3-2021.04/bin/python3":         {"3.8.8", "conda", "cpython", "conda-meta"},
+		"/home/ada/.pyenv/versions/anaconda3-2021.04/envs/ds/bin/python3": {"3.11.5", "conda", "cpython", "conda-meta"},
+		"/home/ada/.pyenv/versions/miniconda3-4.0.5/bin/python3":          {"3.5.1", "conda", "cpython", "conda-meta"},
+		"/home/ada/.pyenv/versions/mambaforge/bin/python3":                {"3.10.12", "conda", "cpython", "conda-meta"},
+		"/home/ada/.asdf/installs/python/miniforge3-24.3.0-0/bin/python3": {"3.12.3", "conda", "cpython", "conda-meta"},
+		"/home/ada/anaconda3-2023.03/bin/python3":                         {"3.11.5", "conda", "cpython", "conda-meta"},
+		"/data/conda-envs/ml/bin/python3":                                 {"3.12.1", "conda", "cpython", "conda-meta"},
+		"/home/ada/more-envs/web/bin/python3":                             {"3.9.18", "conda", "cpython", "conda-meta"},
+		"/home/ada/.pyenv/versions/my-virtual-env/bin/python":             {"3.10.13", "pyenv", "cpython", "pyvenv.cfg"},
+		"/home/ada/.pyenv/versions/3.10.13/bin/python3.10":                {"3.10.13", "pyenv", "cpython", "name"},
+		"/home/ada/.pyenv/versions/pypy3.9-7.3.15/bin/pypy3.9":            {"3.9.18", "pyenv", "pypy", "patchlevel"},
+		"/opt/py315/bin/python3.15":                                       {"3.15.0a1", "local", "cpython", "build-details"},
+		"/usr/local/bin/python3.12":                                       {"3.12", "local", "cpython", "name"},
+	}
+	got := map[string]envs.Interpreter{}
+	for _, in := range list {
+		got[in.Path] = in
+	}
+	for path, w := range want {
+		in, ok := got[path]
+		if !ok {
+			t.Errorf("%s not found", path)
+			continue
+		}
+		if in.Version != w.version || in.Source != w.source || in.Implementation != w.impl || in.VersionSource != w.from {
+			t.Errorf("%s: version %q from %q, source %q, implementation %q; want %q from %q, %q, %q",
+				path, in.Version, in.VersionSource, in.Source, in.Implementation, w.version, w.from, w.source, w.impl)
+		}
+	}
+	if venv := got["/home/ada/.pyenv/versions/my-virtual-env/bin/python"]; !venv.IsVenv {
+		t.Errorf("the pyenv venv is not a venv: %+v", venv)
+	}
+	if len(list) != len(want) {
+		for _, in := range list {
+			t.Logf("%s %s", in.Path, in.Version)
+		}
+		t.Errorf("%d interpreters, want %d", len(list), len(want))
+	}
+}
+
+// scan (running nothing) and list (running each interpreter) agree on
+// every interpreter of this machine, the test builds included: version,
+// implementation and build. Where they disagree, list is right, and the
+// test names the file that misled scan.
+func TestScanAgreesWithList(t *testing.T) {
+	var path []string
+	for _, p := range testenv.FreeThreaded(t) {
+		path = append(path, filepath.Dir(p))
+	}
+	for _, p := range testenv.GILBuilds(t) {
+		path = append(path, filepath.Dir(p))
+	}
+	path = append(path, "/usr/bin")
+	listed, _, err := envs.Discover(context.Background(), realHost(t, path...), envs.DiscoverOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scanHost := platform.ScannedHost("linux", "/", nil)
+	scanHost.Env["PATH"] = strings.Join(path, ":")
+	scanned, _ := envs.Scan(scanHost)
+	compared := 0
+	for _, l := range listed {
+		if l.Status != envs.StatusOK {
+			continue
+		}
+		s, ok := byPath(scanned, l.Path)
+		if !ok {
+			t.Errorf("list found %s (%s), scan did not", l.Path, l.Source)
+			continue
+		}
+		compared++
+		if s.Version != l.Version || s.Implementation != l.Implementation || s.FreeThreaded != l.FreeThreaded {
+			t.Errorf("%s: scan says %s %s free-threaded %v (version from %s), list says %s %s free-threaded %v",
+				l.Path, s.Implementation, s.Version, s.FreeThreaded, s.VersionSource, l.Implementation, l.Version, l.FreeThreaded)
+		}
+		t.Logf("%-70s %-8s %-7s ft=%-5v scan's version from %s", l.Path, l.Version, l.Implementation, l.FreeThreaded, s.VersionSource)
+	}
+	if compared < len(testenv.FreeThreaded(t))+len(testenv.GILBuilds(t))+1 {
+		t.Errorf("only %d interpreters compared", compared)
 	}
 }

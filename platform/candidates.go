@@ -16,17 +16,43 @@ type Candidate struct {
 
 // Hint is what can be told about an interpreter without running it.
 type Hint struct {
-	Version      string // as far as known: "3", "3.13", "3.13.5"
-	FreeThreaded bool
-	Arch         string
-	Company, Tag string // PEP 514
-	VenvRoot     string // the venv dir, for an interpreter inside one
+	Version string // as far as known: "3", "3.13", "3.13.5"
+	// VersionSource says what gave Version: a file that states it
+	// (conda-meta, pyvenv.cfg, build-details, patchlevel), or a name
+	// (a file or directory name, a registry tag): a guess.
+	VersionSource  string
+	Implementation string // cpython, pypy; "" when unknown
+	FreeThreaded   bool
+	Arch           string
+	Company, Tag   string // PEP 514
+	VenvRoot       string // the venv dir, for an interpreter inside one
 }
 
-// Merge fills what h lacks from o.
+// Where a version comes from.
+const (
+	FromName         = "name"
+	FromCondaMeta    = "conda-meta"
+	FromPyvenvCfg    = "pyvenv.cfg"
+	FromBuildDetails = "build-details"
+	FromPatchlevel   = "patchlevel"
+)
+
+// stated reports a version a file states (rather than a name suggests).
+func (h Hint) stated() bool { return h.VersionSource != "" && h.VersionSource != FromName }
+
+// Merge fills what h lacks from o. A version a file states beats one a
+// name suggests; between two of a kind, the more precise wins.
 func (h *Hint) Merge(o Hint) {
-	if len(o.Version) > len(h.Version) {
-		h.Version = o.Version
+	switch {
+	case o.Version == "":
+	case o.stated() && !h.stated(), o.stated() == h.stated() && len(o.Version) > len(h.Version):
+		h.Version, h.VersionSource = o.Version, o.VersionSource
+		if h.VersionSource == "" {
+			h.VersionSource = FromName
+		}
+	}
+	if h.Implementation == "" {
+		h.Implementation = o.Implementation
 	}
 	h.FreeThreaded = h.FreeThreaded || o.FreeThreaded
 	if h.Arch == "" {
@@ -57,6 +83,9 @@ func NameHint(name string, windows bool) (Hint, bool) {
 	h := Hint{Version: m[1], FreeThreaded: m[3] != ""}
 	if m[2] != "" {
 		h.Version += "." + m[2]
+	}
+	if h.Version != "" {
+		h.VersionSource = FromName
 	}
 	return h, true
 }
@@ -173,16 +202,35 @@ func versionHint(name string) Hint {
 	if m == nil {
 		return Hint{}
 	}
-	return Hint{Version: m[1], FreeThreaded: m[2] != ""}
+	h := Hint{Version: m[1], FreeThreaded: m[2] != "", VersionSource: FromName}
+	if strings.HasPrefix(strings.ToLower(name), "pypy") {
+		h.Implementation = "pypy"
+	}
+	return h
 }
 
+// pyhangar adds PyHangar's own installs: in its data dir, and on another
+// machine's disk in each home's default data dir.
 func (c *collector) pyhangar() {
-	if c.h.DataDir == "" {
-		return
+	var dirs []string
+	if c.h.DataDir != "" {
+		dirs = append(dirs, c.h.DataDir)
 	}
-	c.children(c.h.Join(c.h.DataDir, "pythons"), func(p, name string) {
-		c.prefix(p, "pyhangar", versionHint(name))
-	})
+	if c.h.Root != "" {
+		switch c.h.OS {
+		case "windows":
+			dirs = append(dirs, c.homes(`AppData\Local\PyHangar`)...)
+		case "darwin":
+			dirs = append(dirs, c.homes("Library", "Application Support", "PyHangar")...)
+		default:
+			dirs = append(dirs, c.homes(".local", "share", "pyhangar")...)
+		}
+	}
+	for _, d := range dedupe(c.h, dirs) {
+		c.children(c.h.Join(d, "pythons"), func(p, name string) {
+			c.prefix(p, "pyhangar", versionHint(name))
+		})
+	}
 }
 
 // uvDir parses uv's managed install dir names, e.g.
@@ -208,17 +256,33 @@ func (c *collector) uv() {
 			if m == nil {
 				return
 			}
-			hint := Hint{Version: m[2], FreeThreaded: strings.Contains(m[3], "+freethreaded"), Arch: m[5]}
+			hint := Hint{Version: m[2], VersionSource: FromName, Implementation: m[1], FreeThreaded: strings.Contains(m[3], "+freethreaded"), Arch: m[5]}
 			c.prefix(p, "uv", hint)
 		})
 	}
+}
+
+// versionDir adds one version directory of a version manager (pyenv,
+// asdf, mise): a conda distribution installed through it is a conda prefix
+// with its environments; a venv made under it (pyenv-virtualenv) says its
+// version in pyvenv.cfg; anything else is named by its directory.
+func (c *collector) versionDir(p, name, source string) {
+	if IsCondaPrefix(c.h, p) {
+		c.condaPrefix(p)
+		return
+	}
+	if hint, ok := VenvHint(c.h, p); ok {
+		c.prefix(p, source, hint)
+		return
+	}
+	c.prefix(p, source, versionHint(name))
 }
 
 func (c *collector) pyenv() {
 	roots := c.envDir("PYENV_ROOT", "versions")
 	roots = append(roots, c.homes(".pyenv", "versions")...)
 	for _, root := range dedupe(c.h, roots) {
-		c.children(root, func(p, name string) { c.prefix(p, "pyenv", versionHint(name)) })
+		c.children(root, func(p, name string) { c.versionDir(p, name, "pyenv") })
 	}
 	for _, root := range c.homes(".pyenv", "pyenv-win", "versions") {
 		c.children(root, func(p, name string) { c.binDir(p, "pyenv", versionHint(name)) })
@@ -229,7 +293,7 @@ func (c *collector) asdfAndMise() {
 	asdf := c.envDir("ASDF_DATA_DIR", "installs", "python")
 	asdf = append(asdf, c.homes(".asdf", "installs", "python")...)
 	for _, root := range dedupe(c.h, asdf) {
-		c.children(root, func(p, name string) { c.prefix(p, "asdf", versionHint(name)) })
+		c.children(root, func(p, name string) { c.versionDir(p, name, "asdf") })
 	}
 	mise := c.envDir("MISE_DATA_DIR", "installs", "python")
 	mise = append(mise, c.homes(".local", "share", "mise", "installs", "python")...)
@@ -237,18 +301,22 @@ func (c *collector) asdfAndMise() {
 		mise = append(mise, c.appData("LOCALAPPDATA", "mise", "installs", "python")...)
 	}
 	for _, root := range dedupe(c.h, mise) {
-		c.children(root, func(p, name string) { c.prefix(p, "mise", versionHint(name)) })
+		c.children(root, func(p, name string) { c.versionDir(p, name, "mise") })
 	}
 }
 
-// conda adds conda, mamba and miniforge base environments and their envs.
+// conda adds every conda prefix it can find — the usual install names in
+// the home dirs and /opt, any home dir entry that is a conda prefix, those
+// the environment names — with the environments in each one's envs/, and
+// the environments .condarc's envs_dirs and ~/.conda/environments.txt name.
+// (Conda distributions installed through pyenv, asdf and mise are found
+// there.)
 func (c *collector) conda() {
 	names := []string{"miniconda3", "anaconda3", "miniforge3", "mambaforge", "micromamba", "miniconda", "anaconda"}
 	var bases []string
 	bases = append(bases, c.envDir("CONDA_PREFIX")...)
 	bases = append(bases, c.envDir("MAMBA_ROOT_PREFIX")...)
 	for _, n := range names {
-		bases = append(bases, c.homes(n)...)
 		if c.h.Windows() {
 			bases = append(bases, c.envDir("PROGRAMDATA", n)...)
 			bases = append(bases, c.appData("LOCALAPPDATA", n)...)
@@ -259,12 +327,32 @@ func (c *collector) conda() {
 	if !c.h.Windows() {
 		bases = append(bases, "/opt/conda")
 	}
-	var envs []string
-	for _, b := range bases {
-		c.children(c.h.Join(b, "envs"), func(p, _ string) { envs = append(envs, p) })
+	for _, n := range names {
+		bases = append(bases, c.homes(n)...)
 	}
-	for _, f := range c.homes(".conda", "environments.txt") {
-		if data, ok := c.h.ReadFile(f, 1<<20); ok {
+	// Under any other name in a home dir, a directory counts when it is a
+	// conda installation for sure.
+	for _, home := range c.h.Homes {
+		for _, name := range c.h.ReadDir(home) {
+			if p := c.h.Join(home, name); IsCondaPrefix(c.h, p) {
+				bases = append(bases, p)
+			}
+		}
+	}
+	for _, b := range dedupe(c.h, bases) {
+		if c.h.IsDir(c.h.Join(b, "conda-meta")) {
+			c.condaPrefix(b)
+		}
+	}
+	var envs []string
+	for _, home := range c.h.Homes {
+		envs = append(envs, c.envsIn(c.h.Join(home, ".conda", "envs"))...)
+		for _, f := range []string{".condarc", ".conda/.condarc", ".config/conda/.condarc", ".config/conda/condarc"} {
+			for _, dir := range condarcEnvsDirs(c.h, c.h.Join(home, f), home) {
+				envs = append(envs, c.envsIn(dir)...)
+			}
+		}
+		if data, ok := c.h.ReadFile(c.h.Join(home, ".conda", "environments.txt"), 1<<20); ok {
 			for _, line := range strings.Split(string(data), "\n") {
 				if line = strings.TrimSpace(line); line != "" && c.h.IsAbs(line) {
 					envs = append(envs, line)
@@ -272,16 +360,86 @@ func (c *collector) conda() {
 			}
 		}
 	}
-	for _, env := range dedupe(c.h, append(bases, envs...)) {
-		if !c.h.IsDir(c.h.Join(env, "conda-meta")) {
-			continue
+	for _, env := range dedupe(c.h, envs) {
+		if c.h.IsDir(c.h.Join(env, "conda-meta")) {
+			c.prefix(env, "conda", CondaHint(c.h, env))
 		}
+	}
+}
+
+// condaPrefix adds a conda installation and the environments in its envs/.
+func (c *collector) condaPrefix(base string) {
+	c.prefix(base, "conda", CondaHint(c.h, base))
+	for _, env := range c.envsIn(c.h.Join(base, "envs")) {
 		c.prefix(env, "conda", CondaHint(c.h, env))
 	}
 }
 
-// CondaHint reads a conda environment's python version and build from its
-// conda-meta records.
+// envsIn lists the conda environments in a directory.
+func (c *collector) envsIn(dir string) []string {
+	var out []string
+	c.children(dir, func(p, _ string) {
+		if c.h.IsDir(c.h.Join(p, "conda-meta")) {
+			out = append(out, p)
+		}
+	})
+	return out
+}
+
+// IsCondaPrefix reports a conda installation (a base, not an environment
+// of one): conda-meta/ with its history, or conda's own command.
+func IsCondaPrefix(h *Host, p string) bool {
+	if !h.IsDir(h.Join(p, "conda-meta")) {
+		return false
+	}
+	for _, marker := range []string{"conda-meta/history", "condabin", "bin/conda", "Scripts/conda.exe"} {
+		if h.Exists(h.Join(p, marker)) {
+			return true
+		}
+	}
+	return false
+}
+
+// condarcEnvsDirs reads the envs_dirs list of a .condarc (YAML: a block
+// list or a flow list), with ~ meaning home.
+func condarcEnvsDirs(h *Host, file, home string) []string {
+	data, ok := h.ReadFile(file, 1<<20)
+	if !ok {
+		return nil
+	}
+	var out []string
+	in := false
+	for _, line := range strings.Split(string(data), "\n") {
+		trimmed := strings.TrimSpace(line)
+		if key, rest, ok := strings.Cut(trimmed, ":"); ok && !strings.HasPrefix(trimmed, "-") && line == strings.TrimLeft(line, " \t") {
+			in = key == "envs_dirs"
+			if in && strings.HasPrefix(strings.TrimSpace(rest), "[") {
+				for _, item := range strings.Split(strings.Trim(strings.TrimSpace(rest), "[]"), ",") {
+					out = append(out, item)
+				}
+				in = false
+			}
+			continue
+		}
+		if in && strings.HasPrefix(trimmed, "-") {
+			out = append(out, strings.TrimSpace(strings.TrimPrefix(trimmed, "-")))
+		}
+	}
+	var dirs []string
+	for _, d := range out {
+		d = strings.Trim(strings.TrimSpace(d), `"'`)
+		if strings.HasPrefix(d, "~") {
+			d = h.Join(home, strings.TrimPrefix(d, "~"))
+		}
+		if d != "" && h.IsAbs(d) {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
+}
+
+// CondaHint reads a conda environment's Python from its conda-meta
+// records: the python package's version, a free-threading build, PyPy.
 func CondaHint(h *Host, env string) Hint {
 	var hint Hint
 	for _, name := range h.ReadDir(h.Join(env, "conda-meta")) {
@@ -290,9 +448,14 @@ func CondaHint(h *Host, env string) Hint {
 			hint.FreeThreaded = true
 		case strings.HasPrefix(name, "python_abi-") && strings.Contains(name, "_cp3") && strings.HasSuffix(strings.TrimSuffix(name, ".json"), "t"):
 			hint.FreeThreaded = true
+		case strings.HasPrefix(name, "pypy3") || strings.HasPrefix(name, "pypy-"):
+			hint.Implementation = "pypy"
 		case strings.HasPrefix(name, "python-3") || strings.HasPrefix(name, "python-2"):
 			if v := versionHint(strings.TrimPrefix(name, "python-")); v.Version != "" {
-				hint.Version = v.Version
+				hint.Version, hint.VersionSource = v.Version, FromCondaMeta
+			}
+			if strings.Contains(name, "_pypy") {
+				hint.Implementation = "pypy"
 			}
 		}
 	}
@@ -333,8 +496,10 @@ func VenvHint(h *Host, dir string) (Hint, bool) {
 		switch k {
 		case "version", "version_info":
 			if vh := versionHint(v); len(vh.Version) > len(hint.Version) {
-				hint.Version = vh.Version
+				hint.Version, hint.VersionSource = vh.Version, FromPyvenvCfg
 			}
+		case "implementation":
+			hint.Implementation = strings.ToLower(v)
 		case "executable", "home", "base-executable":
 			base := v
 			if i := strings.LastIndexAny(base, `/\`); i >= 0 && k != "home" {

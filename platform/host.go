@@ -196,6 +196,13 @@ func (h *Host) ReadDir(dir string) []string {
 	return names
 }
 
+// Exists reports whether the host path is there (a link counts, followed
+// or not).
+func (h *Host) Exists(p string) bool {
+	_, err := os.Lstat(h.Local(p))
+	return err == nil
+}
+
 // IsDir reports whether the host path is a directory (following links).
 func (h *Host) IsDir(p string) bool {
 	fi, err := os.Stat(h.Local(p))
