@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 )
@@ -38,12 +37,4 @@ func versionCommand() command {
 			return nil
 		},
 	}
-}
-
-// writeJSON prints one indented JSON document on stdout.
-func writeJSON(s *Session, v any) error {
-	enc := json.NewEncoder(s.Stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
 }
