@@ -133,7 +133,11 @@ func Examine(f Facts) []Finding {
 
 	// uv.
 	if f.UV == "" {
-		add("uv.missing", "info", "uv is not installed; installs go through python.org (a source build on Linux)",
+		how := "the official installer"
+		if h.OS == "linux" {
+			how = "a source build"
+		}
+		add("uv.missing", "info", "uv is not installed; installs go through python.org ("+how+")",
 			"get uv for PyHangar (prebuilt free-threaded builds in seconds): pyhangar get-uv")
 	} else {
 		add("uv.present", "info", fmt.Sprintf("uv is %s (%s): %s", f.UV, f.UVVersion, f.UVWhy), "")

@@ -169,12 +169,12 @@ func Create(ctx context.Context, opt CreateOptions) (result Identity, err error)
 	defer func() {
 		if err == nil {
 			if aside != "" {
-				os.RemoveAll(aside)
+				platform.RemoveAll(aside)
 			}
 			return
 		}
 		// Leave nothing half made; put a replaced venv back.
-		os.RemoveAll(dir)
+		platform.RemoveAll(dir)
 		if !madeDir {
 			os.Mkdir(dir, 0o755)
 		}
@@ -341,7 +341,7 @@ func RemoveVenv(dir string, known func(dir string) bool) error {
 	if !known(abs) {
 		return fmt.Errorf("PyHangar did not make %s and it is not registered; nothing was deleted (register it with 'pyhangar venv add' to manage it)", abs)
 	}
-	if err := os.RemoveAll(abs); err != nil {
+	if err := platform.RemoveAll(abs); err != nil {
 		return fmt.Errorf("deleting %s: %w", abs, err)
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pyhangar/pyhangar/platform"
 	"github.com/ulikunitz/xz"
 )
 
@@ -215,7 +216,7 @@ func (x *extractor) finish(err error) error {
 	if err != nil {
 		entries, _ := os.ReadDir(x.dir)
 		for _, e := range entries {
-			os.RemoveAll(filepath.Join(x.dir, e.Name()))
+			platform.RemoveAll(filepath.Join(x.dir, e.Name()))
 		}
 	}
 	return err

@@ -196,11 +196,11 @@ func (g *UVGetter) Get(ctx context.Context, ver string) (OwnUV, error) {
 	own.SHA256 = sum
 
 	work := filepath.Join(UVDir(g.DataDir), ".get-"+ver)
-	os.RemoveAll(work) // what a killed get-uv left
+	platform.RemoveAll(work) // what a killed get-uv left
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return OwnUV{}, err
 	}
-	defer os.RemoveAll(work)
+	defer platform.RemoveAll(work)
 	archive := filepath.Join(work, name)
 	d := g.Downloader
 	if d == nil {
@@ -259,7 +259,7 @@ func (g *UVGetter) Get(ctx context.Context, ver string) (OwnUV, error) {
 	}
 	own.Reports = strings.TrimSpace(string(res.Stdout))
 	g.emit(Event{Line: own.Reports, Pct: -1})
-	os.RemoveAll(dest)
+	platform.RemoveAll(dest)
 	if err := os.Rename(staged, dest); err != nil {
 		return OwnUV{}, err
 	}
@@ -339,5 +339,5 @@ func OwnUVs(dataDir string) []string {
 
 // RemoveOwnUV deletes tools/uv/ and everything in it.
 func RemoveOwnUV(dataDir string) error {
-	return os.RemoveAll(UVDir(dataDir))
+	return platform.RemoveAll(UVDir(dataDir))
 }

@@ -404,7 +404,7 @@ func (in *Installer) forgetOlder(rec Record) {
 // discard removes what a job wrote under the data dir.
 func (in *Installer) discard(j job) {
 	if j.route == RoutePythonOrg && runtime.GOOS != "darwin" {
-		os.RemoveAll(filepath.Join(in.PythonsDir(), j.target))
+		platform.RemoveAll(filepath.Join(in.PythonsDir(), j.target))
 	}
 }
 
@@ -492,7 +492,7 @@ func (in *Installer) obtain(ctx context.Context, j job, rec *Record, log func(st
 	if err != nil {
 		return "", Checksum{}, nil, err
 	}
-	return path, f.Checksum, func() { os.RemoveAll(downloadDir(in.DataDir, j.target)) }, nil
+	return path, f.Checksum, func() { platform.RemoveAll(downloadDir(in.DataDir, j.target)) }, nil
 }
 
 func copyFile(src, dst string) error {
@@ -524,7 +524,7 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 		}
 		// No install owns it: the remains of an attempt that died.
 		log("removing the remains of an earlier attempt: " + prefix)
-		if err := os.RemoveAll(prefix); err != nil {
+		if err := platform.RemoveAll(prefix); err != nil {
 			return "", err
 		}
 	}
@@ -541,7 +541,7 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 	if err != nil {
 		return "", err
 	}
-	defer os.RemoveAll(work)
+	defer platform.RemoveAll(work)
 	in.emit(Event{Phase: "extract", Pct: -1})
 	archive, err := OpenVerified(tarball, sum)
 	if err != nil {
@@ -559,12 +559,12 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 	err = BuildSource(ctx, src, BuildOptions{Prefix: prefix, FreeThreaded: j.spec.FreeThreaded, Optimize: in.Optimize, Log: logFile,
 		Progress: func(phase string, pct float64) { in.emit(Event{Phase: phase, Pct: pct}) }})
 	if err != nil {
-		os.RemoveAll(prefix) // no half install
+		platform.RemoveAll(prefix) // no half install
 		return "", err
 	}
 	exe := InterpreterIn(prefix, j.rel.Version, j.spec.FreeThreaded)
 	if _, err := os.Stat(exe); err != nil {
-		os.RemoveAll(prefix)
+		platform.RemoveAll(prefix)
 		return "", fmt.Errorf("the build finished but %s is missing", exe)
 	}
 	return exe, nil
@@ -717,7 +717,7 @@ func (in *Installer) Uninstall(ctx context.Context, target string) (Record, erro
 			if !ok {
 				return r, fmt.Errorf("%s is not under %s; refusing to delete it", r.Path, in.PythonsDir())
 			}
-			if err := os.RemoveAll(prefix); err != nil {
+			if err := platform.RemoveAll(prefix); err != nil {
 				return r, err
 			}
 		}
@@ -795,13 +795,13 @@ func Sweep(dataDir string, records Records) ([]Record, error) {
 			if err != nil {
 				continue // its process still runs
 			}
-			os.RemoveAll(downloadDir(dataDir, r.Target))
+			platform.RemoveAll(downloadDir(dataDir, r.Target))
 			builds, _ := filepath.Glob(filepath.Join(dataDir, "build", r.Target+"-*"))
 			for _, b := range builds {
-				os.RemoveAll(b)
+				platform.RemoveAll(b)
 			}
 			if !owned[r.Target] && r.Method == RoutePythonOrg && runtime.GOOS != "darwin" {
-				os.RemoveAll(filepath.Join(dataDir, "pythons", r.Target))
+				platform.RemoveAll(filepath.Join(dataDir, "pythons", r.Target))
 			}
 			lock.Unlock()
 		}

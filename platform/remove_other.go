@@ -1,0 +1,7 @@
+//go:build !windows
+
+package platform
+
+import "os"
+
+func removeAll(path string) error { return os.RemoveAll(path) }
