@@ -1,9 +1,11 @@
 # make run   build PyHangar and open its window
 # make test  run the whole test suite (what CI runs)
+# make dist  build the downloads into dist/ (on Linux: Linux and Windows;
+#            on a Mac: macOS)
 GO      ?= go
 BIN     := bin/pyhangar
 
-.PHONY: run build test go-check
+.PHONY: run build test dist go-check
 
 run: build
 	./$(BIN)
@@ -15,6 +17,10 @@ build: go-check
 test: go-check
 	scripts/system-deps.sh test
 	scripts/test.sh
+
+dist: go-check
+	scripts/system-deps.sh dist
+	scripts/dist.sh
 
 go-check:
 	@command -v $(GO) >/dev/null || { echo "Go 1.26 or newer is needed: https://go.dev/dl/" >&2; exit 1; }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"image/png"
 	"os"
 	"os/exec"
@@ -38,11 +39,7 @@ func needX(t *testing.T) string {
 func TestWindowSmoke(t *testing.T) {
 	needX(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "pyhangar")
-	build := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	var stderr bytes.Buffer
 	cmd := exec.Command(bin, "--data-dir", filepath.Join(dir, "data"))
 	// Fyne's preferences (window size, last tab) go to a config dir of the
@@ -139,19 +136,49 @@ func distinctColours(t *testing.T, path string) int {
 	return len(seen)
 }
 
-// TestFyneAppVersion keeps FyneApp.toml and the binary's version together.
-func TestFyneAppVersion(t *testing.T) {
+// The binary's name, ID and version are FyneApp.toml's, the file fyne
+// package reads for the downloads: `pyhangar version` says what it says.
+func TestVersionIsFyneAppVersion(t *testing.T) {
 	b, err := os.ReadFile("FyneApp.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?m)^\s*Version\s*=\s*"([^"]+)"`).FindSubmatch(b)
-	if m == nil || string(m[1]) != version {
-		t.Fatalf("FyneApp.toml Version %q, main.go version %q", m, version)
-	}
-	for _, want := range []string{`ID = "io.github.pyhangar.PyHangar"`, `fyneDo = true`, `Name = "PyHangar"`} {
-		if !bytes.Contains(b, []byte(want)) {
-			t.Errorf("FyneApp.toml lacks %s", want)
+	field := func(name string) string {
+		m := regexp.MustCompile(`(?m)^\s*` + name + `\s*=\s*"([^"]+)"`).FindSubmatch(b)
+		if m == nil {
+			t.Fatalf("FyneApp.toml has no %s", name)
 		}
+		return string(m[1])
 	}
+	info, err := readAppInfo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := info.Details; d.Name != field("Name") || d.ID != field("ID") || d.Version != field("Version") {
+		t.Errorf("read %+v from the embedded FyneApp.toml", d)
+	}
+	if !bytes.Contains(b, []byte("fyneDo = true")) {
+		t.Error("FyneApp.toml lacks fyneDo = true (the binary is built with migrated_fynedo)")
+	}
+
+	bin := buildBinary(t)
+	out, err := exec.Command(bin, "--data-dir", t.TempDir(), "version", "--json").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct{ Version string }
+	if err := json.Unmarshal(out, &v); err != nil || v.Version != field("Version") {
+		t.Errorf("pyhangar version --json says %q (%v), FyneApp.toml %q", v.Version, err, field("Version"))
+	}
+}
+
+// buildBinary builds pyhangar as make build does, into the test's temp dir.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "pyhangar")
+	build := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }

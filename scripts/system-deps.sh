@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
 # Makes sure the Debian/Ubuntu packages PyHangar needs are installed.
 #   scripts/system-deps.sh run    what building and opening the window needs
+#   scripts/system-deps.sh dist   that, plus what make dist needs
 #   scripts/system-deps.sh test   that, plus what the test suite needs
 # As root the missing packages are installed with apt-get; otherwise the one
 # apt-get line to run is printed and the script fails.
 set -euo pipefail
 
 run_pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev)
-# Xvfb and imagemagick: the window smoke test. mingw: the Windows cross-build.
+# mingw: the Windows build; xz and zip: the archives.
+dist_pkgs=(gcc-mingw-w64-x86-64 xz-utils zip)
+# Xvfb and imagemagick: the window tests. Wine: the Windows build run for
+# real. shellcheck: the scripts and the release workflow's steps.
 # The -dev libraries and make: building free-threaded CPython for the tests.
 # python3-venv: venvs from Debian's python3 in the tests.
-test_pkgs=(xvfb xauth x11-utils imagemagick gcc-mingw-w64-x86-64 make curl xz-utils
+test_pkgs=(xvfb xauth x11-utils imagemagick wine wine64 shellcheck make curl
   libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev
   libreadline-dev libncurses-dev python3-venv)
 
 case "${1:-run}" in
 run) want=("${run_pkgs[@]}") ;;
-test) want=("${run_pkgs[@]}" "${test_pkgs[@]}") ;;
+dist) want=("${run_pkgs[@]}" "${dist_pkgs[@]}") ;;
+test) want=("${run_pkgs[@]}" "${dist_pkgs[@]}" "${test_pkgs[@]}") ;;
 *)
-  echo "usage: $0 run|test" >&2
+  echo "usage: $0 run|dist|test" >&2
   exit 2
   ;;
 esac

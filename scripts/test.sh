@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, vet (Linux and macOS), the Windows
-# cross-build, and go test -race with real interpreters and a real window
-# under Xvfb. Called by 'make test' after the system packages are in place.
+# The whole test suite: formatting, vet (Linux, macOS and Windows), the
+# release workflow and the scripts linted, the downloads built (make dist),
+# and go test -race with real interpreters, a real window under Xvfb and
+# the Windows download under Wine. Called by 'make test' after the system
+# packages are in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,10 +29,19 @@ go vet -tags "$TAGS" ./...
 step "go vet for macOS (packages without cgo)"
 GOOS=darwin CGO_ENABLED=0 go vet ./platform/... ./envs/... ./installer/... ./bench/... ./store/... ./cli/...
 
-step "Windows cross-build"
-CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-  go build -tags migrated_fynedo -o bin/pyhangar.exe .
-ls -l bin/pyhangar.exe
+step "go vet for Windows (packages without cgo)"
+GOOS=windows CGO_ENABLED=0 go vet ./platform/... ./envs/... ./installer/... ./bench/... ./store/... ./cli/... ./internal/...
+
+step "actionlint (the release workflow) and shellcheck (the scripts)"
+go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 .github/workflows/*.yml
+shellcheck scripts/*.sh .ci/run
+
+# The downloads, which internal/disttest unpacks and runs (the Windows one
+# under Wine).
+step "make dist"
+scripts/dist.sh
+PYHANGAR_DIST=$PWD/dist
+export PYHANGAR_DIST
 
 step "build the test binaries"
 go test -race -tags "$TAGS" -count=1 -run '^$' ./... >/dev/null

@@ -20,9 +20,6 @@ import (
 	_ "github.com/pyhangar/pyhangar/ui/clocale" // before Fyne initialises
 )
 
-// AppID is PyHangar's application ID (also in FyneApp.toml).
-const AppID = "io.github.pyhangar.PyHangar"
-
 //go:embed icon.png
 var iconPNG []byte
 
@@ -31,6 +28,9 @@ var Icon = fyne.NewStaticResource("icon.png", iconPNG)
 
 // Config is what the window needs from main.go.
 type Config struct {
+	// AppID, Name and Version come from FyneApp.toml.
+	AppID   string
+	Name    string
 	Version string
 	DataDir string
 	Store   *store.Store
@@ -52,9 +52,9 @@ const (
 
 // Run opens the window and returns when it is closed or ctx is cancelled.
 func Run(ctx context.Context, cfg Config) error {
-	a := app.NewWithID(AppID)
+	a := app.NewWithID(cfg.AppID)
 	a.SetIcon(Icon)
-	w := a.NewWindow("PyHangar")
+	w := a.NewWindow(cfg.Name)
 	p := a.Preferences()
 	w.Resize(fyne.NewSize(float32(p.FloatWithFallback(prefWidth, 1100)), float32(p.FloatWithFallback(prefHeight, 720))))
 	w.SetMaster()

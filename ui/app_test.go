@@ -54,7 +54,7 @@ func newWindowOn(t *testing.T, path []string) (*Window, fyne.Window, string) {
 		return h
 	}
 	w := a.NewWindow("PyHangar")
-	win := build(context.Background(), a, w, Config{Version: "test", DataDir: data, Store: st, Host: host}, make(chan func()))
+	win := build(context.Background(), a, w, Config{Name: "PyHangar", Version: "test", DataDir: data, Store: st, Host: host}, make(chan func()))
 	w.SetContent(win.Tabs)
 	w.Resize(fyne.NewSize(1200, 800))
 	t.Cleanup(w.Close)
@@ -310,7 +310,7 @@ func newInstallWindow(t *testing.T, mirror string) (*Window, fyne.Window, *store
 		st.SetSetting(store.SettingMirror, mirror)
 	}
 	w := a.NewWindow("PyHangar")
-	win := build(context.Background(), a, w, Config{Version: "test", DataDir: data, Store: st}, make(chan func()))
+	win := build(context.Background(), a, w, Config{Name: "PyHangar", Version: "test", DataDir: data, Store: st}, make(chan func()))
 	w.SetContent(win.Tabs)
 	w.Resize(fyne.NewSize(1200, 800))
 	t.Cleanup(w.Close)
@@ -526,7 +526,7 @@ func TestQuitWhileAJobRunsAsksAndCleansUp(t *testing.T) {
 	defer st.Close()
 	st.SetSetting(store.SettingMirror, org.URL)
 	w := a.NewWindow("PyHangar")
-	win := build(context.Background(), a, w, Config{Version: "test", DataDir: data, Store: st}, make(chan func()))
+	win := build(context.Background(), a, w, Config{Name: "PyHangar", Version: "test", DataDir: data, Store: st}, make(chan func()))
 	w.SetContent(win.Tabs)
 	w.Resize(fyne.NewSize(1200, 800))
 	defer w.Close()
@@ -592,7 +592,7 @@ func TestInstallTabGetsUV(t *testing.T) {
 	st.SetSetting(store.SettingMirror, org.URL)
 	st.SetSetting(store.SettingUVMirror, gh.URL)
 	w := a.NewWindow("PyHangar")
-	win := build(context.Background(), a, w, Config{Version: "test", DataDir: data, Store: st}, make(chan func()))
+	win := build(context.Background(), a, w, Config{Name: "PyHangar", Version: "test", DataDir: data, Store: st}, make(chan func()))
 	w.SetContent(win.Tabs)
 	defer w.Close()
 	waitIdle(win)

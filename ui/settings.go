@@ -120,7 +120,7 @@ func newSettingsTab(c *core) fyne.CanvasObject {
 	})
 
 	form := widget.NewForm(
-		widget.NewFormItem("Version", selectable("PyHangar "+c.cfg.Version+" ("+runtime.Version()+")")),
+		widget.NewFormItem("Version", selectable(c.cfg.Name+" "+c.cfg.Version+" ("+runtime.Version()+")")),
 		widget.NewFormItem("Data dir", selectable(c.cfg.DataDir)),
 		widget.NewFormItem("Database", selectable(fmt.Sprintf("%s (schema %d)", c.store.Path(), schema))),
 		widget.NewFormItem("uv", uvLabel),

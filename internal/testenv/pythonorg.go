@@ -36,7 +36,9 @@ type PythonOrg struct {
 // Tampered serves the tarball with one byte flipped (the API still gives
 // the true hash). Gate, when set, holds the tarball's transfer after its
 // first 256 KiB until the gate is closed (or the client goes away), so a
-// test can act while an install is downloading.
+// test can act while an install is downloading. WindowsInstaller, when
+// set, is the file served as python-<Version>-amd64.exe (else a few bytes
+// that are not a program).
 type StandInRelease struct {
 	ID         int
 	Version    string
@@ -45,6 +47,8 @@ type StandInRelease struct {
 	MD5Only    bool
 	Tampered   bool
 	Gate       chan struct{}
+
+	WindowsInstaller string
 }
 
 // StartPythonOrg serves the releases until the test ends.
@@ -145,7 +149,16 @@ func (p *PythonOrg) serve(w http.ResponseWriter, r *http.Request) {
 				}
 				add("Python-"+rel.Version+".tar.xz", "3", b)
 			}
-			add("python-"+rel.Version+"-amd64.exe", "1", []byte("MZ installer "+rel.Version))
+			exe := []byte("MZ installer " + rel.Version)
+			if rel.WindowsInstaller != "" {
+				b, err := os.ReadFile(rel.WindowsInstaller)
+				if err != nil {
+					http.Error(w, err.Error(), 500)
+					return
+				}
+				exe = b
+			}
+			add("python-"+rel.Version+"-amd64.exe", "1", exe)
 			add("python-"+rel.Version+"-macos11.pkg", "2", []byte("xar package "+rel.Version))
 		}
 		json.NewEncoder(w).Encode(out)
@@ -190,6 +203,10 @@ func (p *PythonOrg) serve(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(r.URL.Path, "/ftp/python/"):
 		rest := strings.TrimPrefix(r.URL.Path, "/ftp/python/")
 		for _, rel := range p.Releases {
+			if rel.WindowsInstaller != "" && rest == rel.Version+"/python-"+rel.Version+"-amd64.exe" {
+				http.ServeFile(w, r, rel.WindowsInstaller)
+				return
+			}
 			if rel.Tarball != "" && rest == rel.Version+"/Python-"+rel.Version+".tar.xz" {
 				if rel.Tampered {
 					b, _ := os.ReadFile(rel.Tarball)

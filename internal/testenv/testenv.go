@@ -46,7 +46,7 @@ func builds(t testing.TB, freeThreaded bool) map[string]string {
 		if p == "" {
 			continue
 		}
-		base := filepath.Base(p) // python3.13t or python3.13
+		base := strings.TrimSuffix(filepath.Base(p), ".exe") // python3.13t or python3.13
 		if strings.HasSuffix(base, "t") != freeThreaded {
 			continue
 		}
