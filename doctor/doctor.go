@@ -22,6 +22,8 @@ type Finding struct {
 	Severity string `json:"severity"` // info | warn | error
 	Message  string `json:"message"`
 	Fix      string `json:"fix"`
+	// Path is the interpreter, venv or link the finding is about, if any.
+	Path string `json:"path,omitempty"`
 }
 
 // Facts are what the doctor looks at, gathered by the caller.
@@ -53,7 +55,10 @@ func Gather(ctx context.Context, h *platform.Host, interps []envs.Interpreter, v
 // Examine returns the findings, most serious first.
 func Examine(f Facts) []Finding {
 	var out []Finding
-	add := func(id, sev, msg, fix string) { out = append(out, Finding{id, sev, msg, fix}) }
+	add := func(id, sev, msg, fix string) {
+		out = append(out, Finding{ID: id, Severity: sev, Message: msg, Fix: fix})
+	}
+	about := func(path string) { out[len(out)-1].Path = path }
 	h := f.Host
 
 	// PATH: duplicates, and which python/python3 wins.
@@ -116,18 +121,21 @@ func Examine(f Facts) []Finding {
 		if in.FreeThreaded && !in.OnPath && !in.IsVenv && in.Status == envs.StatusOK {
 			add("freethreaded.hidden", "info", fmt.Sprintf("free-threaded Python %s is installed but not on PATH", in.Version),
 				fmt.Sprintf("use %s, or add %s to PATH", in.Path, h.Dir(in.Path)))
+			about(in.Path)
 		}
 	}
 	// Broken interpreters and venvs.
 	for _, in := range f.Interpreters {
 		if in.Status == envs.StatusBroken {
 			add("interpreter.broken", "warn", fmt.Sprintf("%s does not work: %s", in.Path, in.Error), "reinstall it, or remove it if it is left over")
+			about(in.Path)
 		}
 	}
 	for _, v := range f.Venvs {
 		if v.Status == envs.StatusBroken {
 			add("venv.broken", "error", fmt.Sprintf("venv %s (%s) is broken: %s", v.Name, v.Path, strings.Join(v.Problems, "; ")),
 				fmt.Sprintf("recreate it: pyhangar venv create %s --python %s --recreate", v.Name, venvSpec(v)))
+			about(v.Path)
 		}
 	}
 

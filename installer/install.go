@@ -83,6 +83,8 @@ type Event struct {
 	Phase string
 	Pct   float64
 	Line  string
+	// LogFile, in the event that opens an install's log, is its path.
+	LogFile string
 }
 
 // BusyError says another process is installing the same thing.
@@ -297,6 +299,7 @@ func (in *Installer) run(ctx context.Context, j job, attempt Record) (_ envs.Int
 	if err != nil {
 		return envs.Interpreter{}, rec, err
 	}
+	in.emit(Event{Phase: "starting", Pct: -1, LogFile: rec.LogPath})
 	defer func() {
 		logFile.Close()
 		rec.Finished = time.Now().UTC()

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -47,7 +46,7 @@ type Config struct {
 const (
 	prefWidth  = "window.width"
 	prefHeight = "window.height"
-	prefTab    = "window.tab"
+	prefTab    = "window.tab-index"
 )
 
 // Run opens the window and returns when it is closed or ctx is cancelled.
@@ -84,7 +83,7 @@ func Run(ctx context.Context, cfg Config) error {
 	return nil
 }
 
-// Window is the built window content, with handles the tests drive.
+// Window is the built window content: its tabs.
 type Window struct {
 	Tabs         *container.AppTabs
 	core         *core
@@ -93,6 +92,8 @@ type Window struct {
 	environments *environmentsTab
 	benchmarks   *benchmarksTab
 	team         *teamTab
+	doctor       *doctorTab
+	settings     fyne.CanvasObject
 }
 
 // Create builds the window's content.
@@ -110,41 +111,35 @@ func build(ctx context.Context, a fyne.App, w fyne.Window, cfg Config, queue cha
 	c := newCore(ctx, a, w, cfg)
 	c.queue = queue
 	win := &Window{core: c}
+	c.tabs = win
 	win.interpreters = newInterpretersTab(c)
 	win.install = newInstallTab(c)
 	win.environments = newEnvironmentsTab(c)
 	win.benchmarks = newBenchmarksTab(c)
 	win.team = newTeamTab(c)
+	win.doctor = newDoctorTab(c)
+	win.settings = newSettingsTab(c)
 	win.Tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Interpreters", theme.ListIcon(), win.interpreters.content),
 		container.NewTabItemWithIcon("Install", theme.DownloadIcon(), win.install.content),
 		container.NewTabItemWithIcon("Environments", theme.FolderIcon(), win.environments.content),
 		container.NewTabItemWithIcon("Benchmarks", theme.MediaPlayIcon(), win.benchmarks.content),
 		container.NewTabItemWithIcon("Team", theme.AccountIcon(), win.team.content),
-		container.NewTabItemWithIcon("Doctor", theme.WarningIcon(), newDoctorTab(c)),
-		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), newSettingsTab(c)),
+		container.NewTabItemWithIcon("Doctor", theme.WarningIcon(), win.doctor.content),
+		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), win.settings),
 	)
-	c.showTab = func(name string) {
-		for _, item := range win.Tabs.Items {
-			if item.Text == name {
-				win.Tabs.Select(item)
-			}
-		}
-	}
 	prefs := a.Preferences()
-	if last := prefs.String(prefTab); last != "" {
-		c.showTab(last)
+	if last := prefs.IntWithFallback(prefTab, tabInterpreters); last > 0 && last < len(win.Tabs.Items) {
+		c.show(last)
 	}
-	win.Tabs.OnSelected = func(item *container.TabItem) {
+	win.Tabs.OnSelected = func(*container.TabItem) {
 		// Fyne rewrites the preferences file on every Set; skip needless ones.
-		if prefs.String(prefTab) != item.Text {
-			prefs.SetString(prefTab, item.Text)
+		if i := win.Tabs.SelectedIndex(); prefs.IntWithFallback(prefTab, -1) != i {
+			prefs.SetInt(prefTab, i)
 		}
 	}
-
-	mod := fyne.KeyModifierShortcutDefault
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: mod}, func(fyne.Shortcut) { c.requestQuit() })
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: mod}, func(fyne.Shortcut) { c.discover(nil) })
+	c.keys()
+	w.SetMainMenu(c.mainMenu())
 	if cfg.Notice != "" {
 		notice := cfg.Notice
 		// Shown once the window is up.

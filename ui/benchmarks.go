@@ -1,15 +1,14 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"image/color"
 	"os"
 	"strconv"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
@@ -22,9 +21,6 @@ import (
 	"github.com/pyhangar/pyhangar/store"
 )
 
-var benchColumns = []column{{"Run", 120}, {"Machine", 110}, {"Python", 80}, {"Build", 110}, {"Workload", 130}, {"1 thread", 80},
-	{"Speedup", 90}, {"CPU/wall", 75}, {"Processes", 85}, {"Efficiency", 95}, {"Start-up", 75}, {"Peak MB", 70}, {"GIL", 80}, {"Verdict", 460}}
-
 // benchRow is one table row: a run's headline (workload "") or one of its
 // workloads.
 type benchRow struct {
@@ -32,37 +28,38 @@ type benchRow struct {
 	workload string
 }
 
+// benchLegend explains the table's columns.
+const benchLegend = "Speedup: N threads against one (@2: on 2 threads). CPU/wall: cores the threads kept busy. " +
+	"Processes: N processes against one, the machine's own ceiling. Efficiency: the speedup against that ceiling " +
+	"(1.00: threads as good as processes), ± its spread over the rounds. 1 thread: time on one thread; on a run's " +
+	"first line, against the GIL build of its version (+43%: 43% slower). Start-up: the interpreter's start. " +
+	"Peak MB: the interpreter's own peak memory. GIL: at the start → at the end."
+
 // benchmarksTab runs the threaded sanity benchmark and compares results.
 type benchmarksTab struct {
-	c         *core
-	choices   []envs.Interpreter
-	checks    *widget.CheckGroup
-	run       *widget.Button
-	cancelBtn *widget.Button
-	progress  *widget.ProgressBar
-	step      *widget.Label
-	results   map[int64]bool // this session's runs
-	history   []store.BenchRun
-	compared  map[int64]bool // history runs added to the comparison
-	shown     []store.BenchRun
-	rows      []benchRow // what the table shows
-	table     *widget.Table
-	chart     *barChart
-	histList  *widget.List
-	cancel    context.CancelFunc
-	content   fyne.CanvasObject
+	c        *core
+	choices  []envs.Interpreter
+	checks   *widget.CheckGroup
+	run      *widget.Button
+	job      *jobView
+	results  map[int64]bool // this session's runs
+	history  []store.BenchRun
+	compared map[int64]bool // history runs added to the comparison
+	shown    []store.BenchRun
+	rows     []benchRow // what the table shows
+	verdicts *fyne.Container
+	table    *dataTable
+	chart    *barChart
+	histList *widget.List
+	content  fyne.CanvasObject
 }
 
 func newBenchmarksTab(c *core) *benchmarksTab {
 	t := &benchmarksTab{c: c, compared: map[int64]bool{}, results: map[int64]bool{}}
 	t.checks = widget.NewCheckGroup(nil, nil)
 	t.run = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), t.start)
-	t.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
-		if t.cancel != nil {
-			t.cancel()
-		}
-	})
-	t.cancelBtn.Disable()
+	t.run.Importance = widget.HighImportance
+	t.job = newJobView(c, jobBenchmark, "Tick interpreters and press Run (about 8 s each).")
 	c.onJobs(func() {
 		if c.busy(jobBenchmark) {
 			t.run.Disable()
@@ -70,16 +67,17 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 			t.run.Enable()
 		}
 	})
-	t.progress = widget.NewProgressBar()
-	t.step = widget.NewLabel("Pick interpreters and press Run (about 8 s each).")
-	t.step.Truncation = fyne.TextTruncateEllipsis
 
-	t.table = newTable(benchColumns, func() int { return len(t.rows) }, t.fillCell)
+	t.table = newDataTable(c.app.Preferences(), "table.benchmarks", t.columns(), func() int { return len(t.rows) }, t.fillCell)
 	t.chart = newBarChart()
+	t.verdicts = container.NewVBox()
 
 	t.histList = widget.NewList(
 		func() int { return len(t.history) },
-		func() fyne.CanvasObject { return widget.NewCheck("", nil) },
+		func() fyne.CanvasObject {
+			ch := widget.NewCheck("", nil)
+			return ch
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			run := t.history[i]
 			r := run.Result
@@ -96,31 +94,70 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 	exportCSV := widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), func() { t.export("csv") })
 	exportJSON := widget.NewButtonWithIcon("Export JSON…", theme.DocumentSaveIcon(), func() { t.export("json") })
 
+	legend := widget.NewLabel(benchLegend)
+	legend.Wrapping = fyne.TextWrapWord
+	legend.Importance = widget.LowImportance
 	left := container.NewBorder(
 		widget.NewLabelWithStyle("Interpreters", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewVBox(container.NewHBox(t.run, t.cancelBtn), t.progress, t.step), nil, nil,
+		container.NewVBox(t.run, t.job.content), nil, nil,
 		container.NewScroll(t.checks))
 	history := container.NewBorder(
 		container.NewHBox(widget.NewLabelWithStyle("Earlier runs (tick to compare)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			layout.NewSpacer(), exportCSV, exportJSON),
 		nil, nil, nil, t.histList)
-	right := container.NewVSplit(container.NewVSplit(t.table, t.chart), history)
-	right.Offset = 0.7
+	results := container.NewBorder(t.verdicts, nil, nil, nil,
+		container.NewVSplit(container.NewBorder(nil, legend, nil, nil, t.table), container.NewVScroll(t.chart)))
+	right := container.NewVSplit(results, history)
+	right.Offset = 0.75
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.25
 	t.content = split
 
 	c.onInterpreters(t.setChoices)
-	c.benchmark = func(in envs.Interpreter) {
-		if c.busy(jobBenchmark) {
-			return
-		}
-		c.showTab("Benchmarks")
-		t.checks.SetSelected([]string{t.label(in)})
-		t.start()
-	}
 	t.loadHistory()
 	return t
+}
+
+// columns sort runs as wholes: a run's workload rows stay under its
+// headline, whatever the column.
+func (t *benchmarksTab) columns() []column {
+	run := func(i int) bench.Result { return t.rows[i].run.Result }
+	n := func(i int) string { return lastCount(run(i)) }
+	byRun := func(by func(a, b int) int) func(a, b int) int {
+		return func(a, b int) int {
+			ra, rb := t.rows[a], t.rows[b]
+			if ra.run.ID == rb.run.ID {
+				return 0 // a tie keeps the headline first, the workloads in order
+			}
+			if c := by(a, b); c != 0 {
+				return c
+			}
+			return cmp.Compare(ra.run.ID, rb.run.ID)
+		}
+	}
+	num := func(f func(i int) float64) func(a, b int) int { return byRun(byNumber(f)) }
+	return []column{
+		{"Run", 60, num(func(i int) float64 { return float64(t.rows[i].run.ID) })},
+		{"Date", 110, num(func(i int) float64 { return float64(run(i).Started.Unix()) })},
+		{"Machine", 110, byRun(byText(func(i int) string { return t.rows[i].run.Machine.Hostname }))},
+		{"Python", 80, byRun(byVersion(func(i int) string { return run(i).Version }))},
+		{"Build", 110, byRun(byText(func(i int) string { return buildName(run(i).FreeThreaded) }))},
+		{"Workload", 130, nil},
+		{"1 thread", 90, num(func(i int) float64 {
+			if p := run(i).FTCostPct; p != nil {
+				return *p
+			}
+			return 0
+		})},
+		{"Speedup", 90, num(func(i int) float64 { return run(i).Speedup[n(i)] })},
+		{"CPU/wall", 75, num(func(i int) float64 { return run(i).CPUWallRatio[n(i)] })},
+		{"Processes", 85, num(func(i int) float64 { return run(i).ProcessSpeedup[n(i)] })},
+		{"Efficiency", 95, num(func(i int) float64 { return run(i).Efficiency[n(i)] })},
+		{"Start-up", 75, num(func(i int) float64 { return run(i).StartupMs })},
+		{"Peak MB", 70, num(func(i int) float64 { return run(i).PeakRSSMB[n(i)] })},
+		{"GIL", 80, nil},
+		{"Verdict", 460, byRun(byText(func(i int) string { return run(i).Verdict }))},
+	}
 }
 
 func buildName(ft bool) string {
@@ -172,6 +209,15 @@ func (t *benchmarksTab) loadHistory() {
 	})
 }
 
+// runOn benchmarks one interpreter (the Interpreters tab's Benchmark).
+func (t *benchmarksTab) runOn(in envs.Interpreter) {
+	if t.c.busy(jobBenchmark) {
+		return
+	}
+	t.checks.SetSelected([]string{t.label(in)})
+	t.start()
+}
+
 // start benchmarks the ticked interpreters one after another.
 func (t *benchmarksTab) start() {
 	var targets []envs.Interpreter
@@ -183,31 +229,22 @@ func (t *benchmarksTab) start() {
 		}
 	}
 	if len(targets) == 0 {
-		t.step.SetText("Tick at least one interpreter.")
+		t.job.say("Tick at least one interpreter.")
 		return
 	}
-	if t.c.busy(jobBenchmark) {
-		return
-	}
-	t.cancelBtn.Enable()
-	t.progress.SetValue(0)
 	var results []bench.Result
 	var ids []int64
 	machine := platform.Machine{}
-	t.cancel = t.c.startJob(jobBenchmark, func(ctx context.Context) error {
+	t.job.run("Starting…", func(ctx context.Context) error {
 		machine = platform.MachineFacts()
 		for i, in := range targets {
-			i, in := i, in
 			r, err := bench.Run(ctx, in, bench.Options{Progress: func(step string) {
-				t.c.do(func() {
-					t.step.SetText(fmt.Sprintf("[%d/%d] %s %s: %s", i+1, len(targets), in.Version, buildName(in.FreeThreaded), step))
-				})
+				t.job.progress(float64(i)/float64(len(targets)), fmt.Sprintf("[%d/%d] %s %s: %s", i+1, len(targets), in.Version, buildName(in.FreeThreaded), step))
 			}})
 			if err != nil {
 				return fmt.Errorf("%s: %w", in.Path, err)
 			}
 			results = append(results, r)
-			t.c.do(func() { t.progress.SetValue(float64(i+1) / float64(len(targets))) })
 		}
 		bench.CompareCost(results)
 		for _, r := range results {
@@ -218,22 +255,19 @@ func (t *benchmarksTab) start() {
 			ids = append(ids, id)
 		}
 		return nil
-	}, func(err error) {
-		t.cancel = nil
-		t.cancelBtn.Disable()
+	}, func(err error) string {
 		switch {
 		case errors.Is(err, context.Canceled):
-			t.step.SetText("Cancelled; nothing was stored.")
+			return "Cancelled; nothing was stored."
 		case err != nil:
 			t.c.showError("The benchmark failed", err)
-			t.step.SetText("Failed: " + err.Error())
-		default:
-			for _, id := range ids {
-				t.results[id] = true
-			}
-			t.step.SetText(fmt.Sprintf("Done: %d interpreters measured and stored.", len(results)))
-			t.loadHistory()
+			return ""
 		}
+		for _, id := range ids {
+			t.results[id] = true
+		}
+		t.loadHistory()
+		return fmt.Sprintf("Done: %d interpreters measured and stored.", len(results))
 	})
 }
 
@@ -254,21 +288,49 @@ func (t *benchmarksTab) rebuild() {
 			}
 		}
 	}
-	t.table.Refresh()
+	t.table.reload()
 	var results []bench.Result
+	t.verdicts.RemoveAll()
 	for _, run := range t.shown {
 		results = append(results, run.Result)
+		line := widget.NewLabel(verdictLine(run.Result, t.shown))
+		line.Wrapping = fyne.TextWrapWord
+		line.Selectable = true
+		line.TextStyle.Bold = true
+		t.verdicts.Add(line)
 	}
 	t.chart.set(results)
 }
 
+// verdictLine is a run's answer in one line of words: "3.14.7t: parallel
+// threads: yes — 1.96× on 2 threads, 98% of what 2 processes get; single
+// thread 12% slower than 3.14.7 with the GIL".
+func verdictLine(r bench.Result, runs []store.BenchRun) string {
+	name := r.Version
+	if r.FreeThreaded {
+		name += "t"
+	}
+	line := name + ": " + r.Verdict
+	if r.FTCostPct != nil {
+		than := "the GIL build"
+		for _, o := range runs {
+			if o.Result.Path == r.ComparedWith {
+				than = o.Result.Version + " with the GIL"
+			}
+		}
+		pct, how := *r.FTCostPct, "slower"
+		if pct < 0 {
+			pct, how = -pct, "faster"
+		}
+		line += fmt.Sprintf("; single thread %.0f%% %s than %s", pct, how, than)
+	}
+	return line
+}
+
 func lastCount(r bench.Result) string { return strconv.Itoa(r.Threads()) }
 
-func (t *benchmarksTab) fillCell(id widget.TableCellID, l *widget.Label) {
-	if id.Row >= len(t.rows) {
-		return
-	}
-	row := t.rows[id.Row]
+func (t *benchmarksTab) fillCell(i, col int, l *widget.Label) {
+	row := t.rows[i]
 	r := row.run.Result
 	n := lastCount(r)
 	// A workload row shows its own figures; the headline row the median.
@@ -280,50 +342,52 @@ func (t *benchmarksTab) fillCell(id widget.TableCellID, l *widget.Label) {
 		l.TextStyle.Bold = true
 	}
 	var text string
-	switch id.Col {
+	switch col {
 	case 0:
-		text = fmt.Sprintf("#%d %s", row.run.ID, r.Started.Local().Format("Jan 2 15:04"))
+		text = fmt.Sprintf("#%d", row.run.ID)
 	case 1:
-		text = orDash(row.run.Machine.Hostname)
+		text = r.Started.Local().Format("Jan 2 15:04")
 	case 2:
-		text = r.Version
+		text = orDash(row.run.Machine.Hostname)
 	case 3:
+		text = r.Version
+	case 4:
 		text = buildName(r.FreeThreaded)
 		if r.FreeThreaded {
 			l.Importance = widget.HighImportance
 		}
-	case 4:
+	case 5:
 		text = "median of 4"
 		if row.workload != "" {
 			text = bench.WorkloadNames[row.workload]
 		}
-	case 5:
+	case 6:
 		if row.workload != "" {
 			text = fmt.Sprintf("%.1f ms", fig.SingleThreadMs)
 		} else if r.FTCostPct != nil {
 			text = fmt.Sprintf("%+.0f%% vs GIL", *r.FTCostPct)
 		}
-	case 6:
-		text = fmt.Sprintf("%.2f× @%s", fig.Speedup, n)
 	case 7:
-		text = fmt.Sprintf("%.2f", fig.CPUWallRatio)
+		text = fmt.Sprintf("%.2f× @%s", fig.Speedup, n)
 	case 8:
-		text = fmt.Sprintf("%.2f×", fig.ProcessSpeedup)
+		text = fmt.Sprintf("%.2f", fig.CPUWallRatio)
 	case 9:
-		text = fmt.Sprintf("%.2f ±%.0f%%", fig.Efficiency, 50*fig.Spread)
+		text = fmt.Sprintf("%.2f×", fig.ProcessSpeedup)
 	case 10:
+		text = fmt.Sprintf("%.2f ±%.0f%%", fig.Efficiency, 50*fig.Spread)
+	case 11:
 		if row.workload == "" {
 			text = fmt.Sprintf("%.0f ms", r.StartupMs)
 		}
-	case 11:
+	case 12:
 		if row.workload == "" {
 			text = fmt.Sprintf("%.0f", r.PeakRSSMB[n])
 		}
-	case 12:
+	case 13:
 		if row.workload == "" {
 			text = gilText(r.GILEnabledStart) + "→" + gilText(r.GILEnabledEnd)
 		}
-	case 13:
+	case 14:
 		if row.workload == "" {
 			text = r.Verdict
 		}
@@ -368,109 +432,9 @@ func (t *benchmarksTab) export(format string) {
 				t.c.showError("Export failed", err)
 				return
 			}
-			t.step.SetText("Exported to " + path)
+			t.job.say("Exported to " + path)
 		})
 	}, t.c.win)
 	d.SetFileName("pyhangar-benchmarks." + format)
 	d.Show()
 }
-
-// barChart draws, per result, its thread speedup and its efficiency against
-// the process ceiling as two bars, with Fyne's canvas.
-type barChart struct {
-	widget.BaseWidget
-	results []bench.Result
-}
-
-func newBarChart() *barChart {
-	c := &barChart{}
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-func (c *barChart) set(rs []bench.Result) {
-	c.results = rs
-	c.Refresh()
-}
-
-func (c *barChart) CreateRenderer() fyne.WidgetRenderer {
-	r := &chartRenderer{chart: c}
-	r.build()
-	return r
-}
-
-type chartRenderer struct {
-	chart   *barChart
-	objects []fyne.CanvasObject
-}
-
-var (
-	speedupColor    = color.NRGBA{R: 0x37, G: 0x76, B: 0xab, A: 0xff}
-	efficiencyColor = color.NRGBA{R: 0xff, G: 0xd4, B: 0x3b, A: 0xff}
-)
-
-func (r *chartRenderer) build() {
-	r.objects = nil
-	if len(r.chart.results) == 0 {
-		r.objects = append(r.objects, canvas.NewText("Bars: blue = thread speedup, yellow = efficiency against the process ceiling.", theme.Color(theme.ColorNameForeground)))
-		return
-	}
-	for _, res := range r.chart.results {
-		n := lastCount(res)
-		label := canvas.NewText(fmt.Sprintf("%s %s", res.Version, buildName(res.FreeThreaded)), theme.Color(theme.ColorNameForeground))
-		label.TextSize = theme.CaptionTextSize()
-		sp := canvas.NewRectangle(speedupColor)
-		ef := canvas.NewRectangle(efficiencyColor)
-		spText := canvas.NewText(fmt.Sprintf("%.2f×", res.Speedup[n]), theme.Color(theme.ColorNameForeground))
-		efText := canvas.NewText(fmt.Sprintf("%.2f", res.Efficiency[n]), theme.Color(theme.ColorNameForeground))
-		spText.TextSize, efText.TextSize = theme.CaptionTextSize(), theme.CaptionTextSize()
-		r.objects = append(r.objects, label, sp, ef, spText, efText)
-	}
-}
-
-func (r *chartRenderer) Layout(size fyne.Size) {
-	if len(r.chart.results) == 0 {
-		r.objects[0].Move(fyne.NewPos(8, 8))
-		return
-	}
-	maxSpeed := 1.0
-	for _, res := range r.chart.results {
-		if v := res.Speedup[lastCount(res)]; v > maxSpeed {
-			maxSpeed = v
-		}
-	}
-	n := len(r.chart.results)
-	labelW := float32(150)
-	rowH := size.Height / float32(n)
-	barH := rowH * 0.35
-	width := size.Width - labelW - 60
-	if width < 10 {
-		width = 10
-	}
-	for i, res := range r.chart.results {
-		k := lastCount(res)
-		y := float32(i) * rowH
-		o := r.objects[i*5 : i*5+5]
-		o[0].Move(fyne.NewPos(4, y+rowH/2-8))
-		sp := float32(res.Speedup[k] / maxSpeed)
-		ef := float32(res.Efficiency[k] / 1.2)
-		if ef > 1 {
-			ef = 1
-		}
-		o[1].Resize(fyne.NewSize(width*sp, barH))
-		o[1].Move(fyne.NewPos(labelW, y+rowH*0.1))
-		o[2].Resize(fyne.NewSize(width*ef, barH))
-		o[2].Move(fyne.NewPos(labelW, y+rowH*0.1+barH+2))
-		o[3].Move(fyne.NewPos(labelW+width*sp+4, y+rowH*0.1))
-		o[4].Move(fyne.NewPos(labelW+width*ef+4, y+rowH*0.1+barH+2))
-	}
-}
-
-func (r *chartRenderer) MinSize() fyne.Size { return fyne.NewSize(300, 120) }
-func (r *chartRenderer) Refresh() {
-	r.build()
-	r.Layout(r.chart.Size())
-	canvas.Refresh(r.chart)
-}
-func (r *chartRenderer) Objects() []fyne.CanvasObject { return r.objects }
-func (r *chartRenderer) Destroy()                     {}

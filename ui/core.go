@@ -45,14 +45,9 @@ type core struct {
 	discovering   bool
 	afterDiscover []func()
 
-	// Set by the tabs so others can drive them.
-	selectInterpreter func(path string)
-	createVenvFrom    func(in envs.Interpreter)
-	benchmark         func(in envs.Interpreter)
-	showTab           func(name string)
-	// reloadCatalog loads the install catalog again (after the mirror
-	// setting changed).
-	reloadCatalog func()
+	// tabs are the window's tabs: one drives another through them (show
+	// an interpreter, make a venv from it, benchmark it, get uv).
+	tabs *Window
 	// settingsListeners show settings changed elsewhere in the window.
 	settingsListeners []func()
 
@@ -141,6 +136,20 @@ func (c *core) discover(then func()) {
 		}
 	})
 }
+
+// The tabs, in order (Ctrl+1…7 and the View menu).
+const (
+	tabInterpreters = iota
+	tabInstall
+	tabEnvironments
+	tabBenchmarks
+	tabTeam
+	tabDoctor
+	tabSettings
+)
+
+// show brings a tab to the front.
+func (c *core) show(tab int) { c.tabs.Tabs.SelectIndex(tab) }
 
 // onInterpreters registers a listener for discovery results (nil while a
 // discovery runs).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -21,38 +23,42 @@ import (
 	"github.com/pyhangar/pyhangar/installer"
 )
 
-var venvColumns = []column{{"Name", 140}, {"Python", 80}, {"Build", 130}, {"Status", 220}, {"Size", 80}, {"Origin", 90}, {"Path", 420}}
-
 // environmentsTab lists venvs and makes, checks and deletes them.
 type environmentsTab struct {
 	c        *core
 	entries  []envs.VenvEntry
-	selected int
-	table    *widget.Table
-	status   *widget.Label
-	buttons  []*widget.Button // need a selected venv
-	checks   []*widget.Button // check, GIL scan, delete: one at a time
-	stop     *widget.Button   // cancels the running check or GIL scan
-	cancel   context.CancelFunc
+	selected string // path of the selected venv
+	table    *dataTable
+	empty    *fyne.Container // shown instead of the table when there are no venvs
+	details  *widget.Label
+	job      *jobView
+	buttons  []*widget.Button // need a selected venv and no job
 	shell    *widget.Select
 	content  fyne.CanvasObject
-	// The create dialog's fields, while it is open.
-	createName, createLocation, createReqs *widget.Entry
-	createPython                           *widget.Select
-	// lastDialog is the dialog most recently shown, lastResult the status
-	// of the last create or check (tests read them).
-	lastDialog dialog.Dialog
-	lastResult string
 }
 
 func newEnvironmentsTab(c *core) *environmentsTab {
-	t := &environmentsTab{c: c, selected: -1}
-	t.table = newTable(venvColumns, func() int { return len(t.entries) }, t.fillCell)
-	t.table.OnSelected = func(id widget.TableCellID) {
-		t.selected = id.Row
-		t.enable()
+	t := &environmentsTab{c: c}
+	row := func(i int) envs.VenvEntry { return t.entries[i] }
+	columns := []column{
+		{"Name", 140, byText(func(i int) string { return row(i).Name })},
+		{"Python", 80, byVersion(func(i int) string { return row(i).BaseVersion })},
+		{"Build", 130, byText(func(i int) string { return map[bool]string{true: "free-threaded", false: "GIL"}[row(i).FreeThreaded] })},
+		{"Status", 220, byText(func(i int) string { return row(i).Status })},
+		{"Size", 80, byNumber(func(i int) float64 { return float64(row(i).SizeBytes) })},
+		{"Origin", 90, byText(func(i int) string { return row(i).Origin })},
+		{"Path", 420, byText(func(i int) string { return row(i).Path })},
 	}
-	t.status = widget.NewLabel("")
+	t.table = newDataTable(c.app.Preferences(), "table.venvs", columns, func() int { return len(t.entries) }, t.fillCell)
+	t.table.onRow = func(i int) {
+		t.selected = t.entries[i].Path
+		t.showSelected()
+	}
+	t.table.onDelete = t.confirmDelete
+	t.details = widget.NewLabel("")
+	t.details.Wrapping = fyne.TextWrapWord
+	t.details.Selectable = true
+	t.job = newJobView(c, jobVenv, "")
 	shells := []string{"bash", "zsh", "fish", "powershell"}
 	if runtime.GOOS == "windows" {
 		shells = []string{"powershell", "cmd", "bash"}
@@ -61,13 +67,14 @@ func newEnvironmentsTab(c *core) *environmentsTab {
 	t.shell.SetSelectedIndex(0)
 
 	create := widget.NewButtonWithIcon("Create…", theme.ContentAddIcon(), func() { t.createDialog(envs.Interpreter{}) })
+	create.Importance = widget.HighImportance
 	check := widget.NewButtonWithIcon("Check", theme.ConfirmIcon(), func() { t.check(false) })
 	gil := widget.NewButton("GIL scan", func() { t.check(true) })
 	del := widget.NewButtonWithIcon("Delete…", theme.DeleteIcon(), t.confirmDelete)
 	copyAct := widget.NewButtonWithIcon("Copy activate", theme.ContentCopyIcon(), func() {
 		if e, ok := t.current(); ok {
 			t.c.app.Clipboard().SetContent(e.Activate[t.shell.Selected])
-			t.status.SetText("Copied: " + e.Activate[t.shell.Selected])
+			t.job.say("Copied: " + e.Activate[t.shell.Selected])
 		}
 	})
 	open := widget.NewButtonWithIcon("Open folder", theme.FolderOpenIcon(), func() {
@@ -78,21 +85,21 @@ func newEnvironmentsTab(c *core) *environmentsTab {
 		}
 	})
 	refresh := widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), t.reload)
-	t.stop = widget.NewButtonWithIcon("Stop", theme.CancelIcon(), func() {
-		if t.cancel != nil {
-			t.cancel()
-		}
-	})
 	t.buttons = []*widget.Button{check, gil, del, copyAct, open}
-	t.checks = []*widget.Button{check, gil, del}
 	t.enable()
 	c.onJobs(t.enable)
-	bar := container.NewHBox(create, check, gil, t.stop, del, widget.NewSeparator(), copyAct, t.shell, open, layout.NewSpacer(), refresh)
-	t.content = container.NewBorder(container.NewVBox(bar, t.status), nil, nil, nil, t.table)
-	c.createVenvFrom = func(in envs.Interpreter) {
-		c.showTab("Environments")
-		t.createDialog(in)
-	}
+
+	intro := widget.NewLabel("No virtual environments yet. A venv keeps a project's packages apart from the interpreter's; " +
+		"make one from a free-threaded build to try your project on it.")
+	intro.Wrapping = fyne.TextWrapWord
+	intro.Alignment = fyne.TextAlignCenter
+	first := widget.NewButtonWithIcon("Create a venv…", theme.ContentAddIcon(), func() { t.createDialog(envs.Interpreter{}) })
+	first.Importance = widget.HighImportance
+	t.empty = container.NewCenter(container.NewVBox(intro, container.NewCenter(first)))
+	t.empty.Hide()
+
+	bar := container.NewHBox(create, check, gil, del, widget.NewSeparator(), copyAct, t.shell, open, layout.NewSpacer(), refresh)
+	t.content = container.NewBorder(container.NewVBox(bar, t.job.content), t.details, nil, nil, container.NewStack(t.table, t.empty))
 	c.onInterpreters(func(list []envs.Interpreter) {
 		if list != nil {
 			t.reload()
@@ -102,32 +109,45 @@ func newEnvironmentsTab(c *core) *environmentsTab {
 }
 
 func (t *environmentsTab) current() (envs.VenvEntry, bool) {
-	if t.selected < 0 || t.selected >= len(t.entries) {
-		return envs.VenvEntry{}, false
+	for _, e := range t.entries {
+		if e.Path == t.selected {
+			return e, true
+		}
 	}
-	return t.entries[t.selected], true
+	return envs.VenvEntry{}, false
 }
 
+// enable offers the venv buttons with a venv selected and no venv job
+// running.
 func (t *environmentsTab) enable() {
 	_, ok := t.current()
+	busy := t.c.busy(jobVenv)
 	for _, b := range t.buttons {
-		if ok {
+		if ok && !busy {
 			b.Enable()
 		} else {
 			b.Disable()
 		}
 	}
-	busy := t.c.busy(jobCheck)
-	for _, b := range t.checks {
-		if busy {
-			b.Disable()
-		}
+}
+
+// showSelected shows the selected venv whole under the table.
+func (t *environmentsTab) showSelected() {
+	e, ok := t.current()
+	t.enable()
+	if !ok {
+		t.details.SetText("")
+		return
 	}
-	if busy {
-		t.stop.Show()
-	} else {
-		t.stop.Hide()
+	build := "GIL"
+	if e.FreeThreaded {
+		build = "free-threaded"
 	}
+	text := fmt.Sprintf("%s — %s\nPython %s (%s), %s, %s; %s", e.Name, e.Path, orDash(e.BaseVersion), build, envs.HumanSize(e.SizeBytes), e.Origin, e.Status)
+	for _, p := range e.Problems {
+		text += "\nProblem: " + p
+	}
+	t.details.SetText(text)
 }
 
 // reload lists the venvs again (sizes are read off the disk, so in the
@@ -145,21 +165,29 @@ func (t *environmentsTab) reload() {
 			return
 		}
 		t.entries = entries
-		t.selected = -1
+		t.table.selected = -1
+		t.table.reload()
 		t.table.UnselectAll()
-		t.table.Refresh()
-		t.enable()
-		t.status.SetText(fmt.Sprintf("%d venvs.", len(entries)))
+		if len(entries) == 0 {
+			t.table.Hide()
+			t.empty.Show()
+		} else {
+			t.empty.Hide()
+			t.table.Show()
+		}
+		for i, e := range entries {
+			if e.Path == t.selected {
+				t.table.selectRow(i)
+			}
+		}
+		t.showSelected()
 	})
 }
 
-func (t *environmentsTab) fillCell(id widget.TableCellID, l *widget.Label) {
-	if id.Row >= len(t.entries) {
-		return
-	}
-	e := t.entries[id.Row]
+func (t *environmentsTab) fillCell(row, col int, l *widget.Label) {
+	e := t.entries[row]
 	var text string
-	switch id.Col {
+	switch col {
 	case 0:
 		text = e.Name
 	case 1:
@@ -205,7 +233,8 @@ func (t *environmentsTab) interpreterChoices() ([]envs.Interpreter, []string) {
 }
 
 // createDialog asks for a name, an interpreter (preselected, else a
-// free-threaded one), a location and an optional requirements file.
+// free-threaded one), a location and an optional requirements file; Create
+// is offered once every field is valid.
 func (t *environmentsTab) createDialog(pre envs.Interpreter) {
 	list, labels := t.interpreterChoices()
 	if len(list) == 0 {
@@ -214,6 +243,7 @@ func (t *environmentsTab) createDialog(pre envs.Interpreter) {
 	}
 	name := widget.NewEntry()
 	name.SetPlaceHolder("ft-dev")
+	name.Validator = envs.ValidateName
 	python := widget.NewSelect(labels, nil)
 	python.SetSelectedIndex(0)
 	for i, in := range list {
@@ -223,23 +253,47 @@ func (t *environmentsTab) createDialog(pre envs.Interpreter) {
 	}
 	location := widget.NewEntry()
 	location.SetPlaceHolder(filepath.Join(t.c.cfg.DataDir, "venvs", "NAME"))
+	location.Validator = venvLocationValidator
+	pickFolder := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
+		d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
+			if err == nil && u != nil {
+				n := strings.TrimSpace(name.Text)
+				if n == "" {
+					n = "venv"
+				}
+				location.SetText(filepath.Join(u.Path(), n))
+			}
+		}, t.c.win)
+		d.Resize(t.c.dialogSize(0.8, 0.8))
+		d.Show()
+	})
 	reqs := widget.NewEntry()
 	reqs.SetPlaceHolder("optional requirements.txt")
-	browse := widget.NewButtonWithIcon("", theme.FolderOpenIcon(), func() {
+	reqs.Validator = requirementsFileValidator
+	pickFile := widget.NewButtonWithIcon("", theme.FileIcon(), func() {
 		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err == nil && r != nil {
 				reqs.SetText(r.URI().Path())
 				r.Close()
 			}
 		}, t.c.win)
+		d.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".in"}))
+		d.Resize(t.c.dialogSize(0.8, 0.8))
 		d.Show()
 	})
+	pickFolder.SetText("Choose a folder…")
+	pickFile.SetText("Choose a file…")
+	// The entries are the form's items themselves, so their validators
+	// hold Create back.
 	items := []*widget.FormItem{
 		widget.NewFormItem("Name", name),
 		widget.NewFormItem("Interpreter", python),
 		widget.NewFormItem("Location", location),
-		widget.NewFormItem("Requirements", container.NewBorder(nil, nil, nil, browse, reqs)),
+		widget.NewFormItem("", container.NewHBox(pickFolder)),
+		widget.NewFormItem("Requirements", reqs),
+		widget.NewFormItem("", container.NewHBox(pickFile)),
 	}
+	items[2].HintText = "empty: in PyHangar's own venvs folder"
 	d := dialog.NewForm("Create a virtual environment", "Create", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
@@ -247,48 +301,66 @@ func (t *environmentsTab) createDialog(pre envs.Interpreter) {
 		t.create(envs.VenvRequest{Name: strings.TrimSpace(name.Text), Dir: strings.TrimSpace(location.Text),
 			Base: list[python.SelectedIndex()], Requirements: strings.TrimSpace(reqs.Text)})
 	}, t.c.win)
-	name.Validator = envs.ValidateName
-	d.Resize(fyne.NewSize(640, 320))
-	t.createName, t.createPython, t.createLocation, t.createReqs = name, python, location, reqs
-	t.lastDialog = d
+	d.Resize(t.c.dialogSize(0.6, 0))
 	d.Show()
+	t.c.win.Canvas().Focus(name)
 }
 
-// create makes the venv in the background with a progress dialog that can
-// cancel it.
+// venvLocationValidator accepts "" (PyHangar's venvs folder) or an
+// absolute path that is not a file or a folder with something in it.
+func venvLocationValidator(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	if !filepath.IsAbs(s) {
+		return errors.New("give the full path of the folder to make")
+	}
+	fi, err := os.Stat(s)
+	switch {
+	case err != nil:
+		return nil
+	case !fi.IsDir():
+		return errors.New("a file is there")
+	}
+	if entries, _ := os.ReadDir(s); len(entries) > 0 {
+		return errors.New("that folder is not empty")
+	}
+	return nil
+}
+
+// requirementsFileValidator accepts "" or a file that is there.
+func requirementsFileValidator(s string) error {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	if fi, err := os.Stat(s); err != nil || fi.IsDir() {
+		return errors.New("no such file")
+	}
+	return nil
+}
+
+// create makes the venv in the background, its progress and Cancel in the
+// tab.
 func (t *environmentsTab) create(req envs.VenvRequest) {
-	line := widget.NewLabel("Starting…")
-	line.Truncation = fyne.TextTruncateEllipsis
-	bar := widget.NewProgressBarInfinite()
-	prog := dialog.NewCustom("Creating "+req.Name, "Cancel", container.NewVBox(bar, line), t.c.win)
-	finished := false
-	var cancel context.CancelFunc
-	prog.SetOnClosed(func() {
-		if !finished {
-			cancel()
-		}
-	})
-	prog.Resize(fyne.NewSize(560, 140))
-	prog.Show()
-	req.Progress = func(l string) { t.c.do(func() { line.SetText(l) }) }
+	req.Progress = func(l string) { t.job.progress(-1, l) }
+	var v envs.Venv
 	var check envs.CheckResult
-	cancel = t.c.startJob(jobVenv, func(ctx context.Context) error {
+	t.job.run("Creating "+req.Name+"…", func(ctx context.Context) error {
 		var err error
-		_, check, err = envs.CreateVenv(ctx, t.c.store, filepath.Join(t.c.cfg.DataDir, "venvs"), req)
+		v, check, err = envs.CreateVenv(ctx, t.c.store, filepath.Join(t.c.cfg.DataDir, "venvs"), req)
 		return err
-	}, func(err error) {
-		finished = true
-		prog.Hide()
+	}, func(err error) string {
 		if err != nil {
 			if !errors.Is(err, context.Canceled) {
 				t.c.showError("Creating the venv failed", err)
 			}
-			t.lastResult = "error: " + err.Error()
-			return
+			return ""
 		}
-		t.lastResult = check.Status
-		t.status.SetText(fmt.Sprintf("Created %s (%s). Activate: %s", req.Name, check.Status, check.Activate[t.shell.Selected]))
+		t.selected = v.Path
 		t.reload()
+		return fmt.Sprintf("Created %s (%s). Activate: %s", req.Name, check.Status, check.Activate[t.shell.Selected])
 	})
 }
 
@@ -296,20 +368,19 @@ func (t *environmentsTab) create(req envs.VenvRequest) {
 // what it found.
 func (t *environmentsTab) check(gilScan bool) {
 	e, ok := t.current()
-	if !ok || t.c.busy(jobCheck) {
+	if !ok {
 		return
 	}
-	t.status.SetText("Checking " + e.Path + "…")
 	uv, _ := installer.LocateUV(t.c.cfg.DataDir)
 	var res envs.CheckResult
-	t.cancel = t.c.startJob(jobCheck, func(ctx context.Context) error {
+	t.job.run("Checking "+e.Path+"…", func(ctx context.Context) error {
 		res = envs.Check(ctx, e.Path, e.Name, uv)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		if gilScan && res.Status == envs.StatusOK {
 			scan, err := envs.ScanGIL(ctx, res.Python, nil, func(done, total int, m string) {
-				t.c.do(func() { t.status.SetText(fmt.Sprintf("GIL scan %d/%d: %s", done, total, m)) })
+				t.job.progress(float64(done)/float64(max(total, 1)), fmt.Sprintf("GIL scan %d/%d: %s", done, total, m))
 			})
 			if err != nil {
 				return err
@@ -320,19 +391,13 @@ func (t *environmentsTab) check(gilScan bool) {
 			return t.c.store.SaveVenvCheck(e.ID, res)
 		}
 		return nil
-	}, func(err error) {
-		t.cancel = nil
-		if errors.Is(err, context.Canceled) {
-			t.status.SetText("Stopped.")
-			return
-		}
+	}, func(err error) string {
 		if err != nil {
-			t.c.showError("Check failed", err)
-			return
+			return ""
 		}
-		t.lastResult = res.Status
-		t.status.SetText(fmt.Sprintf("%s: %s", e.Name, res.Status))
 		t.showCheck(res)
+		t.reload()
+		return fmt.Sprintf("%s: %s", e.Name, res.Status)
 	})
 }
 
@@ -359,18 +424,23 @@ func (t *environmentsTab) showCheck(res envs.CheckResult) {
 	l := widget.NewLabel(b.String())
 	l.TextStyle.Monospace = true
 	l.Wrapping = fyne.TextWrapWord
+	l.Selectable = true
 	d := dialog.NewCustom("Check of "+res.Name, "Close", container.NewVScroll(l), t.c.win)
-	d.Resize(fyne.NewSize(640, 400))
-	t.lastDialog = d
+	d.Resize(t.c.dialogSize(0.6, 0.6))
 	d.Show()
 }
 
+// confirmDelete asks, naming the folder and its size, before deleting the
+// selected venv.
 func (t *environmentsTab) confirmDelete() {
 	e, ok := t.current()
-	if !ok {
+	if !ok || t.c.busy(jobVenv) {
 		return
 	}
-	d := dialog.NewConfirm("Delete venv", fmt.Sprintf("Delete %s?\n\nThis removes the directory %s and everything in it.", e.Name, e.Path), func(yes bool) {
+	msg := fmt.Sprintf("The folder %s (%s) and everything in it will be deleted. This cannot be undone.", e.Path, envs.HumanSize(e.SizeBytes))
+	text := widget.NewLabel(msg)
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Delete the venv "+e.Name+"?", "Delete", "Keep it", text, func(yes bool) {
 		if !yes {
 			return
 		}
@@ -378,21 +448,20 @@ func (t *environmentsTab) confirmDelete() {
 		if e.ID == 0 {
 			arg = e.Path
 		}
-		if t.c.busy(jobCheck) {
-			return
-		}
-		t.c.startJob(jobCheck, func(context.Context) error {
+		t.job.run("Deleting "+e.Path+"…", func(context.Context) error {
 			_, err := envs.DeleteVenv(t.c.store, arg)
 			return err
-		}, func(err error) {
+		}, func(err error) string {
 			if err != nil {
 				t.c.showError("Not deleted", err)
-				return
+				return "Not deleted: " + plainSentence(err)
 			}
-			t.status.SetText("Deleted " + e.Path)
+			t.selected = ""
 			t.reload()
+			return "Deleted " + e.Path + "."
 		})
 	}, t.c.win)
-	t.lastDialog = d
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Resize(t.c.dialogSize(0.5, 0))
 	d.Show()
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"net/url"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -52,13 +52,8 @@ type installTab struct {
 	target   *widget.Label
 	install  *widget.Button
 	fromFile *widget.Button
-	cancelB  *widget.Button
-	progress *widget.ProgressBar
-	phase    *widget.Label
-	logText  *widget.Label
-	logBox   *container.Scroll
-	logLines []string
-	cancel   context.CancelFunc
+	job      *jobView
+	log      *logView
 	content  fyne.CanvasObject
 }
 
@@ -118,20 +113,9 @@ func newInstallTab(c *core) *installTab {
 	t.install.Importance = widget.HighImportance
 	t.install.Disable()
 	t.fromFile = widget.NewButtonWithIcon("Install from a file…", theme.FileIcon(), t.chooseFile)
-	t.cancelB = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
-		if t.cancel != nil {
-			t.cancel()
-		}
-	})
-	t.cancelB.Hide()
-	t.progress = widget.NewProgressBar()
-	t.progress.Hide()
-	t.phase = widget.NewLabel("")
-	t.phase.Hide()
-	t.logText = widget.NewLabel("")
-	t.logText.TextStyle.Monospace = true
-	t.logText.Wrapping = fyne.TextWrapBreak
-	t.logBox = container.NewVScroll(t.logText)
+	t.job = newJobView(c, jobInstall, "")
+	t.log = newLogView(c)
+	t.log.content.Hide()
 	c.onJobs(t.update)
 
 	form := widget.NewForm(
@@ -140,13 +124,12 @@ func newInstallTab(c *core) *installTab {
 		widget.NewFormItem("Target", t.target),
 	)
 	right := container.NewBorder(
-		container.NewVBox(form, container.NewHBox(t.install, t.cancelB, t.fromFile), t.progress, t.phase),
-		nil, nil, nil, t.logBox)
+		container.NewVBox(form, container.NewHBox(t.install, t.fromFile), t.job.content),
+		nil, nil, nil, t.log.content)
 	left := container.NewBorder(container.NewVBox(t.info, t.offline), nil, nil, nil, t.list)
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.35
 	t.content = split
-	c.reloadCatalog = t.load
 	t.load()
 	return t
 }
@@ -266,9 +249,12 @@ func (t *installTab) setRoutes() {
 		}
 	}
 	t.route.Refresh()
-	if t.route.Selected == "" || unavailable[installer.Route(t.route.Selected)] != "" {
+	switch {
+	case len(t.route.Options) == 0:
+		t.route.SetSelected("") // nothing to install with: Install stays off
+	case t.route.Selected == "" || unavailable[installer.Route(t.route.Selected)] != "":
 		t.route.SetSelected(string(t.inst.DefaultRoute()))
-		if unavailable[t.inst.DefaultRoute()] != "" && len(t.route.Options) > 0 {
+		if unavailable[t.inst.DefaultRoute()] != "" {
 			t.route.SetSelected(t.route.Options[0])
 		}
 	}
@@ -332,43 +318,33 @@ func (t *installTab) update() {
 	}
 }
 
-func (t *installTab) appendLog(line string) {
-	t.logLines = append(t.logLines, line)
-	if len(t.logLines) > 400 {
-		t.logLines = t.logLines[len(t.logLines)-400:]
-	}
-	t.logText.SetText(strings.Join(t.logLines, "\n"))
-	t.logBox.ScrollToBottom()
-}
-
-// running shows the progress of a job, or hides it.
-func (t *installTab) running(on bool) {
-	if on {
-		t.progress.SetValue(0)
-		t.progress.Show()
-		t.phase.Show()
-		t.cancelB.Show()
-		return
-	}
-	t.progress.Hide()
-	t.cancelB.Hide()
-}
-
-// onEvent shows an installer event: a log line, or a phase and its
-// progress.
+// onEvent shows an installer event: a log line, the log's file, or a
+// phase and its progress; from any goroutine.
 func (t *installTab) onEvent(e installer.Event) {
-	t.c.do(func() {
-		if e.Line != "" {
-			t.appendLog(e.Line)
-			return
-		}
+	if e.Phase != "" {
+		step := e.Phase + "…"
+		frac := -1.0
 		if e.Pct >= 0 {
-			t.progress.SetValue(e.Pct / 100)
-			t.phase.SetText(fmt.Sprintf("%s: %.0f%%", e.Phase, e.Pct))
-		} else {
-			t.phase.SetText(e.Phase + "…")
+			step, frac = fmt.Sprintf("%s: %.0f%%", e.Phase, e.Pct), e.Pct/100
 		}
-	})
+		t.job.progress(frac, step)
+	}
+	if e.Line != "" || e.LogFile != "" {
+		t.c.do(func() {
+			if e.LogFile != "" {
+				t.log.setFile(e.LogFile)
+			}
+			if e.Line != "" {
+				t.log.add(e.Line)
+			}
+		})
+	}
+}
+
+// startLog shows the log with its first line.
+func (t *installTab) startLog(first string) {
+	t.log.reset(first)
+	t.log.content.Show()
 }
 
 // start installs the chosen release in the background with progress, a
@@ -379,49 +355,41 @@ func (t *installTab) start() {
 		return
 	}
 	via := installer.Route(t.route.Selected)
-	t.logLines = nil
-	t.appendLog("Installing " + spec.String() + " via " + string(via))
-	t.run(func(ctx context.Context, inst *installer.Installer) (envs.Interpreter, installer.Record, error) {
+	t.startLog("Installing " + spec.String() + " via " + string(via))
+	t.run("Installing "+spec.String()+"…", func(ctx context.Context, inst *installer.Installer) (envs.Interpreter, installer.Record, error) {
 		return inst.Install(ctx, spec, via)
 	}, nil)
 }
 
 // run runs an install job and shows how it ended; onUnchecked, when set,
 // runs when a file brought to install could not be checked.
-func (t *installTab) run(install func(ctx context.Context, inst *installer.Installer) (envs.Interpreter, installer.Record, error), onUnchecked func()) {
-	t.running(true)
+func (t *installTab) run(what string, install func(ctx context.Context, inst *installer.Installer) (envs.Interpreter, installer.Record, error), onUnchecked func()) {
 	inst := *t.inst
 	inst.Progress = t.onEvent
 	var got envs.Interpreter
 	var rec installer.Record
-	t.cancel = t.c.startJob(jobInstall, func(ctx context.Context) error {
+	t.job.run(what, func(ctx context.Context) error {
 		var err error
 		got, rec, err = install(ctx, &inst)
 		return err
-	}, func(err error) {
-		t.cancel = nil
-		t.running(false)
-		if err != nil {
-			switch {
-			case errors.Is(err, context.Canceled):
-				t.phase.SetText("Cancelled; nothing was left behind.")
-			case errors.Is(err, installer.ErrUnchecked) && onUnchecked != nil:
-				t.phase.SetText("")
-				onUnchecked()
-			default:
-				t.phase.SetText("Failed.")
-				t.showFailure(err, rec.LogPath)
-			}
-			return
+	}, func(err error) string {
+		switch {
+		case errors.Is(err, installer.ErrUnchecked) && onUnchecked != nil:
+			onUnchecked()
+			return "The file could not be checked against the catalog."
+		case err != nil && !errors.Is(err, context.Canceled):
+			t.showFailure(err, rec.LogPath)
+			return ""
+		case err != nil:
+			return ""
 		}
-		t.progress.SetValue(1)
-		t.phase.SetText("Installed " + got.Path)
 		t.records, _ = t.c.store.Installs()
 		t.update()
 		t.c.discover(func() {
-			t.c.showTab("Interpreters")
-			t.c.selectInterpreter(got.Path)
+			t.c.show(tabInterpreters)
+			t.c.tabs.interpreters.selectPath(got.Path)
 		})
+		return "Installed " + got.Path
 	})
 }
 
@@ -431,16 +399,14 @@ func (t *installTab) startGetUV() {
 	if t.c.busy(jobInstall) {
 		return
 	}
-	t.logLines = nil
-	t.running(true)
 	base, _, _ := t.c.store.Setting(store.SettingUVMirror)
 	g := &installer.UVGetter{DataDir: t.c.cfg.DataDir, Base: base, Progress: t.onEvent}
 	if base == "" {
 		base = installer.GitHub
 	}
-	t.appendLog("Getting uv " + installer.PinnedUV + " from " + base)
+	t.startLog("Getting uv " + installer.PinnedUV + " from " + base)
 	var own installer.OwnUV
-	t.cancel = t.c.startJob(jobInstall, func(ctx context.Context) error {
+	t.job.run("Getting uv…", func(ctx context.Context) error {
 		var err error
 		if own, err = g.Get(ctx, ""); err != nil {
 			return err
@@ -449,20 +415,17 @@ func (t *installTab) startGetUV() {
 			return err
 		}
 		return t.c.store.SetSetting(store.SettingUVVersion, own.Reports)
-	}, func(err error) {
-		t.cancel = nil
-		t.running(false)
+	}, func(err error) string {
 		switch {
 		case errors.Is(err, context.Canceled):
-			t.phase.SetText("Cancelled; nothing was kept.")
+			return "Cancelled; nothing was kept."
 		case err != nil:
-			t.phase.SetText("Getting uv failed.")
 			t.c.showError("uv could not be got", err)
-		default:
-			t.phase.SetText("Got " + own.Reports + ": the uv route installs in seconds.")
-			t.route.SetSelected(string(installer.RouteUV))
-			t.load()
+			return ""
 		}
+		t.route.SetSelected(string(installer.RouteUV))
+		t.load()
+		return "Got " + own.Reports + ": the uv route installs in seconds."
 	})
 }
 
@@ -487,9 +450,8 @@ func (t *installTab) chooseFile() {
 
 func (t *installTab) installFile(path, sum string) {
 	spec := envs.Spec{FreeThreaded: t.variant.Selected != variantGIL}
-	t.logLines = nil
-	t.appendLog("Installing from " + path)
-	t.run(func(ctx context.Context, inst *installer.Installer) (envs.Interpreter, installer.Record, error) {
+	t.startLog("Installing from " + path)
+	t.run("Installing from "+filepath.Base(path)+"…", func(ctx context.Context, inst *installer.Installer) (envs.Interpreter, installer.Record, error) {
 		ver, err := installer.FromFileRelease(runtime.GOOS, filepath.Base(path))
 		if err != nil {
 			return envs.Interpreter{}, installer.Record{}, err
@@ -523,25 +485,14 @@ func (t *installTab) askChecksum(path string) {
 	d.Show()
 }
 
-// showFailure shows the one-line reason and a way to see the log.
+// showFailure shows the one-line reason and a way to the whole log.
 func (t *installTab) showFailure(err error, logPath string) {
 	var actions []fyne.CanvasObject
 	if logPath != "" {
-		actions = append(actions, widget.NewButtonWithIcon("Show the log", theme.DocumentIcon(), func() {
-			b, rerr := os.ReadFile(logPath)
-			text := string(b)
-			if rerr != nil {
-				text = rerr.Error()
+		actions = append(actions, widget.NewButtonWithIcon("Open log file", theme.DocumentIcon(), func() {
+			if oerr := t.c.app.OpenURL(&url.URL{Scheme: "file", Path: filepath.ToSlash(logPath)}); oerr != nil {
+				t.c.showError("Cannot open the log file", oerr)
 			}
-			if len(text) > 200_000 {
-				text = "…" + text[len(text)-200_000:]
-			}
-			l := widget.NewLabel(text)
-			l.TextStyle.Monospace = true
-			w := t.c.app.NewWindow("Install log — " + logPath)
-			w.SetContent(container.NewVScroll(l))
-			w.Resize(fyne.NewSize(900, 600))
-			w.Show()
 		}))
 	}
 	t.c.showErrorWith("The install failed", err, actions...)

@@ -14,10 +14,6 @@ import (
 	"github.com/pyhangar/pyhangar/envs"
 )
 
-var interpreterColumns = []column{
-	{"Version", 90}, {"Build", 130}, {"GIL", 60}, {"Source", 90}, {"Arch", 70}, {"Status", 80}, {"Path", 520},
-}
-
 // interpretersTab shows what discovery found.
 type interpretersTab struct {
 	c        *core
@@ -30,7 +26,7 @@ type interpretersTab struct {
 	refresh  *widget.Button
 	activity *widget.ProgressBarInfinite
 	status   *widget.Label
-	table    *widget.Table
+	table    *dataTable
 	details  *widget.Label
 	actions  *fyne.Container
 	benchBtn *widget.Button // the selected interpreter's Benchmark
@@ -48,17 +44,26 @@ func newInterpretersTab(c *core) *interpretersTab {
 	t.activity.Hide()
 	t.status = widget.NewLabel("")
 
-	t.table = newTable(interpreterColumns, func() int { return len(t.shown) }, t.fillCell)
-	t.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(t.shown) {
-			t.selected = t.shown[id.Row].Path
-			t.showDetails(t.shown[id.Row])
-		}
+	row := func(i int) envs.Interpreter { return t.shown[i] }
+	columns := []column{
+		{"Version", 90, byVersion(func(i int) string { return row(i).Version })},
+		{"Build", 130, byText(func(i int) string { return buildLabel(row(i)) })},
+		{"GIL", 60, byText(func(i int) string { return gilText(row(i).GILEnabled) })},
+		{"Source", 90, byText(func(i int) string { return row(i).Source })},
+		{"Arch", 70, byText(func(i int) string { return row(i).Arch })},
+		{"Status", 80, byText(func(i int) string { return row(i).Status })},
+		{"Path", 520, byText(func(i int) string { return row(i).Path })},
+	}
+	t.table = newDataTable(c.app.Preferences(), "table.interpreters", columns, func() int { return len(t.shown) }, t.fillCell)
+	t.table.onRow = func(i int) {
+		t.selected = t.shown[i].Path
+		t.showDetails(t.shown[i])
 	}
 
 	t.details = widget.NewLabel("Select an interpreter to see everything about it.")
 	t.details.Wrapping = fyne.TextWrapWord
 	t.details.TextStyle = fyne.TextStyle{Monospace: true}
+	t.details.Selectable = true
 	t.actions = container.NewHBox()
 
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(t.ftOnly, t.refresh), t.filter)
@@ -69,7 +74,6 @@ func newInterpretersTab(c *core) *interpretersTab {
 	t.content = container.NewBorder(top, nil, nil, nil, split)
 
 	c.onInterpreters(t.update)
-	c.selectInterpreter = t.selectPath
 	c.onJobs(t.enableBenchmark)
 	return t
 }
@@ -108,7 +112,8 @@ func (t *interpretersTab) apply() {
 		t.shown = append(t.shown, in)
 	}
 	t.status.SetText(fmt.Sprintf("%d interpreters, %d free-threaded; showing %d.", len(t.all), ft, len(t.shown)))
-	t.table.Refresh()
+	t.table.selected = -1
+	t.table.reload()
 	t.table.UnselectAll()
 	if t.selected != "" {
 		t.selectPath(t.selected)
@@ -124,13 +129,10 @@ func buildLabel(in envs.Interpreter) string {
 	return "GIL"
 }
 
-func (t *interpretersTab) fillCell(id widget.TableCellID, l *widget.Label) {
-	if id.Row >= len(t.shown) {
-		return
-	}
-	in := t.shown[id.Row]
+func (t *interpretersTab) fillCell(row, col int, l *widget.Label) {
+	in := t.shown[row]
 	var text string
-	switch id.Col {
+	switch col {
 	case 0:
 		text = in.Version
 	case 1:
@@ -166,15 +168,16 @@ func gilText(b *bool) string {
 	return "off"
 }
 
+// selectPath selects the interpreter at path, showing everything about
+// it (when the filter lets it through).
 func (t *interpretersTab) selectPath(path string) {
+	t.selected = path
 	for i, in := range t.shown {
 		if in.Path == path {
-			t.table.Select(widget.TableCellID{Row: i, Col: 0})
-			t.table.ScrollTo(widget.TableCellID{Row: i, Col: 0})
+			t.table.selectRow(i)
 			return
 		}
 	}
-	t.selected = path
 }
 
 func (t *interpretersTab) showDetails(in envs.Interpreter) {
@@ -228,14 +231,12 @@ func (t *interpretersTab) showDetails(in envs.Interpreter) {
 		}
 	})
 	venvBtn := widget.NewButtonWithIcon("Create venv…", theme.ContentAddIcon(), func() {
-		if t.c.createVenvFrom != nil {
-			t.c.createVenvFrom(in)
-		}
+		t.c.show(tabEnvironments)
+		t.c.tabs.environments.createDialog(in)
 	})
 	benchBtn := widget.NewButtonWithIcon("Benchmark", theme.MediaPlayIcon(), func() {
-		if t.c.benchmark != nil {
-			t.c.benchmark(in)
-		}
+		t.c.show(tabBenchmarks)
+		t.c.tabs.benchmarks.runOn(in)
 	})
 	if in.Status != envs.StatusOK || in.IsVenv {
 		venvBtn.Disable()

@@ -2,9 +2,14 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
 // Kinds of jobs. Two jobs of one kind never run at once (a second
@@ -12,10 +17,9 @@ import (
 // one runs.
 const (
 	jobInstall   = "install"
-	jobVenv      = "venv"
+	jobVenv      = "venv" // create, check, GIL scan or delete
 	jobBenchmark = "benchmark"
 	jobProfile   = "profile"
-	jobCheck     = "check" // a venv check, GIL scan or delete
 )
 
 // job is long work the user started in the window. Its context comes from
@@ -102,3 +106,113 @@ func (c *core) quitWhenDone() {
 		c.do(c.quit)
 	}()
 }
+
+// jobView shows a tab's job as the user follows it: at rest a hint; while
+// it runs its progress (a bar, or a moving bar when the work cannot say
+// how far it is), the current step and Cancel; then what it did, or why it
+// failed with Details. Install, venv creation, the benchmark, profile
+// apply, and the venv check and GIL scan all show through one.
+type jobView struct {
+	c       *core
+	kind    string
+	bar     *widget.ProgressBar
+	spin    *widget.ProgressBarInfinite
+	step    *widget.Label
+	cancelB *widget.Button
+	details *widget.Button
+	failed  error
+	cancel  context.CancelFunc
+	content *fyne.Container
+}
+
+func newJobView(c *core, kind, idle string) *jobView {
+	v := &jobView{c: c, kind: kind}
+	v.bar = widget.NewProgressBar()
+	v.bar.Hide()
+	v.spin = widget.NewProgressBarInfinite()
+	v.spin.Stop()
+	v.spin.Hide()
+	v.step = widget.NewLabel(idle)
+	v.step.Wrapping = fyne.TextWrapWord
+	v.step.Selectable = true
+	v.cancelB = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
+		if v.cancel != nil {
+			v.cancel()
+		}
+	})
+	v.cancelB.Hide()
+	v.details = widget.NewButton("Details…", func() {
+		if v.failed != nil {
+			c.showDetails("What went wrong", v.failed)
+		}
+	})
+	v.details.Hide()
+	v.content = container.NewVBox(container.NewStack(v.bar, v.spin),
+		container.NewBorder(nil, nil, nil, container.NewHBox(v.details, v.cancelB), v.step))
+	return v
+}
+
+// run starts work as a job of the view's kind, unless one runs already.
+// work reports through v.progress. done runs on the UI goroutine with
+// work's error and returns the sentence to end with ("" for the usual
+// one: cancelled, failed and why, or nothing).
+func (v *jobView) run(starting string, work func(ctx context.Context) error, done func(error) string) bool {
+	if v.c.busy(v.kind) {
+		return false
+	}
+	v.failed = nil
+	v.details.Hide()
+	v.bar.SetValue(0)
+	v.bar.Hide()
+	v.spin.Show()
+	v.spin.Start()
+	v.step.SetText(starting)
+	v.cancelB.Show()
+	v.cancel = v.c.startJob(v.kind, work, func(err error) {
+		v.cancel = nil
+		v.cancelB.Hide()
+		v.spin.Stop()
+		v.spin.Hide()
+		v.bar.Hide()
+		text := done(err)
+		switch {
+		case text != "":
+		case errors.Is(err, context.Canceled):
+			text = "Cancelled; nothing was left behind."
+		case err != nil:
+			text = "Failed: " + plainSentence(err)
+		}
+		if err != nil && !errors.Is(err, context.Canceled) {
+			v.failed = err
+			v.details.Show()
+		}
+		v.step.SetText(text)
+	})
+	return true
+}
+
+// progress shows how far the job is (fraction < 0: it cannot say) and
+// its current step ("" keeps the last); from any goroutine.
+func (v *jobView) progress(fraction float64, step string) {
+	v.c.do(func() {
+		if v.cancel == nil {
+			return // finished meanwhile
+		}
+		if fraction < 0 {
+			v.bar.Hide()
+			v.spin.Show()
+			v.spin.Start()
+		} else {
+			v.spin.Stop()
+			v.spin.Hide()
+			v.bar.SetValue(fraction)
+			v.bar.Show()
+		}
+		if step != "" {
+			v.step.SetText(step)
+		}
+	})
+}
+
+// say replaces the line under the progress (at rest: a hint or a result).
+func (v *jobView) say(text string) { v.step.SetText(text) }

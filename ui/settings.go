@@ -8,7 +8,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/cmd/fyne_settings/settings"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pyhangar/pyhangar/installer"
@@ -59,20 +62,21 @@ func newSettingsTab(c *core) fyne.CanvasObject {
 	c.onSettings(read)
 
 	saved := widget.NewLabel("")
-	var save *widget.Button
-	save = widget.NewButton("Save settings", func() {
-		for _, e := range []*widget.Entry{mirror, uvMirror, timeout} {
-			if err := e.Validate(); err != nil {
-				c.showError("Settings not saved", err)
-				return
-			}
-		}
+	// The fields say what is wrong as they are typed; the form offers
+	// Save only while all of them are valid.
+	editable := widget.NewForm(
+		widget.NewFormItem("python.org mirror", mirror),
+		widget.NewFormItem("github.com mirror (uv)", uvMirror),
+		widget.NewFormItem("Probe timeout (s)", timeout),
+	)
+	editable.SubmitText = "Save settings"
+	editable.OnSubmit = func() {
 		values := map[string]string{
 			store.SettingMirror:       strings.TrimSpace(mirror.Text),
 			store.SettingUVMirror:     strings.TrimSpace(uvMirror.Text),
 			store.SettingProbeTimeout: strings.TrimSpace(timeout.Text),
 		}
-		save.Disable()
+		editable.Disable()
 		c.background(func() error {
 			for k, v := range values {
 				if err := c.store.SetSetting(k, v); err != nil {
@@ -81,18 +85,16 @@ func newSettingsTab(c *core) fyne.CanvasObject {
 			}
 			return nil
 		}, func(err error) {
-			save.Enable()
+			editable.Enable()
 			if err != nil {
 				c.showError("Settings not saved", err)
 				return
 			}
 			saved.SetText("Saved.")
 			time.AfterFunc(3*time.Second, func() { c.do(func() { saved.SetText("") }) })
-			if c.reloadCatalog != nil {
-				c.reloadCatalog() // the mirror may have changed
-			}
+			c.tabs.install.load() // the mirror may have changed
 		})
-	})
+	}
 
 	var uvText, facts string
 	c.background(func() error {
@@ -119,18 +121,26 @@ func newSettingsTab(c *core) fyne.CanvasObject {
 		machine.SetText(facts)
 	})
 
+	appearance := widget.NewButtonWithIcon("Theme and size…", theme.ColorPaletteIcon(), func() {
+		screen := settings.NewSettings().LoadAppearanceScreen(c.win)
+		d := dialog.NewCustom("Appearance", "Close", screen, c.win)
+		d.Resize(c.dialogSize(0.8, 0.85))
+		d.Show()
+	})
+
 	form := widget.NewForm(
 		widget.NewFormItem("Version", selectable(c.cfg.Name+" "+c.cfg.Version+" ("+runtime.Version()+")")),
 		widget.NewFormItem("Data dir", selectable(c.cfg.DataDir)),
 		widget.NewFormItem("Database", selectable(fmt.Sprintf("%s (schema %d)", c.store.Path(), schema))),
 		widget.NewFormItem("uv", uvLabel),
-		widget.NewFormItem("python.org mirror", mirror),
-		widget.NewFormItem("github.com mirror (uv)", uvMirror),
-		widget.NewFormItem("Probe timeout (s)", timeout),
-		widget.NewFormItem("", container.NewHBox(save, saved)),
+	)
+	rest := widget.NewForm(
+		widget.NewFormItem("Appearance", container.NewHBox(appearance)),
 		widget.NewFormItem("Machine", machine),
 	)
-	return container.NewVScroll(container.NewPadded(form))
+	return container.NewVScroll(container.NewPadded(container.NewVBox(form,
+		widget.NewCard("", "Where downloads come from, and how long an interpreter may take to answer", container.NewVBox(editable, saved)),
+		rest)))
 }
 
 // selectable is a label whose text can be selected and copied.

@@ -16,7 +16,8 @@ import (
 // BenchmarkInterpretersTable1000 fills the Interpreters table with 1,000
 // rows and scrolls it from top to bottom in 20 steps, laying out each view
 // (the cells the table binds); with paint=true each view is also painted
-// by the software renderer.
+// by the software renderer; with sorted=true the table is sorted by
+// version, as after a click on its header.
 func BenchmarkInterpretersTable1000(b *testing.B) {
 	a := test.NewTempApp(b)
 	st, err := store.Open(b.TempDir())
@@ -36,8 +37,12 @@ func BenchmarkInterpretersTable1000(b *testing.B) {
 			Identity: envs.Identity{Version: fmt.Sprintf("3.%d.%d", 8+i%7, i), FreeThreaded: ft, Implementation: "cpython"},
 			Source:   "pyenv", Arch: "x86_64", Status: envs.StatusOK}
 	}
-	for _, paint := range []bool{false, true} {
-		b.Run(fmt.Sprintf("paint=%v", paint), func(b *testing.B) {
+	for _, run := range []struct{ paint, sorted bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+		paint := run.paint
+		if run.sorted && tab.table.sortCol != 0 {
+			tab.table.sortBy(0)
+		}
+		b.Run(fmt.Sprintf("paint=%v/sorted=%v", run.paint, run.sorted), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				tab.update(list)
 				for row := 0; row < 1000; row += 50 {

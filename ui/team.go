@@ -10,10 +10,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/pyhangar/pyhangar/doctor"
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/profile"
 )
@@ -28,21 +28,28 @@ type teamTab struct {
 	list    *widget.List
 	open    *widget.Button
 	apply   *widget.Button
-	cancelB *widget.Button
-	line    *widget.Label
+	job     *jobView
 	summary *widget.Label
-	cancel  context.CancelFunc
+	intro   *fyne.Container // before a profile is open
+	recent  *fyne.Container
+	plan    *fyne.Container
 	content fyne.CanvasObject
 }
 
+// prefRecentProfiles lists the profiles opened last, newest first.
+const prefRecentProfiles = "team.recent"
+
 func newTeamTab(c *core) *teamTab {
 	t := &teamTab{c: c}
-	t.file = widget.NewLabel("No profile open. A team profile (TOML) lists the interpreters and venvs a machine needs.")
+	t.file = widget.NewLabel("")
 	t.file.Wrapping = fyne.TextWrapWord
+	t.file.Selectable = true
 	t.list = widget.NewList(
 		func() int { return len(t.steps) },
 		func() fyne.CanvasObject {
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.RadioButtonIcon()), nil, widget.NewLabel(""))
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.RadioButtonIcon()), nil, l)
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			st := t.steps[i]
@@ -53,37 +60,22 @@ func newTeamTab(c *core) *teamTab {
 			switch st.State {
 			case profile.Present, profile.Done:
 				icon.SetResource(theme.ConfirmIcon())
-			case profile.Failed:
+			case profile.Failed, profile.Refused:
 				icon.SetResource(theme.ErrorIcon())
 			default:
 				icon.SetResource(theme.RadioButtonIcon())
 			}
 		},
 	)
-	t.open = widget.NewButtonWithIcon("Open profile…", theme.FolderOpenIcon(), func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err == nil && r != nil {
-				path := r.URI().Path()
-				r.Close()
-				t.load(path)
-			}
-		}, c.win)
-		d.Show()
-	})
+	t.open = widget.NewButtonWithIcon("Open a profile…", theme.FolderOpenIcon(), t.openDialog)
 	t.apply = widget.NewButtonWithIcon("Apply…", theme.ConfirmIcon(), t.confirm)
 	t.apply.Importance = widget.HighImportance
 	t.apply.Disable()
-	t.cancelB = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() {
-		if t.cancel != nil {
-			t.cancel()
-		}
-	})
-	t.cancelB.Disable()
-	export := widget.NewButtonWithIcon("Export this machine…", theme.DocumentSaveIcon(), t.export)
-	t.line = widget.NewLabel("")
-	t.line.Truncation = fyne.TextTruncateEllipsis
+	export := widget.NewButtonWithIcon("Create from this machine…", theme.DocumentSaveIcon(), t.export)
+	t.job = newJobView(c, jobProfile, "")
 	t.summary = widget.NewLabel("")
 	t.summary.Wrapping = fyne.TextWrapWord
+	t.summary.Selectable = true
 	// While a profile applies, another cannot be opened.
 	c.onJobs(func() {
 		if c.busy(jobProfile) {
@@ -92,9 +84,80 @@ func newTeamTab(c *core) *teamTab {
 			t.open.Enable()
 		}
 	})
-	top := container.NewVBox(container.NewHBox(t.open, t.apply, t.cancelB, export), t.file)
-	t.content = container.NewBorder(top, container.NewVBox(t.line, t.summary), nil, nil, t.list)
+
+	what := widget.NewLabel("A team profile is a TOML file, kept in your team's repository, that lists the Python " +
+		"interpreters and venvs a machine needs. Open one to see what applying it would do on this machine: " +
+		"nothing is installed, run or deleted until you agree. Or create one from this machine for your team.")
+	what.Wrapping = fyne.TextWrapWord
+	openBig := widget.NewButtonWithIcon("Open a profile…", theme.FolderOpenIcon(), t.openDialog)
+	openBig.Importance = widget.HighImportance
+	createBig := widget.NewButtonWithIcon("Create from this machine…", theme.DocumentSaveIcon(), t.export)
+	drop := widget.NewLabel("You can also drop a .toml file on the window.")
+	drop.Importance = widget.LowImportance
+	t.recent = container.NewVBox()
+	t.intro = container.NewVBox(what, container.NewHBox(openBig, createBig), drop, t.recent)
+	t.showRecent()
+
+	t.plan = container.NewBorder(t.file, container.NewVBox(t.summary, t.job.content), nil, nil, t.list)
+	t.plan.Hide()
+	top := container.NewHBox(t.open, t.apply, export)
+	t.content = container.NewBorder(top, nil, nil, nil, container.NewStack(container.NewPadded(t.intro), t.plan))
+
+	c.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		for _, u := range uris {
+			if strings.EqualFold(filepath.Ext(u.Path()), ".toml") && !c.busy(jobProfile) {
+				c.show(tabTeam)
+				t.load(u.Path())
+				return
+			}
+		}
+	})
 	return t
+}
+
+// openDialog asks for a profile (.toml files).
+func (t *teamTab) openDialog() {
+	if t.c.busy(jobProfile) {
+		return
+	}
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err == nil && r != nil {
+			path := r.URI().Path()
+			r.Close()
+			t.load(path)
+		}
+	}, t.c.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".toml"}))
+	d.Resize(t.c.dialogSize(0.8, 0.8))
+	d.Show()
+}
+
+// showRecent offers the profiles opened before.
+func (t *teamTab) showRecent() {
+	t.recent.RemoveAll()
+	paths := t.c.app.Preferences().StringList(prefRecentProfiles)
+	if len(paths) == 0 {
+		return
+	}
+	t.recent.Add(widget.NewLabelWithStyle("Opened before", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for _, p := range paths {
+		b := widget.NewButtonWithIcon(p, theme.FileIcon(), func() { t.load(p) })
+		b.Alignment = widget.ButtonAlignLeading
+		t.recent.Add(b)
+	}
+}
+
+// remember puts path first among the recent profiles (five are kept).
+func (t *teamTab) remember(path string) {
+	prefs := t.c.app.Preferences()
+	list := []string{path}
+	for _, p := range prefs.StringList(prefRecentProfiles) {
+		if p != path && len(list) < 5 {
+			list = append(list, p)
+		}
+	}
+	prefs.SetStringList(prefRecentProfiles, list)
+	t.showRecent()
 }
 
 func (t *teamTab) machine() (profile.Machine, error) {
@@ -110,6 +173,8 @@ func (t *teamTab) machine() (profile.Machine, error) {
 // load reads a profile and shows its plan; a malformed one is refused with
 // its line.
 func (t *teamTab) load(path string) {
+	t.intro.Hide()
+	t.plan.Show()
 	t.file.SetText("Reading " + path + "…")
 	var p *profile.Profile
 	var steps []profile.Step
@@ -135,6 +200,7 @@ func (t *teamTab) load(path string) {
 		}
 		t.prof, t.steps = p, steps
 		t.list.Refresh()
+		t.remember(path)
 		todo := 0
 		var refused []string
 		for _, st := range steps {
@@ -202,30 +268,25 @@ func (t *teamTab) start() {
 		return
 	}
 	t.apply.Disable()
-	t.cancelB.Enable()
 	p := t.prof
 	var steps []profile.Step
-	t.cancel = t.c.startJob(jobProfile, func(ctx context.Context) error {
+	t.job.run("Applying "+p.Name+"…", func(ctx context.Context) error {
 		m, err := t.machine()
 		if err != nil {
 			return err
 		}
 		m.Progress = func(i int, st profile.Step, line string) {
+			t.job.progress(float64(i)/float64(max(len(t.steps), 1)), line)
 			t.c.do(func() {
 				if i < len(t.steps) {
 					t.steps[i] = st
 					t.list.RefreshItem(i)
 				}
-				if line != "" {
-					t.line.SetText(line)
-				}
 			})
 		}
 		steps, err = p.Apply(ctx, m)
 		return err
-	}, func(err error) {
-		t.cancel = nil
-		t.cancelB.Disable()
+	}, func(err error) string {
 		if steps != nil {
 			t.steps = steps
 			t.list.Refresh()
@@ -239,17 +300,16 @@ func (t *teamTab) start() {
 				failed++
 			}
 		}
+		t.c.discover(nil)
 		switch {
 		case err != nil && errors.Is(err, context.Canceled):
-			t.summary.SetText(fmt.Sprintf("Cancelled after %d steps; apply again to continue.", done))
 			t.apply.Enable()
+			return fmt.Sprintf("Cancelled after %d steps; apply again to continue.", done)
 		case err != nil:
-			t.summary.SetText(fmt.Sprintf("%d done, %d failed: %v. What finished is kept; apply again to continue.", done, failed, err))
 			t.apply.Enable()
-		default:
-			t.summary.SetText(fmt.Sprintf("Done: %d steps; the machine now matches the profile.", done))
+			return fmt.Sprintf("%d done, %d failed: %s What finished is kept; apply again to continue.", done, failed, plainSentence(err))
 		}
-		t.c.discover(nil)
+		return fmt.Sprintf("Done: %d steps; the machine now matches the profile.", done)
 	})
 }
 
@@ -278,81 +338,13 @@ func (t *teamTab) export() {
 				t.c.showError("Export failed", err)
 				return
 			}
-			t.summary.SetText(fmt.Sprintf("Wrote %s: %d interpreters, %d venvs.", p.Path, len(p.Python), len(p.Venv)))
+			t.intro.Hide()
+			t.plan.Show()
+			t.file.SetText(fmt.Sprintf("Wrote %s: %d interpreters, %d venvs, with their requirements beside it. Commit it to your team's repository.", p.Path, len(p.Python), len(p.Venv)))
 		})
 	}, t.c.win)
 	d.SetFileName("team.toml")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".toml"}))
+	d.Resize(t.c.dialogSize(0.8, 0.8))
 	d.Show()
-}
-
-// newDoctorTab lists the doctor's findings, each with its fix.
-func newDoctorTab(c *core) fyne.CanvasObject {
-	var findings []doctor.Finding
-	list := widget.NewList(
-		func() int { return len(findings) },
-		func() fyne.CanvasObject {
-			msg := widget.NewLabel("")
-			msg.Wrapping = fyne.TextWrapWord
-			fix := widget.NewLabel("")
-			fix.Wrapping = fyne.TextWrapWord
-			fix.TextStyle.Italic = true
-			return container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, container.NewVBox(msg, fix))
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			f := findings[i]
-			row := o.(*fyne.Container)
-			box := row.Objects[0].(*fyne.Container)
-			icon := row.Objects[1].(*widget.Icon)
-			box.Objects[0].(*widget.Label).SetText(f.Message)
-			fix := box.Objects[1].(*widget.Label)
-			fix.SetText("Fix: " + f.Fix)
-			if f.Fix == "" {
-				fix.SetText("")
-			}
-			switch f.Severity {
-			case "error":
-				icon.SetResource(theme.ErrorIcon())
-			case "warn":
-				icon.SetResource(theme.WarningIcon())
-			default:
-				icon.SetResource(theme.InfoIcon())
-			}
-		},
-	)
-	status := widget.NewLabel("")
-	var refresh func()
-	refresh = func() {
-		interps := c.interps
-		host := c.host
-		var got []doctor.Finding
-		c.background(func() error {
-			venvs, err := envs.ListVenvs(c.store, interps)
-			if err != nil {
-				return err
-			}
-			got = doctor.Examine(doctor.Gather(context.Background(), host(), interps, venvs))
-			return nil
-		}, func(err error) {
-			if err != nil {
-				c.showError("The doctor could not look", err)
-				return
-			}
-			findings = got
-			list.Refresh()
-			n := 0
-			for _, f := range got {
-				if f.Severity != "info" {
-					n++
-				}
-			}
-			status.SetText(fmt.Sprintf("%d findings, %d to look at.", len(got), n))
-		})
-	}
-	c.onInterpreters(func(l []envs.Interpreter) {
-		if l != nil {
-			refresh()
-		}
-	})
-	again := widget.NewButtonWithIcon("Look again", theme.ViewRefreshIcon(), func() { c.discover(nil) })
-	return container.NewBorder(container.NewHBox(again, status), nil, nil, nil, list)
 }

@@ -1,0 +1,115 @@
+//go:build screenshots
+
+package ui
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/pyhangar/pyhangar/internal/testenv"
+	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/store"
+)
+
+// TestScreenshots draws every tab for the README into $PYHANGAR_SCREENSHOTS
+// (make screenshots: docs/), from a state anyone with the test
+// interpreters can make again: those interpreters and Debian's python3 on
+// PATH, a python.org stand-in with three releases as the mirror, a venv
+// made from the free-threaded 3.14, a benchmark of it beside 3.14 with the
+// GIL, and a team profile asking for two more venvs.
+func TestScreenshots(t *testing.T) {
+	out := os.Getenv("PYHANGAR_SCREENSHOTS")
+	if out == "" {
+		t.Fatal("PYHANGAR_SCREENSHOTS names the directory to write to (make screenshots sets it)")
+	}
+	ft := testenv.FreeThreaded(t)
+	gil := testenv.GILBuilds(t)
+	var path []string
+	for _, m := range []map[string]string{ft, gil} {
+		for _, p := range m {
+			path = append(path, filepath.Dir(p))
+		}
+	}
+	path = append(path, "/usr/bin")
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1003, Version: "3.14.7"},
+		testenv.StandInRelease{ID: 1002, Version: "3.13.5"}, testenv.StandInRelease{ID: 1001, Version: "3.12.11"})
+
+	a := test.NewTempApp(t)
+	test.ApplyTheme(t, theme.DarkTheme())
+	data := t.TempDir()
+	st, err := store.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.SetSetting(store.SettingMirror, org.URL)
+	host := func() *platform.Host {
+		h := platform.ThisHost(data)
+		h.Env["PATH"] = strings.Join(path, ":")
+		return h
+	}
+	w := a.NewWindow("PyHangar")
+	win := build(context.Background(), a, w, Config{Name: "PyHangar", Version: "0.1.0", DataDir: data, Store: st, Host: host}, make(chan func()))
+	w.SetContent(win.Tabs)
+	w.Resize(fyne.NewSize(1280, 800))
+	defer w.Close()
+	waitIdle(win)
+
+	// A venv from the free-threaded 3.14, made through the form.
+	win.Tabs.SelectIndex(tabInterpreters)
+	test.Type(win.interpreters.filter, filepath.Dir(ft["3.14"]))
+	clickRow(win.interpreters.table, 0)
+	test.Tap(shownButton(win.interpreters.content, "Create venv…"))
+	form := w.Canvas().Overlays().Top()
+	var name fyne.Focusable
+	shown(form, func(o fyne.CanvasObject) {
+		if f, ok := o.(fyne.Focusable); ok && name == nil {
+			name = f
+		}
+	})
+	test.Type(name, "ft-dev")
+	test.Tap(shownButton(form, "Create"))
+	waitIdle(win)
+	clickRow(win.environments.table, 0)
+
+	// A benchmark of 3.14t beside 3.14 with the GIL.
+	win.Tabs.SelectIndex(tabBenchmarks)
+	var ticks []string
+	for _, opt := range win.benchmarks.checks.Options {
+		if strings.Contains(opt, ft["3.14"]) || strings.Contains(opt, gil["3.14"]) {
+			ticks = append(ticks, opt)
+		}
+	}
+	win.benchmarks.checks.SetSelected(ticks)
+	test.Tap(win.benchmarks.run)
+	waitIdle(win)
+
+	// A team profile asking for a second venv.
+	profile := filepath.Join(t.TempDir(), "team.toml")
+	os.WriteFile(profile, []byte("name = \"ft-team\"\n\n[[python]]\nspec = \"3.14t\"\n\n[[venv]]\nname = \"api\"\npython = \"3.14t\"\n\n[[venv]]\nname = \"worker\"\npython = \"3.13\"\n"), 0o644)
+	win.team.load(profile)
+	waitIdle(win)
+
+	win.interpreters.filter.SetText("")
+	clickRow(win.interpreters.table, 0)
+	for i, name := range []string{"interpreters", "install", "environments", "benchmarks", "team", "doctor", "settings"} {
+		win.Tabs.SelectIndex(i)
+		waitIdle(win)
+		f, err := os.Create(filepath.Join(out, name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+}
