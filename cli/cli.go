@@ -48,6 +48,7 @@ type Session struct {
 	// Stdin and Interactive: see Options.
 	Stdin       io.Reader
 	Interactive bool
+	Getenv      func(string) string
 }
 
 // command is one subcommand.
@@ -78,6 +79,7 @@ func commands() []command {
 		installCommand(),
 		listCommand(),
 		profileCommand(),
+		readyCommand(),
 		scanCommand(),
 		uninstallCommand(),
 		venvCommand(),
@@ -126,7 +128,7 @@ func Main(ctx context.Context, args []string, opt Options) int {
 		return 2
 	}
 
-	s := &Session{Version: opt.Version, Stdout: opt.Stdout, Stderr: opt.Stderr, Stdin: opt.Stdin, Interactive: opt.Interactive}
+	s := &Session{Version: opt.Version, Stdout: opt.Stdout, Stderr: opt.Stderr, Stdin: opt.Stdin, Interactive: opt.Interactive, Getenv: opt.Getenv}
 	if s.Stdin == nil {
 		s.Stdin = strings.NewReader("")
 	}

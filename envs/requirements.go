@@ -40,6 +40,9 @@ type ReqLine struct {
 	Kind ReqKind // what it does
 	// Value is the option's argument, the URL, or the include's path.
 	Value string
+	// Constraint marks a line read from a -c file: it limits versions
+	// and asks for nothing.
+	Constraint bool
 }
 
 // Where is file:line.
@@ -75,9 +78,10 @@ func ReadRequirements(path, within string) ([]ReqLine, error) {
 }
 
 type reqReader struct {
-	within string
-	seen   map[string]bool
-	lines  []ReqLine
+	within     string
+	seen       map[string]bool
+	lines      []ReqLine
+	constraint bool // reading a -c file
 }
 
 // inside checks that path (after links) lies under the directory.
@@ -146,7 +150,7 @@ func (r *reqReader) add(file string, n int, text string) error {
 	if text == "" {
 		return nil
 	}
-	l := ReqLine{File: file, Line: n, Text: text}
+	l := ReqLine{File: file, Line: n, Text: text, Constraint: r.constraint}
 	fields := strings.Fields(text)
 	opt, val, hasEq := strings.Cut(fields[0], "=")
 	if !hasEq && len(fields) > 1 {
@@ -176,7 +180,11 @@ func (r *reqReader) add(file string, n int, text string) error {
 				return fmt.Errorf("%s: %s %s: %v", l.Where(), opt, val, err)
 			}
 		}
-		if err := r.read(inc); err != nil {
+		outer := r.constraint
+		r.constraint = outer || l.Kind == ReqConstraint
+		err := r.read(inc)
+		r.constraint = outer
+		if err != nil {
 			return fmt.Errorf("%s: %w", l.Where(), err)
 		}
 		return nil

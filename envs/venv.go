@@ -1,6 +1,7 @@
 package envs
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"sort"
 	"strings"
 	"time"
 
@@ -400,4 +402,49 @@ func HumanSize(n int64) string {
 		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// Package is a distribution installed in a venv.
+type Package struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// InstalledPackages lists what a venv's site-packages holds, from each
+// distribution's METADATA (nothing is run).
+func InstalledPackages(dir string) ([]Package, error) {
+	var metas []string
+	for _, pattern := range []string{"lib/python*/site-packages/*.dist-info/METADATA", "Lib/site-packages/*.dist-info/METADATA"} {
+		m, err := filepath.Glob(filepath.Join(dir, filepath.FromSlash(pattern)))
+		if err != nil {
+			return nil, err
+		}
+		metas = append(metas, m...)
+	}
+	out := []Package{}
+	for _, path := range metas {
+		f, err := os.Open(path)
+		if err != nil {
+			continue
+		}
+		var p Package
+		sc := bufio.NewScanner(f)
+		for sc.Scan() && (p.Name == "" || p.Version == "") {
+			line := sc.Text()
+			if line == "" {
+				break // the headers end
+			}
+			if v, ok := strings.CutPrefix(line, "Name: "); ok {
+				p.Name = strings.TrimSpace(v)
+			} else if v, ok := strings.CutPrefix(line, "Version: "); ok {
+				p.Version = strings.TrimSpace(v)
+			}
+		}
+		f.Close()
+		if p.Name != "" {
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name) })
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -320,5 +321,28 @@ func TestVenvViaUVStandIn(t *testing.T) {
 	c := envs.Check(context.Background(), dir, "uv", uv)
 	if c.Status != envs.StatusOK || c.Pip != "uv pip" {
 		t.Errorf("check: %+v", c)
+	}
+}
+
+// What a venv holds is read from its dist-info METADATA, and agrees with
+// what the venv's own importlib.metadata says.
+func TestInstalledPackages(t *testing.T) {
+	base := testenv.Interp(t, testenv.FreeThreaded(t)["3.14"])
+	dir := filepath.Join(t.TempDir(), "v")
+	if _, lines, err := create(t, dir, base, testenv.OfflineRequirements(t)); err != nil {
+		t.Fatalf("create: %v\n%s", err, strings.Join(lines, "\n"))
+	}
+	got, err := envs.InstalledPackages(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mine []string
+	for _, p := range got {
+		mine = append(mine, p.Name+"=="+p.Version)
+	}
+	slices.SortFunc(mine, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	theirs := pyOut(t, envs.VenvPython(dir), "import importlib.metadata as m; print('\\n'.join(sorted((d.metadata['Name'] + '==' + d.version for d in m.distributions()), key=str.lower)))")
+	if strings.Join(mine, "\n") != theirs || len(mine) < 2 {
+		t.Errorf("read %q; the venv says %q", mine, theirs)
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/installer"
+	"github.com/pyhangar/pyhangar/wheels"
 )
 
 // environmentsTab lists venvs and makes, checks and deletes them.
@@ -85,7 +86,8 @@ func newEnvironmentsTab(c *core) *environmentsTab {
 		}
 	})
 	refresh := widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), t.reload)
-	t.buttons = []*widget.Button{check, gil, del, copyAct, open}
+	ready := widget.NewButtonWithIcon("Ready for…", theme.SearchIcon(), t.readyFor)
+	t.buttons = []*widget.Button{check, gil, del, copyAct, open, ready}
 	t.enable()
 	c.onJobs(t.enable)
 
@@ -98,7 +100,7 @@ func newEnvironmentsTab(c *core) *environmentsTab {
 	t.empty = container.NewCenter(container.NewVBox(intro, container.NewCenter(first)))
 	t.empty.Hide()
 
-	bar := container.NewHBox(create, check, gil, del, widget.NewSeparator(), copyAct, t.shell, open, layout.NewSpacer(), refresh)
+	bar := container.NewHBox(create, check, gil, ready, del, widget.NewSeparator(), copyAct, t.shell, open, layout.NewSpacer(), refresh)
 	t.content = container.NewBorder(container.NewVBox(bar, t.job.content), t.details, nil, nil, container.NewStack(t.table, t.empty))
 	c.onInterpreters(func(list []envs.Interpreter) {
 		if list != nil {
@@ -283,6 +285,25 @@ func (t *environmentsTab) createDialog(pre envs.Interpreter) {
 	})
 	pickFolder.SetText("Choose a folder…")
 	pickFile.SetText("Choose a file…")
+	// Before anything is made: will the requirements install as wheels on
+	// the interpreter chosen?
+	checkReqs := widget.NewButtonWithIcon("Check requirements…", theme.SearchIcon(), func() {
+		path := strings.TrimSpace(reqs.Text)
+		lines, err := envs.ReadRequirements(path, "")
+		if err != nil {
+			t.c.showError("The requirements file cannot be read", err)
+			return
+		}
+		t.c.checkReady(list[python.SelectedIndex()], wheels.FromLines(lines), filepath.Base(path))
+	})
+	checkReqs.Disable()
+	reqs.OnChanged = func(s string) {
+		if strings.TrimSpace(s) != "" && requirementsFileValidator(s) == nil {
+			checkReqs.Enable()
+		} else {
+			checkReqs.Disable()
+		}
+	}
 	// The entries are the form's items themselves, so their validators
 	// hold Create back.
 	items := []*widget.FormItem{
@@ -291,7 +312,7 @@ func (t *environmentsTab) createDialog(pre envs.Interpreter) {
 		widget.NewFormItem("Location", location),
 		widget.NewFormItem("", container.NewHBox(pickFolder)),
 		widget.NewFormItem("Requirements", reqs),
-		widget.NewFormItem("", container.NewHBox(pickFile)),
+		widget.NewFormItem("", container.NewHBox(pickFile, checkReqs)),
 	}
 	items[2].HintText = "empty: in PyHangar's own venvs folder"
 	d := dialog.NewForm("Create a virtual environment", "Create", "Cancel", items, func(ok bool) {
@@ -463,5 +484,50 @@ func (t *environmentsTab) confirmDelete() {
 	}, t.c.win)
 	d.SetConfirmImportance(widget.DangerImportance)
 	d.Resize(t.c.dialogSize(0.5, 0))
+	d.Show()
+}
+
+// readyFor asks which interpreter the selected venv would move to, then
+// checks the packages it holds (their newest releases) for that one.
+func (t *environmentsTab) readyFor() {
+	e, ok := t.current()
+	if !ok {
+		return
+	}
+	list, labels := t.interpreterChoices()
+	if len(list) == 0 {
+		t.c.showError("No interpreter to check for", fmt.Errorf("PyHangar found no working Python 3 interpreter"))
+		return
+	}
+	target := widget.NewSelect(labels, nil)
+	target.SetSelectedIndex(0) // a free-threaded one first
+	intro := widget.NewLabel("Would the packages in " + e.Name + " install as wheels on another interpreter? " +
+		"PyHangar reads what the venv holds and asks the package index about their newest releases; nothing is installed.")
+	intro.Wrapping = fyne.TextWrapWord
+	d := dialog.NewForm("Ready for…", "Check", "Cancel", []*widget.FormItem{
+		widget.NewFormItem("", intro), widget.NewFormItem("Interpreter", target),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		in := list[target.SelectedIndex()]
+		pkgs, err := envs.InstalledPackages(e.Path)
+		if err != nil {
+			t.c.showError("The venv's packages cannot be read", err)
+			return
+		}
+		var reqs []wheels.Requirement
+		for _, p := range pkgs {
+			if !strings.EqualFold(p.Name, "pip") {
+				reqs = append(reqs, wheels.Requirement{Text: p.Name})
+			}
+		}
+		if len(reqs) == 0 {
+			t.job.say(e.Name + " holds no packages besides pip: nothing to check.")
+			return
+		}
+		t.c.checkReady(in, reqs, fmt.Sprintf("The %d packages of %s (newest releases)", len(reqs), e.Name))
+	}, t.c.win)
+	d.Resize(t.c.dialogSize(0.6, 0))
 	d.Show()
 }

@@ -20,6 +20,7 @@ const (
 	jobVenv      = "venv" // create, check, GIL scan or delete
 	jobBenchmark = "benchmark"
 	jobProfile   = "profile"
+	jobReady     = "ready" // a check of requirements against the index
 )
 
 // job is long work the user started in the window. Its context comes from

@@ -17,6 +17,7 @@ import (
 	"github.com/pyhangar/pyhangar/internal/testenv"
 	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/store"
+	"github.com/pyhangar/pyhangar/wheels"
 )
 
 // TestScreenshots draws every tab for the README into $PYHANGAR_SCREENSHOTS
@@ -111,5 +112,34 @@ func TestScreenshots(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.Close()
+	}
+
+	// A requirements file checked for 3.14t, against a stand-in index of
+	// made-up projects (no real project's readiness is claimed).
+	ix := testenv.StartPackageIndex(t,
+		testenv.IndexProject{Name: "fastmath", Files: []testenv.IndexFile{testenv.Wheel("fastmath-2.1.0-cp314-cp314t-manylinux_2_17_x86_64.manylinux2014_x86_64.whl")}},
+		testenv.IndexProject{Name: "webclient", Files: []testenv.IndexFile{testenv.Wheel("webclient-3.2.0-py3-none-any.whl", "charsets>=3", "urlkit<3")}},
+		testenv.IndexProject{Name: "charsets", Files: []testenv.IndexFile{testenv.Wheel("charsets-3.4.1-cp314-cp314t-manylinux_2_17_x86_64.whl")}},
+		testenv.IndexProject{Name: "urlkit", Files: []testenv.IndexFile{testenv.Wheel("urlkit-2.5.0-py3-none-any.whl")}},
+		testenv.IndexProject{Name: "yamlish", Files: []testenv.IndexFile{testenv.Wheel("yamlish-6.0.2-cp314-cp314-manylinux_2_17_x86_64.whl"), testenv.Sdist("yamlish", "6.0.2")}},
+		testenv.IndexProject{Name: "oldext", Files: []testenv.IndexFile{testenv.Wheel("oldext-1.4.0-cp313-cp313-manylinux_2_17_x86_64.whl"), testenv.Wheel("oldext-1.2.0-cp314-cp314t-manylinux_2_17_x86_64.whl")}},
+		testenv.IndexProject{Name: "report", Files: []testenv.IndexFile{testenv.Wheel("report-1.0.0-py3-none-any.whl", "gilonly")}},
+		testenv.IndexProject{Name: "gilonly", Files: []testenv.IndexFile{testenv.Wheel("gilonly-0.9.1-cp314-cp314-manylinux_2_17_x86_64.whl")}},
+	)
+	t.Setenv("PIP_INDEX_URL", ix.URL)
+	var reqs []wheels.Requirement
+	for _, r := range []string{"fastmath>=2", "webclient", "yamlish", "oldext", "report", "mytool @ git+https://example.org/mytool.git"} {
+		reqs = append(reqs, wheels.Requirement{Text: r})
+	}
+	win.Tabs.SelectIndex(tabEnvironments)
+	win.core.checkReady(testenv.Interp(t, ft["3.14"]), reqs, "requirements.txt")
+	waitIdle(win)
+	f, err := os.Create(filepath.Join(out, "ready.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/installer"
+	"github.com/pyhangar/pyhangar/wheels"
+)
+
+func readyCommand() command {
+	return command{
+		name:    "ready",
+		summary: "check requirements against the package index: will they install as wheels on this interpreter?",
+		run: func(ctx context.Context, s *Session, args []string) error {
+			fs := newFlags(s, "ready", "ready --python SPEC|PATH (-r FILE | PACKAGE...) [--index-url URL] [--json]")
+			python := fs.String("python", "", "the interpreter to check for (3.14t, or a path)")
+			file := fs.String("r", "", "a requirements file (its -r includes and -c constraints are read too)")
+			index := fs.String("index-url", "", "the package index (default: PIP_INDEX_URL, pip's own setting, or PyPI)")
+			asJSON := fs.Bool("json", false, "print one JSON array, an object per package")
+			if err := parse(fs, args); err != nil {
+				return err
+			}
+			if (*file == "") == (fs.NArg() == 0) {
+				return usagef("give a requirements file (-r FILE) or package names, one of the two")
+			}
+			in, err := resolvePython(ctx, s, *python)
+			if err != nil {
+				return err
+			}
+			var reqs []wheels.Requirement
+			if *file != "" {
+				lines, err := envs.ReadRequirements(*file, "")
+				if err != nil {
+					return err
+				}
+				reqs = wheels.FromLines(lines)
+			} else {
+				for _, a := range fs.Args() {
+					reqs = append(reqs, wheels.Requirement{Text: a})
+				}
+			}
+			c := &wheels.Checker{Python: in.Path, IndexURL: *index, Getenv: s.Getenv, Cache: s.Store}
+			if s.Interactive && !*asJSON {
+				c.Progress = func(done int, name string) { fmt.Fprintf(s.Stderr, "\rchecked %d: %-40s", done, name) }
+			}
+			rep, err := c.Check(ctx, reqs)
+			if c.Progress != nil {
+				fmt.Fprint(s.Stderr, "\r\033[K")
+			}
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				return writeJSON(s, rep.Results)
+			}
+			printReady(s.Stdout, in, rep)
+			return nil
+		},
+	}
+}
+
+// printReady prints the report as a table, its summary, and where the
+// answers came from.
+func printReady(w io.Writer, in envs.Interpreter, rep wheels.Report) {
+	build := "GIL"
+	if rep.FreeThreaded {
+		build = "free-threaded"
+	}
+	fmt.Fprintf(w, "Python %s (%s) %s\nIndex  %s\n\n", rep.PythonVersion, build, in.Path, rep.Index)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PACKAGE\tREQUESTED\tSTATUS\tVERSION\tWHY")
+	count := map[string]int{}
+	for _, r := range rep.Results {
+		count[r.Status]++
+		name := r.Name
+		if len(r.RequiredBy) > 0 {
+			name = "  " + name // brought in by another
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, orDash(r.Requested), r.Status, orDash(r.Version), r.Reason)
+	}
+	tw.Flush()
+	var parts []string
+	for _, st := range []string{wheels.FreeThreadedWheel, wheels.BinaryWheel, wheels.PurePython, wheels.SourceOnly,
+		wheels.NoCompatibleWheel, wheels.NotFound, wheels.NotChecked} {
+		if count[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", count[st], st))
+		}
+	}
+	blocked := 0
+	for _, r := range rep.Results {
+		if wheels.Good(r.Status) && len(r.BlockedBy) > 0 {
+			blocked++
+		}
+	}
+	if blocked > 0 {
+		parts = append(parts, fmt.Sprintf("%d blocked by a dependency", blocked))
+	}
+	fmt.Fprintf(w, "\n%d packages: %s.\n", len(rep.Results), strings.Join(parts, ", "))
+	if rep.Offline != "" {
+		fmt.Fprintf(w, "The index could not be reached (%s): its answers kept from %s were used.\n", rep.Offline,
+			installer.Catalog{FetchedAt: rep.OldestAnswer}.Age(time.Now()))
+	}
+}

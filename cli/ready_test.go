@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pyhangar/pyhangar/internal/testenv"
+)
+
+// ready reads names or a requirements file, asks the index given, and
+// prints a table, or with --json an array with the fields the contract
+// names.
+func TestReady(t *testing.T) {
+	ix := testenv.StartPackageIndex(t,
+		testenv.IndexProject{Name: "fast", Files: []testenv.IndexFile{testenv.Wheel("fast-1.0-cp314-cp314t-manylinux_2_17_x86_64.whl", "slow")}},
+		testenv.IndexProject{Name: "slow", Files: []testenv.IndexFile{testenv.Sdist("slow", "0.3")}},
+		testenv.IndexProject{Name: "pure", Files: []testenv.IndexFile{testenv.Wheel("pure-2.0-py3-none-any.whl")}},
+	)
+	ft := testenv.FreeThreaded(t)["3.14"]
+	dir := t.TempDir()
+	r := run(t, nil, "--data-dir", dir, "ready", "--python", ft, "--index-url", ix.URL, "fast", "pure")
+	if r.code != 0 {
+		t.Fatalf("code %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"Python 3.14.7 (free-threaded)", "Index  " + ix.URL, "fast", "free-threaded-wheel", "blocked by slow",
+		"  slow", "source-only", "pure-python", "3 packages: 1 free-threaded-wheel, 1 pure-python, 1 source-only, 1 blocked by a dependency."} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the table lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	reqs := filepath.Join(dir, "requirements.txt")
+	os.WriteFile(reqs, []byte("pure>=2\n-e ./src\n"), 0o644)
+	r = run(t, nil, "--data-dir", dir, "ready", "--python", ft, "--index-url", ix.URL, "-r", reqs, "--json")
+	if r.code != 0 {
+		t.Fatalf("code %d: %s", r.code, r.stderr)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got) != 2 {
+		t.Fatalf("--json: %v\n%s", err, r.stdout)
+	}
+	for _, key := range []string{"name", "requested", "status", "version", "file", "reason", "older_version_ok", "blocked_by", "required_by"} {
+		if _, ok := got[0][key]; !ok {
+			t.Errorf("the JSON lacks %s: %v", key, got[0])
+		}
+	}
+	if got[0]["status"] != "pure-python" || got[0]["requested"] != ">=2" || got[1]["status"] != "not-checked" {
+		t.Errorf("--json: %v", got)
+	}
+
+	for _, args := range [][]string{{"ready", "--python", ft}, {"ready", "--python", ft, "-r", reqs, "pure"}} {
+		if r := run(t, nil, append([]string{"--data-dir", dir}, args...)...); r.code != 2 {
+			t.Errorf("%v: code %d, want 2", args, r.code)
+		}
+	}
+	// PIP_INDEX_URL stands for --index-url.
+	r = run(t, map[string]string{"PIP_INDEX_URL": ix.URL}, "--data-dir", dir, "ready", "--python", ft, "--json", "pure")
+	if r.code != 0 || !strings.Contains(r.stdout, `"pure-python"`) {
+		t.Errorf("with PIP_INDEX_URL: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+}

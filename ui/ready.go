@@ -1,0 +1,162 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/installer"
+	"github.com/pyhangar/pyhangar/wheels"
+)
+
+// readyCheck shows, in a dialog of its own, whether requirements install
+// as wheels on an interpreter: progress and Cancel while the index is
+// read, then a table of every package (those brought in by others too),
+// sortable, the reason of the row clicked in full, and a summary.
+type readyCheck struct {
+	c       *core
+	results []wheels.Result
+	table   *dataTable
+	job     *jobView
+	summary *widget.Label
+	why     *widget.Label
+}
+
+// checkReady checks reqs (what names them: "requirements.txt") for in.
+func (c *core) checkReady(in envs.Interpreter, reqs []wheels.Requirement, what string) {
+	r := &readyCheck{c: c}
+	row := func(i int) wheels.Result { return r.results[i] }
+	columns := []column{
+		{"Package", 160, byText(func(i int) string { return row(i).Name })},
+		{"Requested", 110, byText(func(i int) string { return row(i).Requested })},
+		{"Status", 170, byText(func(i int) string { return row(i).Status })},
+		{"Version", 90, byVersion(func(i int) string { return row(i).Version })},
+		{"Why", 520, byText(func(i int) string { return row(i).Reason })},
+	}
+	r.table = newDataTable(c.app.Preferences(), "table.ready", columns, func() int { return len(r.results) }, r.fill)
+	r.table.onRow = func(i int) { r.why.SetText(r.results[i].Name + ": " + r.results[i].Reason) }
+	r.job = newJobView(c, jobReady, "")
+	r.summary = widget.NewLabel("")
+	r.summary.Wrapping = fyne.TextWrapWord
+	r.summary.TextStyle.Bold = true
+	r.why = widget.NewLabel("Click a package to read why in full.")
+	r.why.Wrapping = fyne.TextWrapWord
+	r.why.Selectable = true
+	build := "GIL"
+	if in.FreeThreaded {
+		build = "free-threaded"
+	}
+	head := widget.NewLabel(fmt.Sprintf("%s, for Python %s (%s), %s", what, in.Version, build, in.Path))
+	head.Wrapping = fyne.TextWrapWord
+	content := container.NewBorder(container.NewVBox(head, r.job.content, r.summary), r.why, nil, nil, r.table)
+	d := dialog.NewCustom("Will these install as wheels?", "Close", content, c.win)
+	d.Resize(c.dialogSize(0.9, 0.85))
+	d.SetOnClosed(func() {
+		if r.job.cancel != nil {
+			r.job.cancel()
+		}
+	})
+	d.Show()
+
+	var rep wheels.Report
+	ck := &wheels.Checker{Python: in.Path, Cache: c.store,
+		Progress: func(done int, name string) { r.job.progress(-1, fmt.Sprintf("checked %d: %s", done, name)) }}
+	r.job.run("Reading the package index…", func(ctx context.Context) error {
+		var err error
+		rep, err = ck.Check(ctx, reqs)
+		return err
+	}, func(err error) string {
+		if err != nil {
+			if errors.Is(err, context.Canceled) {
+				return "Cancelled."
+			}
+			return ""
+		}
+		r.results = rep.Results
+		r.table.reload()
+		r.summary.SetText(readySummary(rep))
+		text := "Checked against " + rep.Index + "."
+		if rep.Offline != "" {
+			text = fmt.Sprintf("The index %s could not be reached: its answers kept from %s were used.", rep.Index,
+				installer.Catalog{FetchedAt: rep.OldestAnswer}.Age(time.Now()))
+		}
+		return text
+	})
+}
+
+// readySummary says in a sentence how many packages install as wheels.
+func readySummary(rep wheels.Report) string {
+	good, blocked, build, bad, other := 0, 0, 0, 0, 0
+	for _, r := range rep.Results {
+		switch {
+		case wheels.Good(r.Status) && len(r.BlockedBy) > 0:
+			blocked++
+		case wheels.Good(r.Status):
+			good++
+		case r.Status == wheels.SourceOnly:
+			build++
+		case r.Status == wheels.NoCompatibleWheel || r.Status == wheels.NotFound:
+			bad++
+		default:
+			other++
+		}
+	}
+	// n and the verb that goes with it: "1 is", "2 are".
+	count := func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	}
+	parts := []string{fmt.Sprintf("%d of %d packages install as wheels", good, len(rep.Results))}
+	if blocked > 0 {
+		parts = append(parts, count(blocked, "more would, but a dependency stops it", "more would, but a dependency stops them"))
+	}
+	if build > 0 {
+		parts = append(parts, count(build, "is built from source here", "are built from source here"))
+	}
+	if bad > 0 {
+		parts = append(parts, count(bad, "cannot be installed here", "cannot be installed here"))
+	}
+	if other > 0 {
+		parts = append(parts, count(other, "was not checked", "were not checked"))
+	}
+	return strings.Join(parts, "; ") + "."
+}
+
+func (r *readyCheck) fill(i, col int, l *widget.Label) {
+	res := r.results[i]
+	var text string
+	switch col {
+	case 0:
+		text = res.Name
+		if len(res.RequiredBy) > 0 {
+			text = "  " + text // brought in by another
+		}
+	case 1:
+		text = res.Requested
+	case 2:
+		text = res.Status
+		switch {
+		case wheels.Good(res.Status) && len(res.BlockedBy) == 0:
+			l.Importance = widget.SuccessImportance
+		case res.Status == wheels.SourceOnly || len(res.BlockedBy) > 0:
+			l.Importance = widget.WarningImportance
+		case res.Status == wheels.NoCompatibleWheel || res.Status == wheels.NotFound:
+			l.Importance = widget.DangerImportance
+		}
+	case 3:
+		text = res.Version
+	case 4:
+		text = res.Reason
+	}
+	l.SetText(text)
+}

@@ -1,0 +1,608 @@
+package wheels
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pyhangar/pyhangar/envs"
+)
+
+// What a package's check found.
+const (
+	// FreeThreadedWheel: a wheel whose tags the (free-threaded)
+	// interpreter supports.
+	FreeThreadedWheel = "free-threaded-wheel"
+	// BinaryWheel: the same for an interpreter with the GIL.
+	BinaryWheel = "binary-wheel"
+	// PurePython: a wheel with no compiled code (py3-none-any).
+	PurePython = "pure-python"
+	// SourceOnly: no wheel fits, but pip can build the sdist here.
+	SourceOnly = "source-only"
+	// NoCompatibleWheel: wheels, none for this interpreter, and no sdist.
+	NoCompatibleWheel = "no-compatible-wheel"
+	// NotFound: not on the index, or no release fits the specifier and
+	// this Python.
+	NotFound = "not-found"
+	// NotChecked: a line PyHangar cannot judge (a URL, a path, -e), or a
+	// package the index could not tell about.
+	NotChecked = "not-checked"
+)
+
+// Good says a status installs a ready-made wheel.
+func Good(status string) bool {
+	return status == FreeThreadedWheel || status == BinaryWheel || status == PurePython
+}
+
+// bad says a status stops a package from installing as a wheel here.
+func bad(status string) bool {
+	return status == SourceOnly || status == NoCompatibleWheel || status == NotFound
+}
+
+// Result is what the check found for one package.
+type Result struct {
+	Name           string   `json:"name"`
+	Requested      string   `json:"requested"`
+	Status         string   `json:"status"`
+	Version        string   `json:"version"`
+	File           string   `json:"file"`
+	Reason         string   `json:"reason"`
+	OlderVersionOK string   `json:"older_version_ok"`
+	BlockedBy      []string `json:"blocked_by"`
+	RequiredBy     []string `json:"required_by"`
+}
+
+// Requirement is one thing to check: a requirement (PEP 508), or a line
+// PyHangar does not judge, with the reason.
+type Requirement struct {
+	Text  string
+	Where string // file:line, or "" when given by name
+	// Skip, when set, is why the line is not checked (a URL, a local
+	// path, an editable install).
+	Skip string
+	// Constraint marks a line of a -c file: it limits versions and asks
+	// for nothing.
+	Constraint bool
+}
+
+// FromLines takes a requirements file's lines (envs.ReadRequirements):
+// requirements and constraints to check, and the lines PyHangar cannot
+// judge, each with its reason. Options and includes are not requirements.
+func FromLines(lines []envs.ReqLine) []Requirement {
+	var out []Requirement
+	for _, l := range lines {
+		r := Requirement{Text: l.Text, Where: l.Where(), Constraint: l.Constraint}
+		switch l.Kind {
+		case envs.ReqPackage:
+		case envs.ReqDirect:
+			r.Skip = "installed from a URL, a repository or a path, not from the index"
+		case envs.ReqEditable:
+			r.Skip = "an editable install (-e) of a project's own source"
+		default:
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// Report is a check's answer.
+type Report struct {
+	Python        string    `json:"python"`
+	PythonVersion string    `json:"python_version"`
+	FreeThreaded  bool      `json:"free_threaded"`
+	Index         string    `json:"index"`
+	Results       []Result  `json:"results"`
+	Requests      int64     `json:"requests"`
+	Offline       string    `json:"offline,omitempty"`
+	OldestAnswer  time.Time `json:"oldest_answer,omitzero"`
+}
+
+// Checker checks requirements for one interpreter against one index.
+type Checker struct {
+	Python string
+	// IndexURL is the index to ask; "" means PIP_INDEX_URL, else the
+	// index-url pip is configured with (as the interpreter's pip reads
+	// its configuration), else PyPI.
+	IndexURL string
+	Getenv   func(string) string // nil: os.Getenv
+	Cache    PageCache           // may be nil
+	Parallel int                 // index requests at once; 0 means 8
+	// Progress, when set, hears of each package judged.
+	Progress func(done int, name string)
+	index    *Index
+}
+
+// indexURL is the index chosen before the interpreter is asked ("" when
+// pip's configuration decides).
+func (c *Checker) indexURL() string {
+	if c.IndexURL != "" {
+		return c.IndexURL
+	}
+	getenv := c.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	return getenv("PIP_INDEX_URL")
+}
+
+// node is one package in the graph of requirements.
+type node struct {
+	name, display string
+	top           bool
+	requested     []string // specifiers as asked, by file and dependents
+	constraints   []string
+	extras        []string
+	expanded      []string // extras whose dependencies were read
+	parents       []string
+	deps          []string
+	depsRead      bool
+	project       Project
+	fetchErr      error
+	pick          pickAnswer
+	picked        string // the specifier picked with
+	note          string
+}
+
+type pickAnswer struct {
+	Status         string `json:"status"`
+	Version        string `json:"version"`
+	File           string `json:"file"`
+	FileIndex      int    `json:"file_index"`
+	Reason         string `json:"reason"`
+	OlderVersionOK string `json:"older_version_ok"`
+}
+
+type reqAnswer struct {
+	Name      string   `json:"name"`
+	Display   string   `json:"display"`
+	Specifier string   `json:"specifier"`
+	Extras    []string `json:"extras"`
+	Applies   bool     `json:"applies"`
+	URL       string   `json:"url"`
+}
+
+func (n *node) spec() string {
+	var parts []string
+	for _, s := range append(append([]string{}, n.requested...), n.constraints...) {
+		if s != "" && !slices.Contains(parts, s) {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+// guessName is the project name a requirement line starts with, in its
+// normalised form: enough to start reading pages while the judge starts
+// (the judge's own reading of the line decides).
+var guessName = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)`)
+
+// Check judges every requirement, and the dependencies they bring,
+// transitively: for each, the newest release its specifiers and this
+// Python allow, and what pip would install of it here.
+func (c *Checker) Check(ctx context.Context, reqs []Requirement) (Report, error) {
+	// The judge starts while the pages of the names asked for are read.
+	type started struct {
+		j   *judge
+		err error
+	}
+	ready := make(chan started, 1)
+	go func() {
+		j, err := startJudge(ctx, c.Python)
+		ready <- started{j, err}
+	}()
+	pages := &pageSet{got: map[string]*fetched{}}
+	if u := c.indexURL(); u != "" {
+		ix, err := NewIndex(u, c.Cache)
+		if err != nil {
+			go func() { s := <-ready; s.j.closeIfStarted() }()
+			return Report{}, err
+		}
+		pages.ix = ix
+		var guesses []string
+		for _, r := range reqs {
+			if m := guessName.FindStringSubmatch(r.Text); m != nil && r.Skip == "" && !r.Constraint {
+				guesses = append(guesses, normalize(m[1]))
+			}
+		}
+		c.eachIndex(len(guesses), func(i int) { pages.get(ctx, guesses[i]) })
+	}
+	s := <-ready
+	if s.err != nil {
+		return Report{}, s.err
+	}
+	j := s.j
+	defer j.close()
+	if pages.ix == nil {
+		u, err := j.pipIndexURL(ctx)
+		if err != nil {
+			return Report{}, err
+		}
+		if u == "" {
+			u = DefaultIndex
+		}
+		ix, err := NewIndex(u, c.Cache)
+		if err != nil {
+			return Report{}, fmt.Errorf("pip's configured index-url: %w", err)
+		}
+		pages.ix = ix
+	}
+	c.index = pages.ix
+
+	rep := Report{Python: c.Python, PythonVersion: j.env.PythonVersion, FreeThreaded: j.env.FreeThreaded, Index: c.index.URL, Results: []Result{}}
+	nodes := map[string]*node{}
+	var order []*node
+	type entry struct {
+		n      *node
+		skip   Result
+		isSkip bool
+	}
+	var top []entry
+	get := func(name, display string) *node {
+		n, ok := nodes[name]
+		if !ok {
+			n = &node{name: name, display: display}
+			nodes[name] = n
+			order = append(order, n)
+		}
+		return n
+	}
+	skip := func(name, requested, reason string) {
+		top = append(top, entry{isSkip: true, skip: Result{Name: name, Requested: requested, Status: NotChecked, Reason: reason,
+			BlockedBy: []string{}, RequiredBy: []string{}}})
+	}
+
+	// The requirements themselves, read in one batch; constraints only
+	// limit versions.
+	var items []any
+	for _, r := range reqs {
+		if r.Skip == "" {
+			items = append(items, map[string]any{"text": r.Text})
+		}
+	}
+	answers, errs, err := j.askMany(ctx, "requirements", items)
+	if err != nil {
+		return rep, err
+	}
+	k := 0
+	for _, r := range reqs {
+		if r.Skip != "" {
+			skip(r.Text, "", where(r)+r.Skip)
+			continue
+		}
+		var a reqAnswer
+		aerr := errs[k]
+		if aerr == nil {
+			aerr = json.Unmarshal(answers[k], &a)
+		}
+		k++
+		switch {
+		case aerr != nil:
+			skip(r.Text, "", where(r)+aerr.Error())
+		case a.URL != "":
+			skip(a.Display, "", where(r)+"installed from "+a.URL+", not from the index")
+		case r.Constraint:
+			n := get(a.Name, a.Display)
+			n.constraints = append(n.constraints, a.Specifier)
+		case !a.Applies:
+			skip(a.Display, a.Specifier, where(r)+"not needed here: its marker leaves this interpreter out")
+		default:
+			n := get(a.Name, a.Display)
+			if !n.top {
+				top = append(top, entry{n: n})
+			}
+			n.top = true
+			n.requested = append(n.requested, a.Specifier)
+			n.extras = union(n.extras, a.Extras)
+		}
+	}
+	var frontier []*node
+	for _, n := range order {
+		if n.top {
+			frontier = append(frontier, n)
+		}
+	}
+	done := 0
+	for len(frontier) > 0 {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		// Their pages, in parallel, then one batch of picks.
+		c.each(frontier, func(n *node) { n.project, n.fetchErr = pages.get(ctx, n.name) })
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		if failed := pages.failed(); failed != nil && done == 0 && pages.allFailed() {
+			return rep, fmt.Errorf("the index %s cannot be reached, and nothing from it is kept here: %w", c.index.URL, failed)
+		}
+		var toPick []*node
+		var picks []any
+		for _, n := range frontier {
+			if n.pick.Status != "" && n.picked == n.spec() {
+				continue
+			}
+			n.picked = n.spec()
+			switch {
+			case n.fetchErr != nil:
+				n.pick = pickAnswer{Status: NotChecked, Reason: "the index could not tell: " + n.fetchErr.Error()}
+			case n.project.NotFound:
+				n.pick = pickAnswer{Status: NotFound, Reason: "not on the index " + c.index.URL}
+			default:
+				toPick = append(toPick, n)
+				picks = append(picks, map[string]any{"name": n.name, "specifier": n.picked, "files": n.project.Files})
+			}
+		}
+		answers, errs, err := j.askMany(ctx, "picks", picks)
+		if err != nil {
+			return rep, err
+		}
+		for i, n := range toPick {
+			before := n.pick.Version
+			var a pickAnswer
+			if errs[i] == nil {
+				errs[i] = json.Unmarshal(answers[i], &a)
+			}
+			if errs[i] != nil {
+				a = pickAnswer{Status: NotChecked, Reason: errs[i].Error()}
+			}
+			n.pick = a
+			if a.Version != before {
+				n.depsRead = false // another release: its own dependencies
+			}
+		}
+		var withFiles []*node
+		for _, n := range frontier {
+			done++
+			if c.Progress != nil {
+				c.Progress(done, n.display)
+			}
+			if n.pick.File != "" && (!n.depsRead || !sameSet(n.expanded, n.extras)) {
+				withFiles = append(withFiles, n)
+			}
+		}
+		// Their metadata, in parallel, then one batch of dependencies.
+		metas := make([]string, len(withFiles))
+		merrs := make([]error, len(withFiles))
+		c.eachIndex(len(withFiles), func(i int) {
+			f := withFiles[i].project.Files[withFiles[i].pick.FileIndex]
+			if !f.Metadata {
+				merrs[i] = fmt.Errorf("the index has no metadata for %s", f.Filename)
+				return
+			}
+			metas[i], merrs[i] = c.index.Metadata(ctx, f)
+		})
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		var readDeps []*node
+		var depItems []any
+		for i, n := range withFiles {
+			n.expanded, n.depsRead = append([]string{}, n.extras...), true
+			if merrs[i] != nil {
+				n.note = "its dependencies were not checked: " + merrs[i].Error()
+				continue
+			}
+			readDeps = append(readDeps, n)
+			depItems = append(depItems, map[string]any{"metadata": metas[i], "extras": n.extras})
+		}
+		answers, errs, err = j.askMany(ctx, "deps", depItems)
+		if err != nil {
+			return rep, err
+		}
+		var next []*node
+		for i, n := range readDeps {
+			var d struct {
+				Deps []reqAnswer `json:"deps"`
+			}
+			if errs[i] == nil {
+				errs[i] = json.Unmarshal(answers[i], &d)
+			}
+			if errs[i] != nil {
+				n.note = "its dependencies were not checked: " + errs[i].Error()
+				continue
+			}
+			for _, dep := range d.Deps {
+				m := get(dep.Name, dep.Display)
+				if !slices.Contains(n.deps, m.name) {
+					n.deps = append(n.deps, m.name)
+				}
+				if !slices.Contains(m.parents, n.display) {
+					m.parents = append(m.parents, n.display)
+				}
+				grew := !sameSet(union(m.extras, dep.Extras), m.extras)
+				m.extras = union(m.extras, dep.Extras)
+				if !slices.Contains(m.requested, dep.Specifier) {
+					m.requested = append(m.requested, dep.Specifier)
+				}
+				if (m.pick.Status == "" || grew || m.picked != m.spec()) && !slices.Contains(next, m) {
+					next = append(next, m)
+				}
+			}
+		}
+		frontier = next
+	}
+
+	// Results: the requirements in their order, then what they brought.
+	bads := map[string]bool{}
+	for _, n := range order {
+		bads[n.name] = bad(n.pick.Status)
+	}
+	for _, e := range top {
+		if e.isSkip {
+			rep.Results = append(rep.Results, e.skip)
+		} else {
+			rep.Results = append(rep.Results, result(e.n, nodes, bads))
+		}
+	}
+	for _, n := range order {
+		if !n.top && n.pick.Status != "" {
+			rep.Results = append(rep.Results, result(n, nodes, bads))
+		}
+	}
+	rep.Requests = c.index.Requests()
+	if err, oldest := c.index.Offline(); err != nil {
+		rep.Offline, rep.OldestAnswer = err.Error(), oldest
+	}
+	return rep, nil
+}
+
+// result is what the check found for n, in words.
+func result(n *node, nodes map[string]*node, bads map[string]bool) Result {
+	r := Result{Name: n.display, Requested: strings.Join(nonEmpty(n.requested), ","), Status: n.pick.Status, Version: n.pick.Version,
+		File: n.pick.File, Reason: n.pick.Reason, OlderVersionOK: n.pick.OlderVersionOK, BlockedBy: blockedBy(n, nodes, bads), RequiredBy: n.parents}
+	if r.RequiredBy == nil {
+		r.RequiredBy = []string{}
+	}
+	if n.note != "" {
+		r.Reason += "; " + n.note
+	}
+	if len(r.BlockedBy) > 0 {
+		r.Reason += "; blocked by " + strings.Join(r.BlockedBy, ", ")
+	}
+	switch {
+	case r.OlderVersionOK != "" && r.Status == NoCompatibleWheel:
+		r.Reason += "; an older version, " + r.OlderVersionOK + ", has a wheel that fits (pip takes it)"
+	case r.OlderVersionOK != "":
+		r.Reason += "; an older version, " + r.OlderVersionOK + ", has a wheel that fits"
+	}
+	return r
+}
+
+// pageSet reads each project's page once, whoever asks first.
+type pageSet struct {
+	ix  *Index
+	mu  sync.Mutex
+	got map[string]*fetched
+}
+
+type fetched struct {
+	once sync.Once
+	p    Project
+	err  error
+}
+
+// failed is an error of a page that could not be read, if any.
+func (s *pageSet) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range s.got {
+		if f.err != nil {
+			return f.err
+		}
+	}
+	return nil
+}
+
+// allFailed says no page asked for could be read.
+func (s *pageSet) allFailed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range s.got {
+		if f.err == nil {
+			return false
+		}
+	}
+	return len(s.got) > 0
+}
+
+func (s *pageSet) get(ctx context.Context, name string) (Project, error) {
+	s.mu.Lock()
+	f, ok := s.got[name]
+	if !ok {
+		f = &fetched{}
+		s.got[name] = f
+	}
+	s.mu.Unlock()
+	f.once.Do(func() { f.p, f.err = s.ix.Project(ctx, name) })
+	return f.p, f.err
+}
+
+var nameSeparators = regexp.MustCompile(`[-_.]+`)
+
+// normalize is a project name's normalised form (PEP 503).
+func normalize(name string) string {
+	return strings.ToLower(nameSeparators.ReplaceAllString(name, "-"))
+}
+
+// blockedBy lists the packages n needs, directly or not, whose own status
+// keeps them from installing as a wheel here.
+func blockedBy(n *node, nodes map[string]*node, bads map[string]bool) []string {
+	out := []string{}
+	seen := map[string]bool{n.name: true}
+	var walk func(m *node)
+	walk = func(m *node) {
+		for _, d := range m.deps {
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			if bads[d] {
+				out = append(out, nodes[d].display)
+			}
+			walk(nodes[d])
+		}
+	}
+	walk(n)
+	return out
+}
+
+// each runs f for every node, c.Parallel at a time.
+func (c *Checker) each(ns []*node, f func(*node)) {
+	c.eachIndex(len(ns), func(i int) { f(ns[i]) })
+}
+
+func (c *Checker) eachIndex(n int, f func(i int)) {
+	par := c.Parallel
+	if par <= 0 {
+		par = 8
+	}
+	sem := make(chan struct{}, par)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			f(i)
+		}()
+	}
+	wg.Wait()
+}
+
+func where(r Requirement) string {
+	if r.Where == "" {
+		return ""
+	}
+	return r.Where + ": "
+}
+
+func union(a, b []string) []string {
+	out := append([]string{}, a...)
+	for _, x := range b {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sameSet(a, b []string) bool {
+	return len(union(a, b)) == len(a) && len(a) == len(b)
+}
+
+func nonEmpty(ss []string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
