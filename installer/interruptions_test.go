@@ -1,8 +1,10 @@
 package installer_test
 
 import (
+	"archive/tar"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/internal/testenv"
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/ulikunitz/xz"
 )
 
 // An attempt left "running" (its process killed during the build, or its
@@ -129,5 +132,64 @@ func TestInstallWaitsForTheOtherProcess(t *testing.T) {
 	}
 	if recs, _ := st.Installs(); len(recs) != 1 {
 		t.Errorf("the waiting install recorded an attempt of its own: %+v", recs)
+	}
+}
+
+// Cancelling a source build ends what the build started too, not only the
+// build step itself: here a configure script (standing in for CPython's,
+// in a tarball of its own) leaves a child in the background. Both are
+// gone the moment Install returns.
+func TestCancelledBuildEndsItsChildren(t *testing.T) {
+	marker := fmt.Sprintf("86397.%d", os.Getpid()%1000)
+	tarball := filepath.Join(t.TempDir(), "Python-3.13.5.tar.xz")
+	scriptTarball(t, tarball, "Python-3.13.5/configure", "#!/bin/sh\nsleep "+marker+" &\nexec sleep "+marker+"\n")
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball})
+	site, err := installer.NewSite(org.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	data := t.TempDir()
+	in := &installer.Installer{DataDir: data, Records: newStore(t), Site: site, Progress: func(e installer.Event) {
+		if e.Phase == "configure" {
+			go func() {
+				// Cancelled once the script and its child both run.
+				for len(testenv.ProcessesWith(marker)) < 2 {
+					time.Sleep(5 * time.Millisecond)
+				}
+				cancel()
+			}()
+		}
+	}}
+	_, _, err = in.Install(ctx, envs.Spec{Version: "3.13", FreeThreaded: true}, installer.RoutePythonOrg)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v, want a cancel", err)
+	}
+	if left := testenv.ProcessesWith(marker); len(left) > 0 {
+		t.Errorf("the cancelled build's processes still run: %q", left)
+	}
+}
+
+// scriptTarball writes a .tar.xz holding one executable script.
+func scriptTarball(t *testing.T, path, name, body string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	xw, err := xz.NewWriter(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw := tar.NewWriter(xw)
+	tw.WriteHeader(&tar.Header{Name: name, Mode: 0o755, Typeflag: tar.TypeReg, Size: int64(len(body)), ModTime: time.Now()})
+	tw.Write([]byte(body))
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := xw.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
