@@ -25,6 +25,8 @@ fi
 
 step "go vet"
 go vet -tags "$TAGS" ./...
+# The screenshot maker (make screenshots) is built only with its tag.
+go vet -tags "$TAGS,screenshots" ./ui
 
 step "go vet for macOS (packages without cgo)"
 GOOS=darwin CGO_ENABLED=0 go vet ./platform/... ./envs/... ./installer/... ./wheels/... ./bench/... ./store/... ./cli/...
