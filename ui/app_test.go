@@ -735,20 +735,8 @@ func TestQuitWhileAJobRunsAsksAndCleansUp(t *testing.T) {
 	gate := make(chan struct{})
 	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball, Gate: gate})
 	t.Cleanup(func() { close(gate) })
-	a := test.NewTempApp(t)
-	data := t.TempDir()
-	st, err := store.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	st.SetSetting(store.SettingMirror, org.URL)
-	w := a.NewWindow("PyHangar")
-	win := build(context.Background(), a, w, Config{Name: "PyHangar", Version: "test", DataDir: data, Store: st}, make(chan func()))
-	w.SetContent(win.Tabs)
-	w.Resize(fyne.NewSize(1200, 800))
-	defer w.Close()
-	waitIdle(win)
+	win, w, st := newInstallWindow(t, org.URL)
+	data := filepath.Dir(st.Path())
 	quit := &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 
 	in := win.install
@@ -800,20 +788,8 @@ func TestInstallTabGetsUV(t *testing.T) {
 	t.Setenv("PATH", "/usr/bin:/bin") // no uv here
 	gh := testenv.StartGitHub(t, installer.PinnedUV)
 	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1002, Version: "3.14.7"})
-	a := test.NewTempApp(t)
-	data := t.TempDir()
-	st, err := store.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	st.SetSetting(store.SettingMirror, org.URL)
+	win, _, st := newInstallWindow(t, org.URL)
 	st.SetSetting(store.SettingUVMirror, gh.URL)
-	w := a.NewWindow("PyHangar")
-	win := build(context.Background(), a, w, Config{Name: "PyHangar", Version: "test", DataDir: data, Store: st}, make(chan func()))
-	w.SetContent(win.Tabs)
-	defer w.Close()
-	waitIdle(win)
 	win.Tabs.SelectIndex(tabInstall)
 	in := win.install
 	if !in.getUV.Visible() || slices.Contains(in.route.Options, "uv") || !strings.Contains(in.routeWhy.Text, "uv cannot be used here") {

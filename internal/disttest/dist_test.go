@@ -21,23 +21,8 @@ import (
 	"github.com/pyhangar/pyhangar/internal/testenv"
 )
 
-// app is what FyneApp.toml, the one source of these, says.
-type app struct{ Name, ID, Version string }
-
-func fyneApp(t *testing.T) app {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "FyneApp.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	field := func(name string) string {
-		m := regexp.MustCompile(`(?m)^\s*` + name + `\s*=\s*"([^"]+)"`).FindSubmatch(b)
-		if m == nil {
-			t.Fatalf("FyneApp.toml has no %s", name)
-		}
-		return string(m[1])
-	}
-	return app{field("Name"), field("ID"), field("Version")}
+func fyneApp(t *testing.T) testenv.App {
+	return testenv.FyneApp(t, filepath.Join("..", "..", "FyneApp.toml"))
 }
 
 // distFile is dist/<name>, failing in CI and skipping elsewhere when

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -518,7 +517,7 @@ func TestWineWindow(t *testing.T) {
 		if out, err := exec.Command("import", "-window", "root", shot).CombinedOutput(); err != nil {
 			t.Fatalf("screenshot: %v\n%s", err, out)
 		}
-		colours = distinctColours(t, shot)
+		colours = testenv.DistinctColours(t, shot)
 	}
 	if colours < 16 {
 		t.Fatalf("the screenshot looks blank: %d distinct colours", colours)
@@ -542,26 +541,4 @@ func TestWineWindow(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("pyhangarw.exe did not quit within 20 s of being asked to close")
 	}
-}
-
-func distinctColours(t *testing.T, path string) int {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("decoding %s: %v", path, err)
-	}
-	seen := map[[4]uint32]bool{}
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y += 2 {
-		for x := b.Min.X; x < b.Max.X; x += 2 {
-			r, g, bl, a := img.At(x, y).RGBA()
-			seen[[4]uint32{r, g, bl, a}] = true
-		}
-	}
-	return len(seen)
 }
