@@ -15,30 +15,11 @@ import (
 	"github.com/pyhangar/pyhangar/internal/testenv"
 )
 
-// needX returns the X display to use, failing in CI and skipping elsewhere
-// when there is none (make test runs the suite under xvfb-run).
-func needX(t *testing.T) string {
-	t.Helper()
-	d := os.Getenv("DISPLAY")
-	if d == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("DISPLAY is not set: the window smoke test must run under xvfb-run in CI (make test does this)")
-		}
-		t.Skip("no X display; run the suite with 'make test' (it uses xvfb-run)")
-	}
-	for _, tool := range []string{"xwininfo", "import"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is missing: run scripts/system-deps.sh test", tool)
-		}
-	}
-	return d
-}
-
 // TestWindowSmoke builds the real binary, opens its window on the X display,
 // checks the window appears with its title and draws something, and that
 // SIGTERM quits it cleanly.
 func TestWindowSmoke(t *testing.T) {
-	needX(t)
+	testenv.NeedX(t)
 	dir := t.TempDir()
 	bin := buildBinary(t)
 	var stderr bytes.Buffer
@@ -60,44 +41,11 @@ func TestWindowSmoke(t *testing.T) {
 		}
 	}()
 
-	// Wait for a mapped top-level window titled PyHangar.
-	title := regexp.MustCompile(`"PyHangar": \("PyHangar" "PyHangar"\)\s+(\d+)x(\d+)`)
-	var geometry []string
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		out, _ := exec.Command("xwininfo", "-root", "-tree").Output()
-		if m := title.FindStringSubmatch(string(out)); m != nil {
-			geometry = m[1:]
-			break
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("pyhangar exited before its window appeared: %v\n%s", err, stderr.String())
-		default:
-		}
-	}
-	if geometry == nil {
-		t.Fatalf("no window titled PyHangar within 20 s\n%s", stderr.String())
-	}
-	t.Logf("window %sx%s appeared after %v", geometry[0], geometry[1], time.Since(start).Round(time.Millisecond))
-
-	// Give the first frames time to paint, then look at the screen.
-	var colours int
-	shot := filepath.Join(dir, "window.png")
-	for i := 0; i < 20 && colours < 16; i++ {
-		time.Sleep(250 * time.Millisecond)
-		if out, err := exec.Command("import", "-window", "root", shot).CombinedOutput(); err != nil {
-			t.Fatalf("screenshot: %v\n%s", err, out)
-		}
-		colours = testenv.DistinctColours(t, shot)
-	}
-	if colours < 16 {
-		t.Fatalf("the screenshot looks blank: %d distinct colours", colours)
-	}
-	if keep := os.Getenv("PYHANGAR_SCREENSHOT_DIR"); keep != "" {
-		os.MkdirAll(keep, 0o755)
-		b, _ := os.ReadFile(shot)
-		os.WriteFile(filepath.Join(keep, "smoke-window.png"), b, 0o644)
-	}
+	// Wait for a mapped top-level window titled PyHangar, then give its
+	// first frames time to paint and look at the screen.
+	w, h := testenv.WaitForWindow(t, regexp.MustCompile(`"PyHangar": \("PyHangar" "PyHangar"\)\s+(\d+)x(\d+)`), 20*time.Second, done, &stderr)
+	t.Logf("window %sx%s appeared after %v", w, h, time.Since(start).Round(time.Millisecond))
+	testenv.ScreenDrawn(t, 20, "smoke-window.png")
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

@@ -137,7 +137,7 @@ func TestCancelledRunReturnsNothing(t *testing.T) {
 	r, err := bench.Run(ctx, testenv.Interp(t, py), bench.Options{Progress: func(s string) {
 		steps = append(steps, s)
 		if strings.HasPrefix(s, "round 2") {
-			if n := len(testenv.ProcessesWith(py)); n != 3 {
+			if n := len(testenv.ProcessesWith(t, py)); n != 3 {
 				t.Errorf("%d benchmark processes run during round 2, want 3", n)
 			}
 			cancel()
@@ -149,7 +149,7 @@ func TestCancelledRunReturnsNothing(t *testing.T) {
 	if !strings.HasPrefix(steps[len(steps)-1], "round 2") {
 		t.Errorf("the run went on after the cancel: %v", steps)
 	}
-	if left := testenv.ProcessesWith(py); len(left) > 0 {
+	if left := testenv.ProcessesWith(t, py); len(left) > 0 {
 		t.Errorf("processes left: %v", left)
 	}
 }

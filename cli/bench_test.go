@@ -151,7 +151,7 @@ func TestBenchKilledHalfWayLeavesNothing(t *testing.T) {
 	// Killed once the rounds are under way: the round report comes after
 	// a round is measured, and the benchmark processes still run.
 	c.waitStderr(t, "round 2:", 2*time.Minute)
-	if !c.alive() || len(testenv.ProcessesWith(py)) == 0 {
+	if !c.alive() || len(testenv.ProcessesWith(t, py)) == 0 {
 		t.Fatalf("the run was not under way (alive %v):\n%s", c.alive(), c.Stderr())
 	}
 	c.cmd.Process.Kill()

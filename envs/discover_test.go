@@ -217,7 +217,7 @@ func TestDiscoverBadInterpreters(t *testing.T) {
 		t.Errorf("the good interpreter: found %v, %+v", ok, in)
 	}
 	time.Sleep(100 * time.Millisecond)
-	if left := testenv.ProcessesWith(marker); len(left) > 0 {
+	if left := testenv.ProcessesWith(t, marker); len(left) > 0 {
 		t.Errorf("processes left behind: %v", left)
 	}
 }
@@ -235,7 +235,7 @@ func TestDiscoverCancelled(t *testing.T) {
 		_, _, err := envs.Discover(ctx, realHost(t, dir), envs.DiscoverOptions{Timeout: time.Hour})
 		done <- err
 	}()
-	for deadline := time.Now().Add(time.Minute); len(testenv.ProcessesWith(marker)) < 2; time.Sleep(5 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); len(testenv.ProcessesWith(t, marker)) < 2; time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the probe never ran")
 		}
@@ -244,7 +244,7 @@ func TestDiscoverCancelled(t *testing.T) {
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if left := testenv.ProcessesWith(marker); len(left) > 0 {
+	if left := testenv.ProcessesWith(t, marker); len(left) > 0 {
 		t.Errorf("the probe still runs: %v", left)
 	}
 }

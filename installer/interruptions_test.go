@@ -155,7 +155,7 @@ func TestCancelledBuildEndsItsChildren(t *testing.T) {
 		if e.Phase == "configure" {
 			go func() {
 				// Cancelled once the script and its child both run.
-				for len(testenv.ProcessesWith(marker)) < 2 {
+				for len(testenv.ProcessesWith(t, marker)) < 2 {
 					time.Sleep(5 * time.Millisecond)
 				}
 				cancel()
@@ -166,7 +166,7 @@ func TestCancelledBuildEndsItsChildren(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want a cancel", err)
 	}
-	if left := testenv.ProcessesWith(marker); len(left) > 0 {
+	if left := testenv.ProcessesWith(t, marker); len(left) > 0 {
 		t.Errorf("the cancelled build's processes still run: %q", left)
 	}
 }

@@ -354,7 +354,7 @@ func TestWineStuckInterpreters(t *testing.T) {
 	}
 	var left []string
 	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		left = append(testenv.ProcessesWith(`standins\hang`), testenv.ProcessesWith(`standins\hold`)...)
+		left = append(testenv.ProcessesWith(t, `standins\hang`), testenv.ProcessesWith(t, `standins\hold`)...)
 		if len(left) == 0 {
 			break
 		}
@@ -464,17 +464,7 @@ func TestWineOfficialInstaller(t *testing.T) {
 // gives it), draws it, and quits cleanly when Windows asks it to close.
 func TestWineWindow(t *testing.T) {
 	w := needWine(t)
-	if os.Getenv("DISPLAY") == "" {
-		if testenv.InCI() {
-			t.Fatal("DISPLAY is not set: make test runs the suite under xvfb-run")
-		}
-		t.Skip("no X display; run the suite with 'make test' (it uses xvfb-run)")
-	}
-	for _, tool := range []string{"xwininfo", "import"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is missing: run scripts/system-deps.sh test", tool)
-		}
-	}
+	testenv.NeedX(t)
 	cmd := exec.Command("wine", w.dist+`\pyhangarw.exe`, "--data-dir", `C:\data\window`)
 	cmd.Env = w.env
 	var stderr bytes.Buffer
@@ -492,41 +482,9 @@ func TestWineWindow(t *testing.T) {
 		}
 	}()
 
-	title := regexp.MustCompile(`"PyHangar": \([^)]*\)\s+(\d+)x(\d+)`)
-	var geometry []string
-	for deadline := time.Now().Add(60 * time.Second); geometry == nil && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		out, _ := exec.Command("xwininfo", "-root", "-tree").Output()
-		if m := title.FindStringSubmatch(string(out)); m != nil && m[1] != "1" {
-			geometry = m[1:]
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("pyhangarw.exe exited before its window appeared: %v\n%s", err, stderr.String())
-		default:
-		}
-	}
-	if geometry == nil {
-		t.Fatalf("no window titled PyHangar within 60 s\n%s", stderr.String())
-	}
-	t.Logf("the window (%sx%s) appeared %v after wine started pyhangarw.exe", geometry[0], geometry[1], time.Since(start).Round(time.Millisecond))
-
-	shot := filepath.Join(t.TempDir(), "window.png")
-	colours := 0
-	for i := 0; i < 40 && colours < 16; i++ {
-		time.Sleep(250 * time.Millisecond)
-		if out, err := exec.Command("import", "-window", "root", shot).CombinedOutput(); err != nil {
-			t.Fatalf("screenshot: %v\n%s", err, out)
-		}
-		colours = testenv.DistinctColours(t, shot)
-	}
-	if colours < 16 {
-		t.Fatalf("the screenshot looks blank: %d distinct colours", colours)
-	}
-	if keep := os.Getenv("PYHANGAR_SCREENSHOT_DIR"); keep != "" {
-		b, _ := os.ReadFile(shot)
-		os.MkdirAll(keep, 0o755)
-		os.WriteFile(filepath.Join(keep, "wine-window.png"), b, 0o644)
-	}
+	width, height := testenv.WaitForWindow(t, regexp.MustCompile(`"PyHangar": \([^)]*\)\s+(\d+)x(\d+)`), 60*time.Second, done, &stderr)
+	t.Logf("the window (%sx%s) appeared %v after wine started pyhangarw.exe", width, height, time.Since(start).Round(time.Millisecond))
+	testenv.ScreenDrawn(t, 40, "wine-window.png")
 
 	// taskkill without /f asks the window to close (WM_CLOSE), as the
 	// close button does.
