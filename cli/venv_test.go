@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/internal/testenv"
@@ -205,5 +206,65 @@ func TestVenvRmRefusesAProjectRootAndLinks(t *testing.T) {
 	}
 	if r := run(t, nil, "--data-dir", data, "venv", "rm", "v"); r.code != 0 {
 		t.Errorf("rm by name: %d %s", r.code, r.stderr)
+	}
+}
+
+// A venv create killed halfway (SIGKILL, once venv has written pyvenv.cfg,
+// while pip is put in) blocks nothing. While it runs, a second create of
+// the name is refused, naming the first. After it, the next create of the
+// name undoes what it left and makes the venv whole. A recreate killed
+// halfway gives the old venv back before it goes on: no copy of it is
+// left beside.
+func TestVenvCreateKilledHalfway(t *testing.T) {
+	py := testenv.GIL(t, "3.13")
+	data := t.TempDir()
+	dir := filepath.Join(data, "venvs", "half")
+	killWhen := func(c *child, ready func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); !ready(); time.Sleep(2 * time.Millisecond) {
+			if !c.alive() || time.Now().After(deadline) {
+				t.Fatalf("the create ended before it was halfway:\n%s", c.Stderr())
+			}
+		}
+		c.cmd.Process.Kill()
+		c.wait(t, 10*time.Second)
+	}
+	hasCfg := func() bool { _, err := os.Stat(filepath.Join(dir, "pyvenv.cfg")); return err == nil }
+
+	c := startChild(t, nil, "--data-dir", data, "venv", "create", "half", "--python", py)
+	for deadline := time.Now().Add(time.Minute); !hasCfg() && time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+	}
+	if r := run(t, nil, "--data-dir", data, "venv", "create", "half", "--python", py); r.code != 1 || !strings.Contains(r.stderr, "another PyHangar process") || !strings.Contains(r.stderr, "is creating the venv half") {
+		t.Errorf("a second create while the first runs: code %d, stderr %q", r.code, r.stderr)
+	}
+	killWhen(c, hasCfg)
+	r := run(t, nil, "--data-dir", data, "venv", "create", "half", "--python", py)
+	if r.code != 0 || !strings.Contains(r.stderr, "interrupted") {
+		t.Fatalf("the create after a killed one: code %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if out, err := exec.Command(envs.VenvPython(dir), "-I", "-m", "pip", "--version").CombinedOutput(); err != nil {
+		t.Errorf("the venv made after the kill has no pip: %v %s", err, out)
+	}
+
+	// A recreate killed once the old venv is aside and the new one begun.
+	marker := filepath.Join(dir, "lib", "old-venv")
+	os.WriteFile(marker, []byte("the old venv"), 0o644)
+	c = startChild(t, nil, "--data-dir", data, "venv", "create", "half", "--python", py, "--recreate")
+	killWhen(c, func() bool {
+		aside, _ := filepath.Glob(dir + ".replaced-*")
+		return len(aside) == 1 && hasCfg()
+	})
+	r = run(t, nil, "--data-dir", data, "venv", "create", "half", "--python", py, "--recreate")
+	if r.code != 0 {
+		t.Fatalf("the recreate after a killed one: code %d\n%s", r.code, r.stderr)
+	}
+	if aside, _ := filepath.Glob(dir + ".replaced-*"); len(aside) > 0 {
+		t.Errorf("a copy of the old venv is left beside: %v", aside)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the recreate kept the old venv's files")
+	}
+	if r := run(t, nil, "--data-dir", data, "venv", "check", "half"); r.code != 0 {
+		t.Errorf("check after the recreate: code %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

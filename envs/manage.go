@@ -2,12 +2,15 @@ package envs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/pyhangar/pyhangar/platform"
 )
 
 // VenvStore keeps PyHangar's venv records (the store implements it).
@@ -45,11 +48,26 @@ func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequ
 	if req.Via == "" {
 		req.Via = "venv"
 	}
+	// One create of a name at a time. Its journal lets the next create of
+	// the name undo what a create killed halfway left.
+	journal := filepath.Join(venvsDir, ".creating", req.Name+".json")
+	lock, err := platform.TryLock(filepath.Join(venvsDir, ".creating", req.Name+".lock"))
+	if le := (*platform.LockedError)(nil); errors.As(err, &le) {
+		who := "another PyHangar process"
+		if le.PID > 0 {
+			who = fmt.Sprintf("%s (pid %d)", who, le.PID)
+		}
+		return Venv{}, CheckResult{}, fmt.Errorf("%s is creating the venv %s; wait for it, or try again once it is done", who, req.Name)
+	}
+	if err != nil {
+		return Venv{}, CheckResult{}, err
+	}
+	defer lock.Unlock()
 	dir := req.Dir
 	if dir == "" {
 		dir = filepath.Join(venvsDir, req.Name)
 	}
-	dir, err := realPath(dir)
+	dir, err = realPath(dir)
 	if err != nil {
 		return Venv{}, CheckResult{}, err
 	}
@@ -70,7 +88,7 @@ func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequ
 		return Venv{}, CheckResult{}, fmt.Errorf("%s was not made by the profile %s; nothing was replaced", dir, req.Profile)
 	}
 	id, err := Create(ctx, CreateOptions{Dir: dir, Base: req.Base, Via: req.Via, UV: req.UV, Recreate: req.Recreate,
-		Requirements: req.Requirements, Progress: req.Progress})
+		Requirements: req.Requirements, Progress: req.Progress, Journal: journal})
 	if err != nil {
 		return Venv{}, CheckResult{}, err
 	}
@@ -85,6 +103,8 @@ func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequ
 	if err != nil {
 		return v, CheckResult{}, err
 	}
+	// Recorded: nothing is left to undo.
+	os.Remove(journal)
 	check := Check(ctx, dir, req.Name, req.UV)
 	if err := st.SaveVenvCheck(v.ID, check); err != nil {
 		return v, check, err

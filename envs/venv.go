@@ -3,6 +3,7 @@ package envs
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -111,6 +112,13 @@ type CreateOptions struct {
 	Timeout      time.Duration
 	// Progress receives the tools' output lines.
 	Progress func(line string)
+	// Journal, when set, is a file where Create notes what it is about to
+	// change before it changes it, so that what a Create killed halfway
+	// left is undone by the next Create given the same journal. The file
+	// stays after a success, for the caller to remove once the venv is
+	// recorded; the caller holds a lock that keeps two Creates off one
+	// journal.
+	Journal string
 }
 
 // Create makes a clean venv (no system site-packages) and checks that it
@@ -140,11 +148,15 @@ func Create(ctx context.Context, opt CreateOptions) (result Identity, err error)
 	if err != nil {
 		return Identity{}, err
 	}
+	if opt.Journal != "" {
+		if err := undoInterrupted(opt.Journal, opt.Progress); err != nil {
+			return Identity{}, err
+		}
+	}
 
 	// The target: missing, an empty directory, or (with Recreate) a venv
 	// that is moved aside until the new one is made.
-	var aside string
-	madeDir := false
+	j := createJournal{Dir: dir}
 	if fi, err := os.Lstat(dir); err == nil {
 		if !fi.IsDir() {
 			return Identity{}, fmt.Errorf("%s exists and is not a directory", dir)
@@ -157,31 +169,37 @@ func Create(ctx context.Context, opt CreateOptions) (result Identity, err error)
 			if !IsVenvDir(dir) {
 				return Identity{}, fmt.Errorf("%s is not a venv; refusing to replace it", dir)
 			}
-			aside = fmt.Sprintf("%s.replaced-%d", dir, time.Now().UnixNano())
-			if err := os.Rename(dir, aside); err != nil {
-				return Identity{}, fmt.Errorf("moving the old venv aside: %w", err)
-			}
-			madeDir = true
+			j.Aside = fmt.Sprintf("%s.replaced-%d", dir, time.Now().UnixNano())
+		} else {
+			j.Existed = true
 		}
-	} else if errors.Is(err, fs.ErrNotExist) {
-		madeDir = true
-	} else {
+	} else if !errors.Is(err, fs.ErrNotExist) {
 		return Identity{}, err
+	}
+	if opt.Journal != "" {
+		if err := j.write(opt.Journal); err != nil {
+			return Identity{}, err
+		}
+	}
+	if j.Aside != "" {
+		if err := os.Rename(dir, j.Aside); err != nil {
+			if opt.Journal != "" {
+				os.Remove(opt.Journal)
+			}
+			return Identity{}, fmt.Errorf("moving the old venv aside: %w", err)
+		}
 	}
 	defer func() {
 		if err == nil {
-			if aside != "" {
-				platform.RemoveAll(aside)
+			if j.Aside != "" {
+				platform.RemoveAll(j.Aside)
 			}
 			return
 		}
-		// Leave nothing half made; put a replaced venv back.
-		platform.RemoveAll(dir)
-		if !madeDir {
-			os.Mkdir(dir, 0o755)
-		}
-		if aside != "" {
-			os.Rename(aside, dir)
+		// Leave nothing half made; put a replaced venv back. The journal
+		// stays when that fails, for the next create to try again.
+		if j.undo(platform.RemoveAll) == nil && opt.Journal != "" {
+			os.Remove(opt.Journal)
 		}
 	}()
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
@@ -217,6 +235,96 @@ func Create(ctx context.Context, opt CreateOptions) (result Identity, err error)
 		}
 	}
 	return r.Identity, nil
+}
+
+// createJournal is what a Create notes before it changes anything: its
+// target, whether that was an empty directory already, and where a venv
+// being replaced is moved.
+type createJournal struct {
+	Dir     string `json:"dir"`
+	Existed bool   `json:"existed,omitempty"`
+	Aside   string `json:"aside,omitempty"`
+}
+
+// write saves the journal whole or not at all (a temporary file renamed
+// into place), so a kill never leaves half of one.
+func (j createJournal) write(path string) error {
+	b, err := json.Marshal(j)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".new"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// undo puts the target back as it was before the create: remove takes
+// away what the create made there, then the replaced venv comes back, or
+// the empty directory is made again. A venv being replaced that is not
+// aside was never moved (or the create had finished), so the target is
+// left as it is.
+func (j createJournal) undo(remove func(dir string) error) error {
+	if j.Aside != "" {
+		if _, err := os.Lstat(j.Aside); err != nil {
+			return nil
+		}
+	}
+	if err := remove(j.Dir); err != nil {
+		return err
+	}
+	if j.Aside != "" {
+		return os.Rename(j.Aside, j.Dir)
+	}
+	if j.Existed {
+		return os.Mkdir(j.Dir, 0o755)
+	}
+	return nil
+}
+
+// undoInterrupted undoes, as its journal says, what a Create killed
+// halfway left, and removes the journal.
+func undoInterrupted(journal string, progress func(string)) error {
+	b, err := os.ReadFile(journal)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var j createJournal
+	if err := json.Unmarshal(b, &j); err != nil || !filepath.IsAbs(j.Dir) {
+		return fmt.Errorf("%s is not a journal PyHangar wrote; remove it to go on", journal)
+	}
+	progress(fmt.Sprintf("An earlier create of %s was interrupted; undoing what it left.", j.Dir))
+	if err := j.undo(removeHalfMade); err != nil {
+		return fmt.Errorf("undoing the interrupted create of %s: %w", j.Dir, err)
+	}
+	return os.Remove(journal)
+}
+
+// removeHalfMade removes what an interrupted create made at dir: a venv's
+// own files and nothing else. A folder reached through a link, or holding
+// anything a venv does not (someone put it there since), is kept.
+func removeHalfMade(dir string) error {
+	fi, err := os.Lstat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil || !fi.IsDir() {
+		return fmt.Errorf("%s is no longer a folder; nothing was deleted", dir)
+	}
+	if link := linkOnPath(dir); link != "" {
+		return fmt.Errorf("%s is reached through the symbolic link %s; nothing was deleted", dir, link)
+	}
+	if foreign := Foreign(dir); len(foreign) > 0 {
+		return fmt.Errorf("%s holds more than a venv (%s); nothing was deleted", dir, strings.Join(foreign, ", "))
+	}
+	return platform.RemoveAll(dir)
 }
 
 // InstallRequirements installs a requirements file into a venv with pip

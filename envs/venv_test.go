@@ -2,6 +2,7 @@ package envs_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -181,6 +182,56 @@ func TestVenvFailedCreateLeavesNothing(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(old, "marker")); !os.IsNotExist(err) {
 		t.Fatal("recreate kept the old contents")
+	}
+}
+
+// What a create killed halfway left is undone by the next create with the
+// same journal (cli's TestVenvCreateKilledHalfway kills a real one), but
+// only a venv's own files go: a folder someone has put a project into
+// since, or one reached through a link, is kept and the create stops.
+func TestInterruptedCreateDeletesOnlyWhatItMade(t *testing.T) {
+	base := testenv.Interp(t, testenv.GIL(t, "3.13"))
+	root := t.TempDir()
+	journal := filepath.Join(root, "journal.json")
+	project := filepath.Join(root, "project")
+	os.MkdirAll(filepath.Join(project, "bin"), 0o755)
+	os.WriteFile(filepath.Join(project, "pyvenv.cfg"), []byte("home = /usr/bin\n"), 0o644)
+	os.WriteFile(filepath.Join(project, "pyproject.toml"), []byte("[project]\n"), 0o644)
+	os.Symlink(project, filepath.Join(root, "link"))
+	for _, dir := range []string{project, filepath.Join(root, "link")} {
+		b, _ := json.Marshal(map[string]string{"dir": dir})
+		os.WriteFile(journal, b, 0o644)
+		_, err := envs.Create(context.Background(), envs.CreateOptions{Dir: filepath.Join(root, "new"), Base: base, Journal: journal})
+		if err == nil || !strings.Contains(err.Error(), "nothing was deleted") {
+			t.Errorf("a journal naming %s: err %v", dir, err)
+		}
+		if _, err := os.Stat(filepath.Join(project, "pyproject.toml")); err != nil {
+			t.Fatalf("the project went: %v", err)
+		}
+		if _, err := os.Stat(journal); err != nil {
+			t.Errorf("the journal went without its undo: %v", err)
+		}
+	}
+
+	// A journal naming a half-made venv: it goes, the create goes on, and
+	// the journal stays for the caller to drop once the venv is recorded.
+	half := filepath.Join(root, "half")
+	os.MkdirAll(filepath.Join(half, "lib"), 0o755)
+	b, _ := json.Marshal(map[string]string{"dir": half})
+	os.WriteFile(journal, b, 0o644)
+	var lines []string
+	if _, err := envs.Create(context.Background(), envs.CreateOptions{Dir: filepath.Join(root, "new"), Base: base, Journal: journal,
+		Progress: func(l string) { lines = append(lines, l) }}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(half); !os.IsNotExist(err) {
+		t.Errorf("the half-made venv is still there: %v", err)
+	}
+	if !strings.Contains(strings.Join(lines, "\n"), "was interrupted") {
+		t.Errorf("the undo was not said: %q", lines)
+	}
+	if b, err := os.ReadFile(journal); err != nil || !strings.Contains(string(b), filepath.Join(root, "new")) {
+		t.Errorf("the journal after a success: %q %v", b, err)
 	}
 }
 
