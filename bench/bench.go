@@ -24,10 +24,9 @@ import (
 	"strings"
 	"time"
 
-	version "github.com/hashicorp/go-version"
-
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 //go:embed workload.py
@@ -99,13 +98,13 @@ type WorkloadResult struct {
 
 // Result is one interpreter's run.
 type Result struct {
-	Path            string   `json:"path"`
-	Version         string   `json:"version"`
-	FreeThreaded    bool     `json:"free_threaded"`
-	Args            []string `json:"args,omitempty"`
-	GILEnabledStart *bool    `json:"gil_enabled_start"`
-	GILEnabledEnd   *bool    `json:"gil_enabled_end"`
-	StartupMs       float64  `json:"startup_ms"`
+	Path            string            `json:"path"`
+	Version         pyversion.Version `json:"version"`
+	FreeThreaded    bool              `json:"free_threaded"`
+	Args            []string          `json:"args,omitempty"`
+	GILEnabledStart *bool             `json:"gil_enabled_start"`
+	GILEnabledEnd   *bool             `json:"gil_enabled_end"`
+	StartupMs       float64           `json:"startup_ms"`
 	// Workloads are each workload's figures; the headline maps below hold
 	// their median, keyed by thread count.
 	Workloads      map[string]WorkloadResult `json:"workloads"`
@@ -147,8 +146,7 @@ func Supported(in envs.Interpreter) error {
 	if in.Status != envs.StatusOK {
 		return fmt.Errorf("%s is broken: %s", in.Path, in.Error)
 	}
-	v, err := version.NewVersion(in.Version)
-	if err != nil || v.LessThan(version.Must(version.NewVersion("3.8"))) {
+	if !in.Version.AtLeast("3.8") {
 		return fmt.Errorf("not supported: the benchmark needs Python 3.8 or newer, and %s is %s", in.Path, in.Version)
 	}
 	return nil
@@ -300,14 +298,14 @@ func measureRound(threads *server, procs []*server, iters map[string]int64, rnd 
 // minor versions.
 func DefaultTargets(list []envs.Interpreter) []envs.Interpreter {
 	var out []envs.Interpreter
-	var minors []string
-	seen := map[string]bool{}
+	var minors []pyversion.Version
+	seen := map[pyversion.Version]bool{}
 	for _, in := range list {
 		if in.FreeThreaded && !in.IsVenv && Supported(in) == nil {
 			out = append(out, in)
-			if !seen[in.Minor()] {
-				seen[in.Minor()] = true
-				minors = append(minors, in.Minor())
+			if m := in.Version.Minor(); !seen[m] {
+				seen[m] = true
+				minors = append(minors, m)
 			}
 		}
 	}
@@ -328,7 +326,7 @@ func CompareCost(results []Result) {
 			continue
 		}
 		for _, g := range results {
-			if g.FreeThreaded || minor(g.Version) != minor(ft.Version) {
+			if g.FreeThreaded || g.Version.Minor() != ft.Version.Minor() {
 				continue
 			}
 			a, b := total(ft.SingleThreadMs), total(g.SingleThreadMs)
@@ -346,14 +344,6 @@ func total(m map[string]float64) float64 {
 		t += v
 	}
 	return t
-}
-
-func minor(v string) string {
-	parts := strings.SplitN(v, ".", 3)
-	if len(parts) < 2 {
-		return v
-	}
-	return parts[0] + "." + parts[1]
 }
 
 func round(x float64, digits int) float64 {

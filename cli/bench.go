@@ -13,6 +13,7 @@ import (
 	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/store"
 )
 
@@ -117,9 +118,8 @@ func printBenchTable(w io.Writer, results []bench.Result) {
 			fmt.Fprintln(w)
 		}
 		n := strconv.Itoa(r.Threads())
-		build := "GIL"
+		build := pyversion.BuildName(r.FreeThreaded)
 		if r.FreeThreaded {
-			build = "free-threaded"
 			if r.FTCostPct != nil {
 				build += fmt.Sprintf(", single thread %+.0f%% against the GIL build", *r.FTCostPct)
 			}
@@ -168,7 +168,7 @@ func benchHistory(s *Session, args []string) error {
 		r := run.Result
 		n := strconv.Itoa(r.Threads())
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s %s\t%s\t%.2f× @%s\t%.2f\t%s\n", run.ID, r.Started.Local().Format("2006-01-02 15:04"), orDash(run.Machine.Hostname),
-			r.Version, r.Path, map[bool]string{true: "free-threaded", false: "GIL"}[r.FreeThreaded], r.Speedup[n], n, r.Efficiency[n], r.Verdict)
+			r.Version, r.Path, pyversion.BuildName(r.FreeThreaded), r.Speedup[n], n, r.Efficiency[n], r.Verdict)
 	}
 	return tw.Flush()
 }

@@ -55,7 +55,7 @@ func TestGetUVThenInstallThroughIt(t *testing.T) {
 		// The stand-in links uv's install to the test build: uv's path
 		// may be an alias.
 		for _, p := range append([]string{in.Path}, in.Aliases...) {
-			if in.Source == "uv" && in.FreeThreaded && strings.HasPrefix(in.Version, "3.14") &&
+			if in.Source == "uv" && in.FreeThreaded && in.Version.In("3.14") &&
 				strings.HasPrefix(p, filepath.Join(home, ".local", "share", "uv", "python")) {
 				found = true
 			}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/installer"
+	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/wheels"
 )
 
@@ -68,10 +69,7 @@ func readyCommand() command {
 // printReady prints the report as a table, its summary, and where the
 // answers came from.
 func printReady(w io.Writer, in envs.Interpreter, rep wheels.Report) {
-	build := "GIL"
-	if rep.FreeThreaded {
-		build = "free-threaded"
-	}
+	build := pyversion.BuildName(rep.FreeThreaded)
 	fmt.Fprintf(w, "Python %s (%s) %s\nIndex  %s\n\n", rep.PythonVersion, build, in.Path, rep.Index)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PACKAGE\tREQUESTED\tSTATUS\tVERSION\tWHY")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/installer"
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 const venvUsage = `venv create NAME --python SPEC|PATH [--path DIR] [--requirements FILE] [--via venv|uv] [--recreate]
@@ -111,7 +112,7 @@ func venvCreate(ctx context.Context, s *Session, args []string) error {
 		return writeJSON(s, check)
 	}
 	fmt.Fprintf(s.Stdout, "Created venv %s at %s (Python %s, %s, status %s).\nActivate: %s\n",
-		name, v.Path, check.Version, map[bool]string{true: "free-threaded", false: "GIL"}[check.FreeThreaded], check.Status, check.Activate[shellName()])
+		name, v.Path, check.Version, pyversion.BuildName(check.FreeThreaded), check.Status, check.Activate[shellName()])
 	if check.Status != envs.StatusOK {
 		return fmt.Errorf("the new venv checks broken: %s", strings.Join(check.Problems, "; "))
 	}
@@ -156,15 +157,12 @@ func venvList(ctx context.Context, s *Session, args []string) error {
 	tw := tabwriter.NewWriter(s.Stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tPYTHON\tBUILD\tSTATUS\tSIZE\tORIGIN\tPATH")
 	for _, e := range entries {
-		build := "GIL"
-		if e.FreeThreaded {
-			build = "free-threaded"
-		}
+		build := pyversion.BuildName(e.FreeThreaded)
 		status := e.Status
 		if len(e.Problems) > 0 {
 			status += ": " + e.Problems[0]
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, orDash(e.BaseVersion), build, status, envs.HumanSize(e.SizeBytes), e.Origin, e.Path)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, orDash(e.BaseVersion.String()), build, status, envs.HumanSize(e.SizeBytes), e.Origin, e.Path)
 	}
 	return tw.Flush()
 }
@@ -260,12 +258,9 @@ func venvCheck(ctx context.Context, s *Session, args []string) error {
 }
 
 func printCheck(s *Session, c envs.CheckResult) {
-	build := "GIL"
-	if c.FreeThreaded {
-		build = "free-threaded"
-	}
+	build := pyversion.BuildName(c.FreeThreaded)
 	fmt.Fprintf(s.Stdout, "Venv    %s (%s)\nPython  %s %s (%s)\nBase    %s\nPip     %s\nSize    %s\nStatus  %s\n",
-		c.Name, c.Path, c.Python, orDash(c.Version), build, orDash(c.Base), orDash(c.Pip), envs.HumanSize(c.SizeBytes), c.Status)
+		c.Name, c.Path, c.Python, orDash(c.Version.String()), build, orDash(c.Base), orDash(c.Pip), envs.HumanSize(c.SizeBytes), c.Status)
 	for _, p := range c.Problems {
 		fmt.Fprintf(s.Stdout, "  problem: %s\n", p)
 	}

@@ -203,18 +203,11 @@ func describe(list []envs.Interpreter, p string) string {
 }
 
 func venvSpec(v envs.VenvEntry) string {
-	parts := strings.SplitN(v.BaseVersion, ".", 3)
-	spec := v.BaseVersion
-	if len(parts) >= 2 {
-		spec = parts[0] + "." + parts[1]
-	}
-	if v.FreeThreaded {
-		spec += "t"
-	}
-	if spec == "" {
+	minor := v.BaseVersion.Minor()
+	if minor == "" {
 		return "SPEC"
 	}
-	return spec
+	return envs.Spec{Version: minor, FreeThreaded: v.FreeThreaded}.String()
 }
 
 func contains(list []string, s string) bool {

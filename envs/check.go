@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // CheckResult is what checking a venv found.
@@ -18,7 +19,7 @@ type CheckResult struct {
 	Path         string            `json:"path"`
 	Python       string            `json:"python"`
 	Base         string            `json:"base"`
-	Version      string            `json:"version"`
+	Version      pyversion.Version `json:"version"`
 	FreeThreaded bool              `json:"free_threaded"`
 	Status       string            `json:"status"` // ok | broken
 	Problems     []string          `json:"problems"`

@@ -13,6 +13,7 @@ import (
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/internal/testenv"
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/store"
 )
 
@@ -77,7 +78,7 @@ func TestDiscoverRealInterpreters(t *testing.T) {
 			t.Errorf("standard %s (%s) not found", minor, p)
 			continue
 		}
-		if in.Status != envs.StatusOK || !strings.HasPrefix(in.Version, minor+".") || in.FreeThreaded || in.GILEnabled == nil || !*in.GILEnabled || !in.OnPath {
+		if in.Status != envs.StatusOK || !in.Version.In(pyversion.Version(minor)) || in.FreeThreaded || in.GILEnabled == nil || !*in.GILEnabled || !in.OnPath {
 			t.Errorf("standard %s: %+v", minor, in)
 		}
 	}
@@ -93,12 +94,12 @@ func TestDiscoverRealInterpreters(t *testing.T) {
 			t.Errorf("pyenv %s (%s) not found", dir, p)
 			continue
 		}
-		if in.Status != envs.StatusOK || in.Version != dir || in.FreeThreaded || in.Source != "pyenv" {
+		if in.Status != envs.StatusOK || string(in.Version) != dir || in.FreeThreaded || in.Source != "pyenv" {
 			t.Errorf("pyenv %s: %+v", dir, in)
 		}
 	}
 	sys, ok := byPath(list, system)
-	if !ok || sys.Status != envs.StatusOK || !strings.HasPrefix(sys.Version, "3.") || sys.FreeThreaded || sys.Source != "system" || !sys.OnPath {
+	if !ok || sys.Status != envs.StatusOK || !sys.Version.In("3") || sys.FreeThreaded || sys.Source != "system" || !sys.OnPath {
 		t.Errorf("%s: found %v: %+v", system, ok, sys)
 	}
 	for minor, p := range ft {
@@ -108,7 +109,7 @@ func TestDiscoverRealInterpreters(t *testing.T) {
 			continue
 		}
 		if !in.FreeThreaded || in.GILEnabled == nil || *in.GILEnabled || !strings.Contains(in.ABIFlags, "t") ||
-			!strings.HasPrefix(in.Version, minor+".") || !in.OnPath || in.Status != envs.StatusOK {
+			!in.Version.In(pyversion.Version(minor)) || !in.OnPath || in.Status != envs.StatusOK {
 			t.Errorf("free-threaded %s: %+v", minor, in)
 		}
 	}
@@ -213,7 +214,7 @@ func TestDiscoverBadInterpreters(t *testing.T) {
 		}
 	}
 	in, ok := byPath(list, filepath.Join(goodDir, "python3.13"))
-	if !ok || in.Status != envs.StatusOK || !strings.HasPrefix(in.Version, "3.13") || !in.OnPath {
+	if !ok || in.Status != envs.StatusOK || !in.Version.In("3.13") || !in.OnPath {
 		t.Errorf("the good interpreter: found %v, %+v", ok, in)
 	}
 	time.Sleep(100 * time.Millisecond)
@@ -318,7 +319,7 @@ exec "`+real+`" "$@"`)
 		t.Fatal(err)
 	}
 	in, _ := byPath(list, filepath.Join(dir, "python3.13"))
-	if in.Status != envs.StatusOK || !strings.HasPrefix(in.Version, "3.13") {
+	if in.Status != envs.StatusOK || !in.Version.In("3.13") {
 		t.Errorf("after the busy spell, a cached timeout hid the interpreter: %+v", in)
 	}
 	if stats.Probed != 1 {

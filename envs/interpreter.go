@@ -6,17 +6,17 @@ import (
 	"sort"
 	"strings"
 
-	version "github.com/hashicorp/go-version"
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // Identity is what the probe reports about one interpreter.
 type Identity struct {
-	Version        string `json:"version"` // 3.13.5, 3.14.0rc1
-	Implementation string `json:"implementation"`
-	Executable     string `json:"executable"` // sys.executable
-	Prefix         string `json:"prefix"`
-	BasePrefix     string `json:"base_prefix"`
-	IsVenv         bool   `json:"is_venv"`
+	Version        pyversion.Version `json:"version"` // 3.13.5, 3.14.0rc1
+	Implementation string            `json:"implementation"`
+	Executable     string            `json:"executable"` // sys.executable
+	Prefix         string            `json:"prefix"`
+	BasePrefix     string            `json:"base_prefix"`
+	IsVenv         bool              `json:"is_venv"`
 	// FreeThreaded is sysconfig's Py_GIL_DISABLED: a free-threaded build.
 	FreeThreaded bool `json:"free_threaded"`
 	// GILEnabled is sys._is_gil_enabled() at start-up (nil before 3.13).
@@ -63,22 +63,8 @@ const (
 // probe.
 const FromProbe = "probe"
 
-// Minor is the interpreter's X.Y version.
-func (i Interpreter) Minor() string {
-	parts := strings.SplitN(i.Version, ".", 3)
-	if len(parts) < 2 {
-		return i.Version
-	}
-	return parts[0] + "." + parts[1]
-}
-
 // Build is "free-threaded" or "GIL".
-func (i Interpreter) Build() string {
-	if i.FreeThreaded {
-		return "free-threaded"
-	}
-	return "GIL"
-}
+func (i Interpreter) Build() string { return pyversion.BuildName(i.FreeThreaded) }
 
 // archOf names the interpreter's architecture from platform.machine() and
 // the pointer size (a 32-bit Python on a 64-bit Windows reports AMD64).
@@ -109,7 +95,7 @@ func sortInterpreters(list []Interpreter) {
 		if x.Implementation != y.Implementation {
 			return x.Implementation < y.Implementation
 		}
-		if c := compareVersions(x.Version, y.Version); c != 0 {
+		if c := x.Version.Compare(y.Version); c != 0 {
 			return c > 0
 		}
 		if x.FreeThreaded != y.FreeThreaded {
@@ -117,19 +103,4 @@ func sortInterpreters(list []Interpreter) {
 		}
 		return x.Path < y.Path
 	})
-}
-
-// compareVersions compares Python versions; unparsable ones sort last.
-func compareVersions(a, b string) int {
-	va, errA := version.NewVersion(a)
-	vb, errB := version.NewVersion(b)
-	switch {
-	case errA != nil && errB != nil:
-		return strings.Compare(a, b)
-	case errA != nil:
-		return -1
-	case errB != nil:
-		return 1
-	}
-	return va.Compare(vb)
 }

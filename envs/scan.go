@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // Scan finds the interpreters on a host without running anything (another
@@ -75,7 +76,7 @@ func installHint(h *platform.Host, exe string, hint platform.Hint) platform.Hint
 	if h.Windows() {
 		headers = []string{h.Join(prefix, "include", "patchlevel.h")}
 	} else {
-		minor := minorOf(hint.Version)
+		minor := string(hint.Version.Minor())
 		// python3.13 or python3.13t for the build asked for (python3.7m
 		// before 3.8), pypy3.9 for PyPy; any one when the name gives no
 		// version.
@@ -105,7 +106,7 @@ func installHint(h *platform.Host, exe string, hint platform.Hint) platform.Hint
 		if m == nil {
 			continue
 		}
-		out := platform.Hint{Version: strings.TrimSuffix(string(m[1]), "+"), VersionSource: platform.FromPatchlevel, Implementation: "cpython"}
+		out := platform.Hint{Version: pyversion.Version(strings.TrimSuffix(string(m[1]), "+")), VersionSource: platform.FromPatchlevel, Implementation: "cpython"}
 		out.FreeThreaded = strings.HasSuffix(h.Base(h.Dir(p)), "t")
 		if pypyVersionDefine.Match(data) {
 			out.Implementation, out.FreeThreaded = "pypy", false
@@ -147,12 +148,12 @@ func readBuildDetails(h *platform.Host, p string) (platform.Hint, bool) {
 	out := platform.Hint{VersionSource: platform.FromBuildDetails, Implementation: strings.ToLower(bd.Implementation.Name)}
 	switch v := bd.Language.VersionInfo; {
 	case v != nil && v.Major > 0:
-		out.Version = versionString(v.Major, v.Minor, v.Micro, v.ReleaseLevel, v.Serial)
+		out.Version = pyversion.Version(versionString(v.Major, v.Minor, v.Micro, v.ReleaseLevel, v.Serial))
 	case out.Implementation == "cpython" && bd.Implementation.Version.Major > 0:
 		iv := bd.Implementation.Version
-		out.Version = versionString(iv.Major, iv.Minor, iv.Micro, iv.ReleaseLevel, iv.Serial)
+		out.Version = pyversion.Version(versionString(iv.Major, iv.Minor, iv.Micro, iv.ReleaseLevel, iv.Serial))
 	default:
-		out.Version = bd.Language.Version
+		out.Version = pyversion.Version(bd.Language.Version)
 	}
 	if out.Version == "" {
 		return platform.Hint{}, false
@@ -163,14 +164,6 @@ func readBuildDetails(h *platform.Host, p string) (platform.Hint, bool) {
 		}
 	}
 	return out, true
-}
-
-func minorOf(v string) string {
-	parts := strings.SplitN(v, ".", 3)
-	if len(parts) < 2 {
-		return ""
-	}
-	return parts[0] + "." + parts[1]
 }
 
 func versionString(major, minor, micro int, level string, serial int) string {

@@ -8,13 +8,15 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // Spec is a request for an interpreter: a version prefix and a build.
 // "3.13t" is free-threaded 3.13, "3.14" standard 3.14, "3.14.7t" exactly
 // 3.14.7 free-threaded.
 type Spec struct {
-	Version      string // "3.13" or "3.13.5"
+	Version      pyversion.Version // "3.13" or "3.13.5"
 	FreeThreaded bool
 }
 
@@ -26,14 +28,14 @@ func ParseSpec(s string) (Spec, error) {
 	if m == nil {
 		return Spec{}, fmt.Errorf("%q is not a version spec (examples: 3.13t, 3.14, 3.14.7t)", s)
 	}
-	return Spec{Version: m[1], FreeThreaded: m[2] != ""}, nil
+	return Spec{Version: pyversion.Version(m[1]), FreeThreaded: m[2] != ""}, nil
 }
 
 func (s Spec) String() string {
 	if s.FreeThreaded {
-		return s.Version + "t"
+		return string(s.Version) + "t"
 	}
-	return s.Version
+	return string(s.Version)
 }
 
 // Matches reports whether an interpreter satisfies the spec: the same build
@@ -42,7 +44,7 @@ func (s Spec) Matches(in Interpreter) bool {
 	if in.Status != StatusOK || in.FreeThreaded != s.FreeThreaded || in.Implementation != "cpython" {
 		return false
 	}
-	return in.Version == s.Version || strings.HasPrefix(in.Version, s.Version+".")
+	return in.Version.In(s.Version)
 }
 
 // Find picks the newest non-venv interpreter in list that satisfies spec.
@@ -53,7 +55,7 @@ func Find(list []Interpreter, spec Spec) (Interpreter, bool) {
 		if in.IsVenv || !spec.Matches(in) {
 			continue
 		}
-		if !found || compareVersions(in.Version, best.Version) > 0 {
+		if !found || in.Version.Compare(best.Version) > 0 {
 			best, found = in, true
 		}
 	}
@@ -87,11 +89,7 @@ func Resolve(ctx context.Context, arg string, list func() ([]Interpreter, error)
 	}
 	in, ok := Find(all, spec)
 	if !ok {
-		build := "standard (GIL)"
-		if spec.FreeThreaded {
-			build = "free-threaded"
-		}
-		return Interpreter{}, fmt.Errorf("no %s Python %s on this machine", build, spec.Version)
+		return Interpreter{}, fmt.Errorf("no %s Python %s on this machine", pyversion.BuildName(spec.FreeThreaded), spec.Version)
 	}
 	return in, nil
 }

@@ -16,19 +16,20 @@ import (
 	"time"
 
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // Venv is a virtual environment PyHangar made or the user registered.
 type Venv struct {
-	ID           int64     `json:"-"`
-	Name         string    `json:"name"`
-	Path         string    `json:"path"`
-	Origin       string    `json:"origin"` // created | registered | found
-	Via          string    `json:"via"`    // venv | uv
-	BasePath     string    `json:"base"`
-	BaseVersion  string    `json:"base_version"`
-	FreeThreaded bool      `json:"free_threaded"`
-	CreatedAt    time.Time `json:"created"`
+	ID           int64             `json:"-"`
+	Name         string            `json:"name"`
+	Path         string            `json:"path"`
+	Origin       string            `json:"origin"` // created | registered | found
+	Via          string            `json:"via"`    // venv | uv
+	BasePath     string            `json:"base"`
+	BaseVersion  pyversion.Version `json:"base_version"`
+	FreeThreaded bool              `json:"free_threaded"`
+	CreatedAt    time.Time         `json:"created"`
 	// Profile is the team profile (its file's path) that made the venv.
 	Profile   string       `json:"profile,omitempty"`
 	LastCheck *CheckResult `json:"last_check,omitempty"`
@@ -138,7 +139,7 @@ func Create(ctx context.Context, opt CreateOptions) (result Identity, err error)
 	if opt.Base.Status != StatusOK {
 		return Identity{}, fmt.Errorf("the interpreter %s is broken: %s", opt.Base.Path, opt.Base.Error)
 	}
-	if compareVersions(opt.Base.Version, "3.3") < 0 {
+	if !opt.Base.Version.AtLeast("3.3") {
 		return Identity{}, fmt.Errorf("Python %s has no venv module; PyHangar makes venvs from Python 3.3 or newer", opt.Base.Version)
 	}
 	if opt.Progress == nil {

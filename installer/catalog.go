@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	version "github.com/hashicorp/go-version"
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // DefaultSite is python.org; a mirror stands for it with the same paths.
@@ -20,12 +20,12 @@ const DefaultSite = "https://www.python.org"
 
 // Release is one CPython release the catalog offers.
 type Release struct {
-	Version      string `json:"version"` // 3.14.2
-	Name         string `json:"name"`    // Python 3.14.2
-	ID           string `json:"id"`      // python.org's release id
-	Date         string `json:"date"`
-	PreRelease   bool   `json:"pre_release"`
-	FreeThreaded bool   `json:"free_threaded"` // a free-threaded build can be had (3.13+)
+	Version      pyversion.Version `json:"version"` // 3.14.2
+	Name         string            `json:"name"`    // Python 3.14.2
+	ID           string            `json:"id"`      // python.org's release id
+	Date         string            `json:"date"`
+	PreRelease   bool              `json:"pre_release"`
+	FreeThreaded bool              `json:"free_threaded"` // a free-threaded build can be had (3.13+)
 }
 
 // File is one downloadable file of a release.
@@ -151,28 +151,19 @@ func (s *Site) Releases(ctx context.Context) (Catalog, error) {
 		if len(date) >= 10 {
 			date = date[:10]
 		}
-		cat.Releases = append(cat.Releases, Release{Version: m[1], Name: r.Name, ID: id[1], Date: date,
-			PreRelease: r.PreRelease, FreeThreaded: freeThreadedRelease(m[1])})
+		cat.Releases = append(cat.Releases, Release{Version: pyversion.Version(m[1]), Name: r.Name, ID: id[1], Date: date,
+			PreRelease: r.PreRelease, FreeThreaded: freeThreadedRelease(pyversion.Version(m[1]))})
 	}
 	sortReleases(cat.Releases)
 	return cat, nil
 }
 
 // freeThreadedRelease: CPython offers free-threaded builds from 3.13 on.
-func freeThreadedRelease(v string) bool {
-	ver, err := version.NewVersion(v)
-	return err == nil && !ver.LessThan(version.Must(version.NewVersion("3.13.0a1")))
-}
+func freeThreadedRelease(v pyversion.Version) bool { return v.AtLeast("3.13.0a1") }
 
+// sortReleases puts the newest first.
 func sortReleases(rs []Release) {
-	sort.SliceStable(rs, func(i, j int) bool {
-		a, errA := version.NewVersion(rs[i].Version)
-		b, errB := version.NewVersion(rs[j].Version)
-		if errA != nil || errB != nil {
-			return rs[i].Version > rs[j].Version
-		}
-		return a.GreaterThan(b)
-	})
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Version.Compare(rs[j].Version) > 0 })
 }
 
 // Files fetches a release's files, with URLs moved onto the mirror.
@@ -215,8 +206,8 @@ func fileOS(u string) string {
 }
 
 // SourceTarball picks Python-X.Y.Z.tar.xz among a release's files.
-func SourceTarball(files []File, ver string) (File, bool) {
-	want := "Python-" + ver + ".tar.xz"
+func SourceTarball(files []File, ver pyversion.Version) (File, bool) {
+	want := "Python-" + string(ver) + ".tar.xz"
 	for _, f := range files {
 		if strings.HasSuffix(f.URL, "/"+want) {
 			return f, true
@@ -226,12 +217,12 @@ func SourceTarball(files []File, ver string) (File, bool) {
 }
 
 // WindowsInstaller picks python-X.Y.Z-amd64.exe (or -arm64).
-func WindowsInstaller(files []File, ver, arch string) (File, bool) {
+func WindowsInstaller(files []File, ver pyversion.Version, arch string) (File, bool) {
 	suffix := "-amd64.exe"
 	if arch == "arm64" {
 		suffix = "-arm64.exe"
 	}
-	want := "python-" + ver + suffix
+	want := "python-" + string(ver) + suffix
 	for _, f := range files {
 		if strings.HasSuffix(f.URL, "/"+want) {
 			return f, true
@@ -241,10 +232,10 @@ func WindowsInstaller(files []File, ver, arch string) (File, bool) {
 }
 
 // MacInstaller picks python-X.Y.Z-macos11.pkg.
-func MacInstaller(files []File, ver string) (File, bool) {
+func MacInstaller(files []File, ver pyversion.Version) (File, bool) {
 	for _, f := range files {
 		base := f.URL[strings.LastIndex(f.URL, "/")+1:]
-		if strings.HasPrefix(base, "python-"+ver+"-macos") && strings.HasSuffix(base, ".pkg") {
+		if strings.HasPrefix(base, "python-"+string(ver)+"-macos") && strings.HasSuffix(base, ".pkg") {
 			return f, true
 		}
 	}

@@ -44,7 +44,7 @@ func TestCatalogFromPythonOrgStandIn(t *testing.T) {
 	}
 	var versions []string
 	for _, r := range cat.Releases {
-		versions = append(versions, r.Version)
+		versions = append(versions, r.Version.String())
 	}
 	if strings.Join(versions, " ") != "3.15.0a1 3.14.7 3.13.5 3.12.10" {
 		t.Errorf("releases newest first, Python 2 and the install manager skipped: %v", versions)

@@ -15,8 +15,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/pyhangar/pyhangar/platform"
 	"github.com/ulikunitz/xz"
+
+	"github.com/pyhangar/pyhangar/platform"
 )
 
 // ErrUnsafeArchive is returned (wrapped) for an archive entry that would

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // ErrUnchecked is returned (wrapped) when a file brought to install can be
@@ -31,7 +32,7 @@ var localKinds = map[string]*regexp.Regexp{
 // FromFileRelease reads the release a python.org file is of from its name
 // (Python-3.14.7.tar.xz, python-3.14.7-amd64.exe, python-3.14.7-macos11.pkg),
 // for goos.
-func FromFileRelease(goos, name string) (string, error) {
+func FromFileRelease(goos, name string) (pyversion.Version, error) {
 	if goos != "windows" && goos != "darwin" {
 		goos = "linux"
 	}
@@ -40,7 +41,7 @@ func FromFileRelease(goos, name string) (string, error) {
 		example := map[string]string{"linux": "Python-3.14.7.tar.xz", "windows": "python-3.14.7-amd64.exe", "darwin": "python-3.14.7-macos11.pkg"}[goos]
 		return "", fmt.Errorf("%s is not one of python.org's files for this system (one named like %s)", name, example)
 	}
-	return m[1], nil
+	return pyversion.Version(m[1]), nil
 }
 
 // InstallFrom installs from a python.org file the user fetched elsewhere
@@ -64,7 +65,7 @@ func (in *Installer) InstallFrom(ctx context.Context, path string, spec *envs.Sp
 	}
 	s := envs.Spec{Version: ver, FreeThreaded: true}
 	if spec != nil {
-		if spec.Version != ver && !strings.HasPrefix(ver, spec.Version+".") {
+		if !ver.In(spec.Version) {
 			return envs.Interpreter{}, Record{}, fmt.Errorf("%s is Python %s, not %s", filepath.Base(abs), ver, spec.Version)
 		}
 		s.FreeThreaded = spec.FreeThreaded
@@ -89,7 +90,7 @@ func (in *Installer) InstallFrom(ctx context.Context, path string, spec *envs.Sp
 // checksumOf finds what a python.org file must hash to: the catalog's
 // checksum (python.org's answer now, or what it said before), else the one
 // the user gave. Both given must agree.
-func (in *Installer) checksumOf(ctx context.Context, ver, name, given string) (Checksum, string, error) {
+func (in *Installer) checksumOf(ctx context.Context, ver pyversion.Version, name, given string) (Checksum, string, error) {
 	var user Checksum
 	if given != "" {
 		h := strings.ToLower(strings.TrimSpace(given))
@@ -113,7 +114,7 @@ func (in *Installer) checksumOf(ctx context.Context, ver, name, given string) (C
 
 // catalogChecksum looks the file up in python.org's catalog, online or as
 // kept from before.
-func (in *Installer) catalogChecksum(ctx context.Context, ver, name string) (Checksum, bool) {
+func (in *Installer) catalogChecksum(ctx context.Context, ver pyversion.Version, name string) (Checksum, bool) {
 	cat, _, err := in.Site.CachedReleases(ctx, in.Catalog)
 	if err != nil {
 		return Checksum{}, false

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // Route is a way to get an interpreter.
@@ -188,14 +189,14 @@ type job struct {
 }
 
 // targetFor names what installing spec's release rel installs into.
-func targetFor(rel string, spec envs.Spec) (target, what string) {
+func targetFor(rel pyversion.Version, spec envs.Spec) (target, what string) {
 	what = envs.Spec{Version: rel, FreeThreaded: spec.FreeThreaded}.String()
 	switch runtime.GOOS {
 	case "windows":
 		// One official install holds both builds.
-		return "cpython-" + rel, what
+		return "cpython-" + string(rel), what
 	case "darwin":
-		return "macos-" + rel, what
+		return "macos-" + string(rel), what
 	}
 	return "cpython-" + what, what
 }
@@ -347,7 +348,7 @@ func (in *Installer) run(ctx context.Context, j job, attempt Record) (_ envs.Int
 	}
 	if probe.Identity.FreeThreaded != spec.FreeThreaded {
 		return envs.Interpreter{}, rec, fmt.Errorf("asked for a %s build of %s but %s is a %s build",
-			buildName(spec.FreeThreaded), spec.Version, exe, buildName(probe.Identity.FreeThreaded))
+			pyversion.BuildName(spec.FreeThreaded), spec.Version, exe, pyversion.BuildName(probe.Identity.FreeThreaded))
 	}
 	rec.Path = exe
 	in.forgetOlder(rec)
@@ -411,13 +412,6 @@ func (in *Installer) discard(j job) {
 	}
 }
 
-func buildName(ft bool) string {
-	if ft {
-		return "free-threaded"
-	}
-	return "standard (GIL)"
-}
-
 // pythonOrg installs from python.org's files for this OS.
 func (in *Installer) pythonOrg(ctx context.Context, j job, rec *Record, logFile io.Writer, log func(string)) (string, error) {
 	switch runtime.GOOS {
@@ -438,7 +432,7 @@ func PickRelease(rels []Release, spec envs.Spec) (Release, bool) {
 		if r.Version == spec.Version {
 			return r, true
 		}
-		if !r.PreRelease && strings.HasPrefix(r.Version, spec.Version+".") && strings.Count(spec.Version, ".") == 1 {
+		if !r.PreRelease && r.Version.In(spec.Version) && strings.Count(string(spec.Version), ".") == 1 {
 			return r, true
 		}
 	}
@@ -532,7 +526,7 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 		}
 	}
 	tarball, sum, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return SourceTarball(files, j.rel.Version) },
-		"Python-"+j.rel.Version+".tar.xz")
+		"Python-"+string(j.rel.Version)+".tar.xz")
 	if err != nil {
 		return "", err
 	}
@@ -555,7 +549,7 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 	if err != nil {
 		return "", err
 	}
-	src := filepath.Join(work, "Python-"+j.rel.Version)
+	src := filepath.Join(work, "Python-"+string(j.rel.Version))
 	if _, err := os.Stat(filepath.Join(src, "configure")); err != nil {
 		return "", fmt.Errorf("the tarball has no Python-%s/configure", j.rel.Version)
 	}
@@ -591,7 +585,7 @@ func (in *Installer) windows(ctx context.Context, j job, rec *Record, log func(s
 		return exe, nil // the official install holds both builds
 	}
 	dl, sum, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return WindowsInstaller(files, j.rel.Version, arch) },
-		"python-"+j.rel.Version+"-"+arch+".exe")
+		"python-"+string(j.rel.Version)+"-"+arch+".exe")
 	if err != nil {
 		return "", err
 	}
@@ -633,7 +627,7 @@ func (in *Installer) windows(ctx context.Context, j job, rec *Record, log func(s
 
 func (in *Installer) macOS(ctx context.Context, j job, rec *Record, log func(string)) (string, error) {
 	pkg, sum, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return MacInstaller(files, j.rel.Version) },
-		"the macOS package of "+j.rel.Version)
+		"the macOS package of "+string(j.rel.Version))
 	if err != nil {
 		return "", err
 	}
@@ -662,7 +656,8 @@ func (in *Installer) macOS(ctx context.Context, j job, rec *Record, log func(str
 	}
 	exe := MacFreeThreadedExe(j.rel.Version)
 	if !j.spec.FreeThreaded {
-		exe = "/Library/Frameworks/Python.framework/Versions/" + minorOf(j.rel.Version) + "/bin/python" + minorOf(j.rel.Version)
+		m := string(j.rel.Version.Minor())
+		exe = "/Library/Frameworks/Python.framework/Versions/" + m + "/bin/python" + m
 	}
 	if _, err := os.Stat(exe); err != nil {
 		return "", fmt.Errorf("the installer finished but %s is missing", exe)

@@ -11,11 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ulikunitz/xz"
+
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/internal/testenv"
 	"github.com/pyhangar/pyhangar/platform"
-	"github.com/ulikunitz/xz"
 )
 
 // An attempt left "running" (its process killed during the build, or its

@@ -3,6 +3,8 @@ package installer
 import (
 	"fmt"
 	"strings"
+
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // The python.org installers for Windows and macOS, as their documentation
@@ -59,13 +61,13 @@ func WindowsExitOK(code int) (ok, reboot bool) {
 }
 
 // WindowsFreeThreadedExe is where the free-threaded interpreter lands.
-func WindowsFreeThreadedExe(targetDir, ver string) string {
-	return strings.TrimRight(targetDir, `\`) + `\python` + minorOf(ver) + `t.exe`
+func WindowsFreeThreadedExe(targetDir string, ver pyversion.Version) string {
+	return strings.TrimRight(targetDir, `\`) + `\python` + string(ver.Minor()) + `t.exe`
 }
 
 // MacChoiceChanges is the installer choice-changes plist that selects the
 // free-threaded framework (PythonT.framework) in the python.org package.
-func MacChoiceChanges(ver string) string {
+func MacChoiceChanges(ver pyversion.Version) string {
 	return fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">
@@ -80,7 +82,7 @@ func MacChoiceChanges(ver string) string {
 	</dict>
 </array>
 </plist>
-`, minorOf(ver))
+`, ver.Minor())
 }
 
 // MacInstallArgs runs installer(8) with the choice changes, elevated through
@@ -91,17 +93,9 @@ func MacInstallArgs(pkg, choices string) []string {
 }
 
 // MacFreeThreadedExe is where the free-threaded interpreter lands.
-func MacFreeThreadedExe(ver string) string {
-	m := minorOf(ver)
+func MacFreeThreadedExe(ver pyversion.Version) string {
+	m := string(ver.Minor())
 	return "/Library/Frameworks/PythonT.framework/Versions/" + m + "/bin/python" + m + "t"
-}
-
-func minorOf(ver string) string {
-	parts := strings.SplitN(ver, ".", 3)
-	if len(parts) < 2 {
-		return ver
-	}
-	return parts[0] + "." + parts[1]
 }
 
 // shellQuote quotes for /bin/sh, which `do shell script` runs.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // buildPrereq is one thing a CPython source build needs.
@@ -166,9 +167,8 @@ func countSources(srcDir string) int {
 }
 
 // InterpreterIn is the interpreter a source build installed under prefix.
-func InterpreterIn(prefix, ver string, freeThreaded bool) string {
-	parts := strings.SplitN(ver, ".", 3)
-	name := "python" + parts[0] + "." + parts[1]
+func InterpreterIn(prefix string, ver pyversion.Version, freeThreaded bool) string {
+	name := "python" + string(ver.Minor())
 	if freeThreaded {
 		name += "t"
 	}

@@ -75,9 +75,9 @@ func FindUV(ctx context.Context, dataDir string) (UV, bool) {
 // variant, since uv may satisfy a bare "3.14" with a free-threaded build.
 func UVRequest(spec envs.Spec) string {
 	if spec.FreeThreaded {
-		return spec.Version + "t"
+		return string(spec.Version) + "t"
 	}
-	return spec.Version + "+gil"
+	return string(spec.Version) + "+gil"
 }
 
 // uvHint is added to uv's own error lines.

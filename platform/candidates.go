@@ -3,6 +3,8 @@ package platform
 import (
 	"regexp"
 	"strings"
+
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // Candidate is a path that may be a Python interpreter, with the source
@@ -16,7 +18,7 @@ type Candidate struct {
 
 // Hint is what can be told about an interpreter without running it.
 type Hint struct {
-	Version string // as far as known: "3", "3.13", "3.13.5"
+	Version pyversion.Version // as far as known: "3", "3.13", "3.13.5"
 	// VersionSource says what gave Version: a file that states it
 	// (conda-meta, pyvenv.cfg, build-details, patchlevel), or a name
 	// (a file or directory name, a registry tag): a guess.
@@ -80,9 +82,9 @@ func NameHint(name string, windows bool) (Hint, bool) {
 	if m == nil || (m[4] != "") != windows {
 		return Hint{}, false
 	}
-	h := Hint{Version: m[1], FreeThreaded: m[3] != ""}
+	h := Hint{Version: pyversion.Version(m[1]), FreeThreaded: m[3] != ""}
 	if m[2] != "" {
-		h.Version += "." + m[2]
+		h.Version += pyversion.Version("." + m[2])
 	}
 	if h.Version != "" {
 		h.VersionSource = FromName
@@ -202,7 +204,7 @@ func versionHint(name string) Hint {
 	if m == nil {
 		return Hint{}
 	}
-	h := Hint{Version: m[1], FreeThreaded: m[2] != "", VersionSource: FromName}
+	h := Hint{Version: pyversion.Version(m[1]), FreeThreaded: m[2] != "", VersionSource: FromName}
 	if strings.HasPrefix(strings.ToLower(name), "pypy") {
 		h.Implementation = "pypy"
 	}
@@ -256,7 +258,7 @@ func (c *collector) uv() {
 			if m == nil {
 				return
 			}
-			hint := Hint{Version: m[2], VersionSource: FromName, Implementation: m[1], FreeThreaded: strings.Contains(m[3], "+freethreaded"), Arch: m[5]}
+			hint := Hint{Version: pyversion.Version(m[2]), VersionSource: FromName, Implementation: m[1], FreeThreaded: strings.Contains(m[3], "+freethreaded"), Arch: m[5]}
 			c.prefix(p, "uv", hint)
 		})
 	}

@@ -60,7 +60,7 @@ func expect(t *testing.T, m map[string]Candidate, path, source, version string, 
 		t.Errorf("%s not found; found:\n  %s", path, strings.Join(all, "\n  "))
 		return
 	}
-	if c.Source != source || c.Hint.Version != version || c.Hint.FreeThreaded != ft {
+	if c.Source != source || string(c.Hint.Version) != version || c.Hint.FreeThreaded != ft {
 		t.Errorf("%s: source %q version %q ft %v; want %q %q %v", path, c.Source, c.Hint.Version, c.Hint.FreeThreaded, source, version, ft)
 	}
 }
@@ -97,7 +97,7 @@ func TestNameHint(t *testing.T) {
 	}
 	for _, c := range cases {
 		h, ok := NameHint(c.name, c.windows)
-		if ok != c.ok || (ok && (h.Version != c.version || h.FreeThreaded != c.ft)) {
+		if ok != c.ok || (ok && (string(h.Version) != c.version || h.FreeThreaded != c.ft)) {
 			t.Errorf("NameHint(%q, %v) = %+v, %v", c.name, c.windows, h, ok)
 		}
 	}

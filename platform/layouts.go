@@ -3,6 +3,8 @@ package platform
 import (
 	"regexp"
 	"strings"
+
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // The per-OS locations. They are plain functions of the Host (not
@@ -104,7 +106,7 @@ func (c *collector) windows() {
 		if len(inst.Version) > len(v) {
 			v = inst.Version
 		}
-		hint := Hint{Version: v, FreeThreaded: ft, Arch: inst.Arch, Company: inst.Company, Tag: inst.Tag}
+		hint := Hint{Version: pyversion.Version(v), FreeThreaded: ft, Arch: inst.Arch, Company: inst.Company, Tag: inst.Tag}
 		c.add(inst.Executable, src, hint)
 	}
 	// python.org installers: python.exe and python3.X t.exe side by side.
@@ -126,14 +128,14 @@ func (c *collector) windows() {
 				return
 			}
 			arch := m[3]
-			c.binDir(p, "python.org", Hint{Version: m[1] + "." + m[2], Arch: arch})
+			c.binDir(p, "python.org", Hint{Version: pyversion.Version(m[1] + "." + m[2]), Arch: arch})
 		})
 	}
 	// The Python install manager: runtimes and its alias dir.
 	for _, d := range c.appData("LOCALAPPDATA", "Python") {
 		c.children(d, func(p, name string) {
 			if m := pythonCoreDir.FindStringSubmatch(name); m != nil {
-				c.binDir(p, "python.org", Hint{Version: m[1], FreeThreaded: m[2] != "", Arch: m[3]})
+				c.binDir(p, "python.org", Hint{Version: pyversion.Version(m[1]), FreeThreaded: m[2] != "", Arch: m[3]})
 			}
 		})
 		c.binDir(c.h.Join(d, "bin"), "python.org", Hint{})

@@ -61,8 +61,7 @@ type Machine struct {
 
 // specCovers reports whether installing have satisfies a venv's want.
 func specCovers(have, want envs.Spec) bool {
-	return have.FreeThreaded == want.FreeThreaded &&
-		(have.Version == want.Version || strings.HasPrefix(have.Version, want.Version+".") || strings.HasPrefix(want.Version, have.Version+"."))
+	return have.FreeThreaded == want.FreeThreaded && (have.Version.In(want.Version) || want.Version.In(have.Version))
 }
 
 // Plan compares the profile with the machine and says what applying it
@@ -200,7 +199,7 @@ func (p *Profile) venvMatches(rec envs.Venv, v Venv) bool {
 		return rec.BasePath == path
 	}
 	want, _ := envs.ParseSpec(v.Python)
-	return rec.FreeThreaded == want.FreeThreaded && (rec.BaseVersion == want.Version || strings.HasPrefix(rec.BaseVersion, want.Version+"."))
+	return rec.FreeThreaded == want.FreeThreaded && rec.BaseVersion.In(want.Version)
 }
 
 // Apply carries the plan out in order. Present items are skipped, so a
@@ -335,7 +334,7 @@ func Export(ctx context.Context, path, name string, records []installer.Record, 
 		if v.Origin != envs.OriginCreated || !envs.IsVenvDir(v.Path) {
 			continue
 		}
-		spec := envs.Spec{Version: minorOf(v.BaseVersion), FreeThreaded: v.FreeThreaded}
+		spec := envs.Spec{Version: v.BaseVersion.Minor(), FreeThreaded: v.FreeThreaded}
 		item := Venv{Name: v.Name, Python: spec.String()}
 		frozen, err := freeze(ctx, v.Path)
 		if err != nil {
@@ -356,14 +355,6 @@ func Export(ctx context.Context, path, name string, records []installer.Record, 
 		return nil, err
 	}
 	return p, os.WriteFile(abs, buf.Bytes(), 0o644)
-}
-
-func minorOf(v string) string {
-	parts := strings.SplitN(v, ".", 3)
-	if len(parts) < 2 {
-		return v
-	}
-	return parts[0] + "." + parts[1]
 }
 
 // freeze lists a venv's installed packages (pip freeze).

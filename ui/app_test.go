@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	version "github.com/hashicorp/go-version"
+
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/internal/testenv"
 	"github.com/pyhangar/pyhangar/platform"

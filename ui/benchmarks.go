@@ -18,6 +18,7 @@ import (
 	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/store"
 )
 
@@ -83,7 +84,7 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 			r := run.Result
 			ch := o.(*widget.Check)
 			ch.OnChanged = nil
-			ch.SetText(fmt.Sprintf("#%d %s  %s  %s %s  %s", run.ID, r.Started.Local().Format("Jan 2 15:04"), orDash(run.Machine.Hostname), r.Version, buildName(r.FreeThreaded), r.Verdict))
+			ch.SetText(fmt.Sprintf("#%d %s  %s  %s %s  %s", run.ID, r.Started.Local().Format("Jan 2 15:04"), orDash(run.Machine.Hostname), r.Version, pyversion.BuildName(r.FreeThreaded), r.Verdict))
 			ch.SetChecked(t.compared[run.ID])
 			ch.OnChanged = func(on bool) {
 				t.compared[run.ID] = on
@@ -140,8 +141,8 @@ func (t *benchmarksTab) columns() []column {
 		{"Run", 60, num(func(i int) float64 { return float64(t.rows[i].run.ID) })},
 		{"Date", 110, num(func(i int) float64 { return float64(run(i).Started.Unix()) })},
 		{"Machine", 110, byRun(byText(func(i int) string { return t.rows[i].run.Machine.Hostname }))},
-		{"Python", 80, byRun(byVersion(func(i int) string { return run(i).Version }))},
-		{"Build", 110, byRun(byText(func(i int) string { return buildName(run(i).FreeThreaded) }))},
+		{"Python", 80, byRun(byVersion(func(i int) string { return run(i).Version.String() }))},
+		{"Build", 110, byRun(byText(func(i int) string { return pyversion.BuildName(run(i).FreeThreaded) }))},
 		{"Workload", 130, nil},
 		{"1 thread", 90, num(func(i int) float64 {
 			if p := run(i).FTCostPct; p != nil {
@@ -160,15 +161,8 @@ func (t *benchmarksTab) columns() []column {
 	}
 }
 
-func buildName(ft bool) string {
-	if ft {
-		return "free-threaded"
-	}
-	return "GIL"
-}
-
 func (t *benchmarksTab) label(in envs.Interpreter) string {
-	return fmt.Sprintf("%s %s  %s", in.Version, buildName(in.FreeThreaded), in.Path)
+	return fmt.Sprintf("%s %s  %s", in.Version, pyversion.BuildName(in.FreeThreaded), in.Path)
 }
 
 // setChoices offers the interpreters the benchmark supports, with the
@@ -239,7 +233,7 @@ func (t *benchmarksTab) start() {
 		machine = platform.MachineFacts()
 		for i, in := range targets {
 			r, err := bench.Run(ctx, in, bench.Options{Progress: func(step string) {
-				t.job.progress(float64(i)/float64(len(targets)), fmt.Sprintf("[%d/%d] %s %s: %s", i+1, len(targets), in.Version, buildName(in.FreeThreaded), step))
+				t.job.progress(float64(i)/float64(len(targets)), fmt.Sprintf("[%d/%d] %s %s: %s", i+1, len(targets), in.Version, pyversion.BuildName(in.FreeThreaded), step))
 			}})
 			if err != nil {
 				return fmt.Errorf("%s: %w", in.Path, err)
@@ -310,12 +304,12 @@ func verdictLine(r bench.Result, runs []store.BenchRun) string {
 	if r.FreeThreaded {
 		name += "t"
 	}
-	line := name + ": " + r.Verdict
+	line := name.String() + ": " + r.Verdict
 	if r.FTCostPct != nil {
 		than := "the GIL build"
 		for _, o := range runs {
 			if o.Result.Path == r.ComparedWith {
-				than = o.Result.Version + " with the GIL"
+				than = o.Result.Version.String() + " with the GIL"
 			}
 		}
 		pct, how := *r.FTCostPct, "slower"
@@ -350,9 +344,9 @@ func (t *benchmarksTab) fillCell(i, col int, l *widget.Label) {
 	case 2:
 		text = orDash(row.run.Machine.Hostname)
 	case 3:
-		text = r.Version
+		text = r.Version.String()
 	case 4:
-		text = buildName(r.FreeThreaded)
+		text = pyversion.BuildName(r.FreeThreaded)
 		if r.FreeThreaded {
 			l.Importance = widget.HighImportance
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/installer"
+	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/wheels"
 )
 
@@ -43,8 +44,8 @@ func newEnvironmentsTab(c *core) *environmentsTab {
 	row := func(i int) envs.VenvEntry { return t.entries[i] }
 	columns := []column{
 		{"Name", 140, byText(func(i int) string { return row(i).Name })},
-		{"Python", 80, byVersion(func(i int) string { return row(i).BaseVersion })},
-		{"Build", 130, byText(func(i int) string { return map[bool]string{true: "free-threaded", false: "GIL"}[row(i).FreeThreaded] })},
+		{"Python", 80, byVersion(func(i int) string { return row(i).BaseVersion.String() })},
+		{"Build", 130, byText(func(i int) string { return pyversion.BuildName(row(i).FreeThreaded) })},
 		{"Status", 220, byText(func(i int) string { return row(i).Status })},
 		{"Size", 80, byNumber(func(i int) float64 { return float64(row(i).SizeBytes) })},
 		{"Origin", 90, byText(func(i int) string { return row(i).Origin })},
@@ -141,11 +142,8 @@ func (t *environmentsTab) showSelected() {
 		t.details.SetText("")
 		return
 	}
-	build := "GIL"
-	if e.FreeThreaded {
-		build = "free-threaded"
-	}
-	text := fmt.Sprintf("%s — %s\nPython %s (%s), %s, %s; %s", e.Name, e.Path, orDash(e.BaseVersion), build, envs.HumanSize(e.SizeBytes), e.Origin, e.Status)
+	build := pyversion.BuildName(e.FreeThreaded)
+	text := fmt.Sprintf("%s — %s\nPython %s (%s), %s, %s; %s", e.Name, e.Path, orDash(e.BaseVersion.String()), build, envs.HumanSize(e.SizeBytes), e.Origin, e.Status)
 	for _, p := range e.Problems {
 		text += "\nProblem: " + p
 	}
@@ -193,11 +191,10 @@ func (t *environmentsTab) fillCell(row, col int, l *widget.Label) {
 	case 0:
 		text = e.Name
 	case 1:
-		text = e.BaseVersion
+		text = e.BaseVersion.String()
 	case 2:
-		text = "GIL"
+		text = pyversion.BuildName(e.FreeThreaded)
 		if e.FreeThreaded {
-			text = "free-threaded"
 			l.Importance = widget.HighImportance
 			l.TextStyle.Bold = true
 		}
@@ -222,14 +219,14 @@ func (t *environmentsTab) fillCell(row, col int, l *widget.Label) {
 func (t *environmentsTab) interpreterChoices() ([]envs.Interpreter, []string) {
 	var list []envs.Interpreter
 	for _, in := range t.c.interps {
-		if in.Status == envs.StatusOK && !in.IsVenv && strings.HasPrefix(in.Version, "3.") {
+		if in.Status == envs.StatusOK && !in.IsVenv && in.Version.In("3") {
 			list = append(list, in)
 		}
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].FreeThreaded && !list[j].FreeThreaded })
 	labels := make([]string, len(list))
 	for i, in := range list {
-		labels[i] = fmt.Sprintf("%s %s — %s", in.Version, buildLabel(in), in.Path)
+		labels[i] = fmt.Sprintf("%s %s — %s", in.Version, in.Build(), in.Path)
 	}
 	return list, labels
 }
@@ -425,7 +422,7 @@ func (t *environmentsTab) check(gilScan bool) {
 func (t *environmentsTab) showCheck(res envs.CheckResult) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Python  %s (%s)\nBase    %s\nPip     %s\nSize    %s\nStatus  %s\n", res.Version,
-		map[bool]string{true: "free-threaded", false: "GIL"}[res.FreeThreaded], res.Base, res.Pip, envs.HumanSize(res.SizeBytes), res.Status)
+		pyversion.BuildName(res.FreeThreaded), res.Base, res.Pip, envs.HumanSize(res.SizeBytes), res.Status)
 	for _, p := range res.Problems {
 		fmt.Fprintf(&b, "Problem: %s\n", p)
 	}

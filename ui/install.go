@@ -85,7 +85,7 @@ func newInstallTab(c *core) *installTab {
 			if r.PreRelease {
 				text += "   (pre-release)"
 			}
-			o.(*widget.Label).SetText(text + "   " + r.Date)
+			o.(*widget.Label).SetText(text.String() + "   " + r.Date)
 		},
 	)
 	t.list.OnSelected = func(i widget.ListItemID) {

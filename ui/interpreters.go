@@ -46,8 +46,8 @@ func newInterpretersTab(c *core) *interpretersTab {
 
 	row := func(i int) envs.Interpreter { return t.shown[i] }
 	columns := []column{
-		{"Version", 90, byVersion(func(i int) string { return row(i).Version })},
-		{"Build", 130, byText(func(i int) string { return buildLabel(row(i)) })},
+		{"Version", 90, byVersion(func(i int) string { return row(i).Version.String() })},
+		{"Build", 130, byText(func(i int) string { return row(i).Build() })},
 		{"GIL", 60, byText(func(i int) string { return gilText(row(i).GILEnabled) })},
 		{"Source", 90, byText(func(i int) string { return row(i).Source })},
 		{"Arch", 70, byText(func(i int) string { return row(i).Arch })},
@@ -106,7 +106,7 @@ func (t *interpretersTab) apply() {
 		if t.ftOnly.Checked && !in.FreeThreaded {
 			continue
 		}
-		if q != "" && !strings.Contains(strings.ToLower(in.Version+" "+in.Source+" "+in.Path+" "+in.Build()+" "+strings.Join(in.Aliases, " ")), q) {
+		if q != "" && !strings.Contains(strings.ToLower(in.Version.String()+" "+in.Source+" "+in.Path+" "+in.Build()+" "+strings.Join(in.Aliases, " ")), q) {
 			continue
 		}
 		t.shown = append(t.shown, in)
@@ -120,23 +120,14 @@ func (t *interpretersTab) apply() {
 	}
 }
 
-// buildLabel is what the Build column shows; free-threaded rows carry the
-// badge.
-func buildLabel(in envs.Interpreter) string {
-	if in.FreeThreaded {
-		return "free-threaded"
-	}
-	return "GIL"
-}
-
 func (t *interpretersTab) fillCell(row, col int, l *widget.Label) {
 	in := t.shown[row]
 	var text string
 	switch col {
 	case 0:
-		text = in.Version
+		text = in.Version.String()
 	case 1:
-		text = buildLabel(in)
+		text = in.Build()
 		if in.FreeThreaded {
 			l.Importance = widget.HighImportance
 			l.TextStyle = fyne.TextStyle{Bold: true}
@@ -196,9 +187,9 @@ func (t *interpretersTab) showDetails(in envs.Interpreter) {
 	} else {
 		row("On PATH", "no — hidden; use the full path above")
 	}
-	row("Version", in.Version)
+	row("Version", in.Version.String())
 	row("Implementation", in.Implementation)
-	row("Build", buildLabel(in))
+	row("Build", in.Build())
 	row("GIL at start-up", gilText(in.GILEnabled))
 	row("ABI flags", in.ABIFlags)
 	row("EXT_SUFFIX", in.ExtSuffix)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/installer"
+	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/wheels"
 )
 
@@ -50,10 +51,7 @@ func (c *core) checkReady(in envs.Interpreter, reqs []wheels.Requirement, what s
 	r.why = widget.NewLabel("Click a package to read why in full.")
 	r.why.Wrapping = fyne.TextWrapWord
 	r.why.Selectable = true
-	build := "GIL"
-	if in.FreeThreaded {
-		build = "free-threaded"
-	}
+	build := pyversion.BuildName(in.FreeThreaded)
 	head := widget.NewLabel(fmt.Sprintf("%s, for Python %s (%s), %s", what, in.Version, build, in.Path))
 	head.Wrapping = fyne.TextWrapWord
 	content := container.NewBorder(container.NewVBox(head, r.job.content, r.summary), r.why, nil, nil, r.table)

@@ -17,6 +17,7 @@ import (
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/store"
 )
 
@@ -148,13 +149,13 @@ func fillForSnapshots(t *testing.T, win *Window, st *store.Store) {
 func madeUpInterpreter(path, version string, ft bool, source string) envs.Interpreter {
 	gil := !ft
 	return envs.Interpreter{Path: path, Aliases: []string{}, Source: source, Arch: "x86_64", Status: envs.StatusOK, OnPath: source == "system",
-		Identity: envs.Identity{Version: version, Implementation: "cpython", FreeThreaded: ft, GILEnabled: &gil, Prefix: filepath.Dir(filepath.Dir(path)),
+		Identity: envs.Identity{Version: pyversion.Version(version), Implementation: "cpython", FreeThreaded: ft, GILEnabled: &gil, Prefix: filepath.Dir(filepath.Dir(path)),
 			BasePrefix: filepath.Dir(filepath.Dir(path)), Platform: "linux", HasPip: true}}
 }
 
 func madeUpRun(path, version string, ft bool, speedup, efficiency float64, cost *float64, started time.Time) bench.Result {
 	gil := !ft
-	r := bench.Result{Path: path, Version: version, FreeThreaded: ft, GILEnabledStart: &gil, GILEnabledEnd: &gil, StartupMs: 21,
+	r := bench.Result{Path: path, Version: pyversion.Version(version), FreeThreaded: ft, GILEnabledStart: &gil, GILEnabledEnd: &gil, StartupMs: 21,
 		Workloads: map[string]bench.WorkloadResult{}, ThreadCounts: []int{1, 2}, Repeats: 5, Rounds: 6, HeadlineSpread: 0.02,
 		Speedup: map[string]float64{"2": speedup}, CPUWallRatio: map[string]float64{"2": 2 * efficiency}, ProcessSpeedup: map[string]float64{"2": 1.98},
 		Efficiency: map[string]float64{"2": efficiency}, PeakRSSMB: map[string]float64{"2": 14}, SingleThreadMs: map[string]float64{"1": 48},

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/store"
 )
 
@@ -34,7 +35,7 @@ func BenchmarkInterpretersTable1000(b *testing.B) {
 	for i := range list {
 		ft := i%3 == 0
 		list[i] = envs.Interpreter{Path: fmt.Sprintf("/home/u/.pyenv/versions/3.%d.%d/bin/python3", 8+i%7, i),
-			Identity: envs.Identity{Version: fmt.Sprintf("3.%d.%d", 8+i%7, i), FreeThreaded: ft, Implementation: "cpython"},
+			Identity: envs.Identity{Version: pyversion.Version(fmt.Sprintf("3.%d.%d", 8+i%7, i)), FreeThreaded: ft, Implementation: "cpython"},
 			Source:   "pyenv", Arch: "x86_64", Status: envs.StatusOK}
 	}
 	for _, run := range []struct{ paint, sorted bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
