@@ -39,21 +39,9 @@ var SuiteVersion = func() string {
 	return "2-" + hex.EncodeToString(sum[:4])
 }()
 
-// Workloads are the single-thread workloads, in report order.
-var Workloads = []string{"float", "calls", "alloc", "generator"}
-
-// WorkloadNames say in words what each workload does.
-var WorkloadNames = map[string]string{"float": "float arithmetic", "calls": "function calls", "alloc": "allocation", "generator": "generators"}
-
 // referenceN is the fixed work single_thread_ms reports: a workload's time
 // for this many iterations, so interpreters compare on equal work.
-var referenceN = map[string]float64{"float": 1e6, "calls": 1e6, "alloc": 3e5, "generator": 1e6}
-
-// Sample modes.
-const (
-	ModeThread  = "thread"  // the work split over threads of one process
-	ModeProcess = "process" // the work split over processes
-)
+var referenceN = map[Workload]float64{Float: 1e6, Calls: 1e6, Alloc: 3e5, Generator: 1e6}
 
 // DefaultBudget is how long one interpreter's measurement may take.
 const DefaultBudget = 10 * time.Second
@@ -76,13 +64,13 @@ type Options struct {
 
 // Sample is one raw measurement. Repeat is the round it belongs to.
 type Sample struct {
-	Workload string `json:"workload"`
-	Threads  int    `json:"threads"`
-	Mode     string `json:"mode"`
-	Repeat   int    `json:"repeat"`
-	WallNs   int64  `json:"wall_ns"`
-	CPUNs    int64  `json:"cpu_ns"`
-	PeakRSS  int64  `json:"peak_rss"`
+	Workload Workload `json:"workload"`
+	Threads  int      `json:"threads"`
+	Mode     Mode     `json:"mode"`
+	Repeat   int      `json:"repeat"`
+	WallNs   int64    `json:"wall_ns"`
+	CPUNs    int64    `json:"cpu_ns"`
+	PeakRSS  int64    `json:"peak_rss"`
 }
 
 // WorkloadResult is one workload's figures at N threads: medians of the
@@ -107,13 +95,13 @@ type Result struct {
 	StartupMs       float64           `json:"startup_ms"`
 	// Workloads are each workload's figures; the headline maps below hold
 	// their median, keyed by thread count.
-	Workloads      map[string]WorkloadResult `json:"workloads"`
-	SingleThreadMs map[string]float64        `json:"single_thread_ms"`
-	Speedup        map[string]float64        `json:"speedup"`
-	CPUWallRatio   map[string]float64        `json:"cpu_wall_ratio"`
-	ProcessSpeedup map[string]float64        `json:"process_speedup"`
-	Efficiency     map[string]float64        `json:"efficiency"`
-	PeakRSSMB      map[string]float64        `json:"peak_rss_mb"`
+	Workloads      map[Workload]WorkloadResult `json:"workloads"`
+	SingleThreadMs map[Workload]float64        `json:"single_thread_ms"`
+	Speedup        map[string]float64          `json:"speedup"`
+	CPUWallRatio   map[string]float64          `json:"cpu_wall_ratio"`
+	ProcessSpeedup map[string]float64          `json:"process_speedup"`
+	Efficiency     map[string]float64          `json:"efficiency"`
+	PeakRSSMB      map[string]float64          `json:"peak_rss_mb"`
 	// HeadlineSpread is the IQR/median of the per-round headline
 	// efficiency; Noisy says it stayed above NoisyAbove to the end of the
 	// budget, and then no verdict is given.
@@ -262,7 +250,7 @@ func run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) 
 		}
 		if rss > 0 {
 			r.PeakRSSMB[fmt.Sprint(k)] = round(float64(rss)/(1<<20), 1)
-			r.Samples = append(r.Samples, Sample{Workload: "memory", Threads: k, Mode: ModeThread, PeakRSS: rss})
+			r.Samples = append(r.Samples, Sample{Workload: Memory, Threads: k, Mode: ModeThread, PeakRSS: rss})
 		}
 	}
 	summarize(&r, iters)
@@ -272,7 +260,7 @@ func run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) 
 
 // measureRound runs one round: per workload, 1 thread, N threads and N
 // processes back to back, in an order that turns with the round.
-func measureRound(threads *server, procs []*server, iters map[string]int64, rnd int) ([]Sample, error) {
+func measureRound(threads *server, procs []*server, iters map[Workload]int64, rnd int) ([]Sample, error) {
 	n := len(procs)
 	var out []Sample
 	for _, w := range Workloads {
@@ -338,7 +326,7 @@ func CompareCost(results []Result) {
 	}
 }
 
-func total(m map[string]float64) float64 {
+func total(m map[Workload]float64) float64 {
 	t := 0.0
 	for _, v := range m {
 		t += v

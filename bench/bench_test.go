@@ -40,7 +40,7 @@ func TestGILBuildsTakeTurns(t *testing.T) {
 		if r.CPUWallRatio["2"] > 1.2 {
 			t.Errorf("%s: CPU/wall at 2 threads = %v, want ≤ 1.2 for a GIL build", v, r.CPUWallRatio["2"])
 		}
-		if r.FreeThreaded || !strings.HasPrefix(r.Verdict, "GIL build") {
+		if r.FreeThreaded || r.Answer() != bench.AnswerGILBuild {
 			t.Errorf("%s: verdict %q", v, r.Verdict)
 		}
 		if len(r.Workloads) != 4 || len(r.SingleThreadMs) != 4 || r.StartupMs <= 0 || r.Rounds < 5 {
@@ -62,13 +62,13 @@ func TestFreeThreadedBuildsRunInParallel(t *testing.T) {
 			t.Errorf("%s: the GIL must stay off: start %v end %v", minor, r.GILEnabledStart, r.GILEnabledEnd)
 		}
 		switch {
-		case strings.HasPrefix(r.Verdict, "cannot tell"):
+		case r.Answer() == bench.AnswerBusy || r.Answer() == bench.AnswerNoisy:
 			t.Logf("%s: the machine was too busy to judge: %s", minor, r.Verdict)
-		case !strings.HasPrefix(r.Verdict, "parallel threads: yes") || r.Efficiency["2"] < 0.8:
+		case r.Answer() != bench.AnswerParallel || r.Efficiency["2"] < 0.8:
 			t.Errorf("%s: verdict %q (efficiency %v); threads should get what processes get", minor, r.Verdict, r.Efficiency["2"])
 		}
 		ctl := runBench(t, in, "-X", "gil=1")
-		if ctl.CPUWallRatio["2"] > 1.2 || ctl.GILEnabledStart == nil || !*ctl.GILEnabledStart || !strings.Contains(ctl.Verdict, "GIL on") {
+		if ctl.CPUWallRatio["2"] > 1.2 || ctl.GILEnabledStart == nil || !*ctl.GILEnabledStart || ctl.Answer() != bench.AnswerGILOn {
 			t.Errorf("%s -X gil=1: ratio %v, gil at start %v, verdict %q; want a GIL build's behaviour", minor, ctl.CPUWallRatio["2"], ctl.GILEnabledStart, ctl.Verdict)
 		}
 	}

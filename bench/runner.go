@@ -161,8 +161,8 @@ func (s *server) close() {
 	}
 }
 
-func (s *server) calibrate(targetMs float64) (map[string]int64, error) {
-	var out struct{ N map[string]int64 }
+func (s *server) calibrate(targetMs float64) (map[Workload]int64, error) {
+	var out struct{ N map[Workload]int64 }
 	if err := s.ask(map[string]any{"calibrate": targetMs}, &out); err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ type timing struct {
 }
 
 // run runs a workload's n iterations split over k threads.
-func (s *server) run(w string, n int64, k int) (Sample, error) {
+func (s *server) run(w Workload, n int64, k int) (Sample, error) {
 	var t timing
 	if err := s.ask(map[string]any{"run": w, "n": n, "threads": k}, &t); err != nil {
 		return Sample{}, err
@@ -190,7 +190,7 @@ func (s *server) run(w string, n int64, k int) (Sample, error) {
 // runTogether runs a workload's n iterations split over the processes,
 // started together: the sample is from the first start to the last end.
 // The processes' clocks are the system's monotonic clock, shared by all.
-func runTogether(procs []*server, w string, n int64) (Sample, error) {
+func runTogether(procs []*server, w Workload, n int64) (Sample, error) {
 	k := len(procs)
 	share := max(1, n/int64(k))
 	times := make([]timing, k)
@@ -236,7 +236,7 @@ func (s *server) gilEnd() (*bool, []string, error) {
 // memory runs every workload once in k threads in a fresh process, which
 // reports its own peak resident set size: a figure for the interpreter
 // alone (what the OS reports to a parent folds the parent's own size in).
-func (p *runner) memory(ctx context.Context, iters map[string]int64, k int) (int64, error) {
+func (p *runner) memory(ctx context.Context, iters map[Workload]int64, k int) (int64, error) {
 	spec, _ := json.Marshal(map[string]any{"n": iters, "threads": k})
 	res, err := platform.Run(ctx, p.argv("memory", string(spec)), platform.RunOptions{Timeout: 5 * time.Minute})
 	if err != nil {

@@ -72,14 +72,14 @@ func (c roundCells) ratios() (ratios, bool) {
 }
 
 // byRound sorts a run's samples into rounds and workloads.
-func byRound(samples []Sample) map[int]map[string]*roundCells {
-	out := map[int]map[string]*roundCells{}
+func byRound(samples []Sample) map[int]map[Workload]*roundCells {
+	out := map[int]map[Workload]*roundCells{}
 	for _, s := range samples {
 		if s.WallNs <= 0 {
 			continue // memory samples
 		}
 		if out[s.Repeat] == nil {
-			out[s.Repeat] = map[string]*roundCells{}
+			out[s.Repeat] = map[Workload]*roundCells{}
 		}
 		c := out[s.Repeat][s.Workload]
 		if c == nil {
@@ -101,7 +101,7 @@ func byRound(samples []Sample) map[int]map[string]*roundCells {
 
 // headlines are the per-round headline efficiency: the median of the
 // round's workloads.
-func headlines(rounds map[int]map[string]*roundCells) []float64 {
+func headlines(rounds map[int]map[Workload]*roundCells) []float64 {
 	var out []float64
 	for _, ws := range rounds {
 		var effs []float64
@@ -125,12 +125,12 @@ func headlineSpread(samples []Sample) float64 {
 // summarize turns the samples into the figures and the verdict: per
 // workload the medians of its per-round ratios, and as headline the
 // median over the workloads.
-func summarize(r *Result, iters map[string]int64) {
+func summarize(r *Result, iters map[Workload]int64) {
 	rounds := byRound(r.Samples)
 	r.Rounds = len(rounds)
 	r.Repeats = r.Rounds
-	per := map[string][]ratios{}
-	ones := map[string][]float64{}
+	per := map[Workload][]ratios{}
+	ones := map[Workload][]float64{}
 	for _, ws := range rounds {
 		for w, c := range ws {
 			if rt, ok := c.ratios(); ok {
@@ -139,8 +139,8 @@ func summarize(r *Result, iters map[string]int64) {
 			}
 		}
 	}
-	r.Workloads = map[string]WorkloadResult{}
-	r.SingleThreadMs = map[string]float64{}
+	r.Workloads = map[Workload]WorkloadResult{}
+	r.SingleThreadMs = map[Workload]float64{}
 	var speedups, ceilings, effs, cpuWalls []float64
 	for _, w := range Workloads {
 		rs := per[w]

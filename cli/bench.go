@@ -132,7 +132,7 @@ func printBenchTable(w io.Writer, results []bench.Result) {
 			if !ok {
 				continue
 			}
-			fmt.Fprintf(tw, "  %s\t%.1f ms\t%.2f×\t%.2f\t%.2f×\t%.2f (±%.0f%%)\n", bench.WorkloadNames[wl], wr.SingleThreadMs, wr.Speedup,
+			fmt.Fprintf(tw, "  %s\t%.1f ms\t%.2f×\t%.2f\t%.2f×\t%.2f (±%.0f%%)\n", wl.Name(), wr.SingleThreadMs, wr.Speedup,
 				wr.CPUWallRatio, wr.ProcessSpeedup, wr.Efficiency, 50*wr.Spread)
 		}
 		fmt.Fprintf(tw, "  median\t\t%.2f×\t%.2f\t%.2f×\t%.2f (±%.0f%%)\n", r.Speedup[n], r.CPUWallRatio[n], r.ProcessSpeedup[n], r.Efficiency[n], 50*r.HeadlineSpread)

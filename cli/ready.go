@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -73,9 +72,7 @@ func printReady(w io.Writer, in envs.Interpreter, rep wheels.Report) {
 	fmt.Fprintf(w, "Python %s (%s) %s\nIndex  %s\n\n", rep.PythonVersion, build, in.Path, rep.Index)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "PACKAGE\tREQUESTED\tSTATUS\tVERSION\tWHY")
-	count := map[string]int{}
 	for _, r := range rep.Results {
-		count[r.Status]++
 		name := r.Name
 		if len(r.RequiredBy) > 0 {
 			name = "  " + name // brought in by another
@@ -83,23 +80,7 @@ func printReady(w io.Writer, in envs.Interpreter, rep wheels.Report) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", name, orDash(r.Requested), r.Status, orDash(r.Version), r.Reason)
 	}
 	tw.Flush()
-	var parts []string
-	for _, st := range []string{wheels.FreeThreadedWheel, wheels.BinaryWheel, wheels.PurePython, wheels.SourceOnly,
-		wheels.NoCompatibleWheel, wheels.NotFound, wheels.NotChecked} {
-		if count[st] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", count[st], st))
-		}
-	}
-	blocked := 0
-	for _, r := range rep.Results {
-		if wheels.Good(r.Status) && len(r.BlockedBy) > 0 {
-			blocked++
-		}
-	}
-	if blocked > 0 {
-		parts = append(parts, fmt.Sprintf("%d blocked by a dependency", blocked))
-	}
-	fmt.Fprintf(w, "\n%d packages: %s.\n", len(rep.Results), strings.Join(parts, ", "))
+	fmt.Fprintf(w, "\n%s\n", rep.Summary())
 	if rep.Offline != "" {
 		fmt.Fprintf(w, "The index could not be reached (%s): its answers kept from %s were used.\n", rep.Offline,
 			installer.Catalog{FetchedAt: rep.OldestAnswer}.Age(time.Now()))

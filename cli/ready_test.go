@@ -26,7 +26,7 @@ func TestReady(t *testing.T) {
 		t.Fatalf("code %d: %s", r.code, r.stderr)
 	}
 	for _, want := range []string{"Python 3.14.7 (free-threaded)", "Index  " + ix.URL, "fast", "free-threaded-wheel", "blocked by slow",
-		"  slow", "source-only", "pure-python", "3 packages: 1 free-threaded-wheel, 1 pure-python, 1 source-only, 1 blocked by a dependency."} {
+		"  slow", "source-only", "pure-python", "1 of 3 packages install as wheels; 1 more would, but a dependency stops it; 1 is built from source here."} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("the table lacks %q:\n%s", want, r.stdout)
 		}

@@ -102,7 +102,7 @@ func venvCreate(ctx context.Context, s *Session, args []string) error {
 	}
 	fmt.Fprintf(s.Stderr, "Creating venv %s from %s (Python %s, %s)...\n", name, base.Path, base.Version, base.Build())
 	v, check, err := envs.CreateVenv(ctx, s.Store, filepath.Join(s.DataDir, "venvs"), envs.VenvRequest{
-		Name: name, Dir: *path, Base: base, Via: *via, UV: uv, Recreate: *recreate, Requirements: *reqs,
+		Name: name, Dir: *path, Base: base, Via: envs.VenvTool(*via), UV: uv, Recreate: *recreate, Requirements: *reqs,
 		Progress: func(line string) { fmt.Fprintln(s.Stderr, "  "+line) },
 	})
 	if err != nil {
@@ -160,7 +160,7 @@ func venvList(ctx context.Context, s *Session, args []string) error {
 		build := pyversion.BuildName(e.FreeThreaded)
 		status := e.Status
 		if len(e.Problems) > 0 {
-			status += ": " + e.Problems[0]
+			status += envs.Status(": " + e.Problems[0])
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, orDash(e.BaseVersion.String()), build, status, envs.HumanSize(e.SizeBytes), e.Origin, e.Path)
 	}

@@ -16,12 +16,36 @@ import (
 	"github.com/pyhangar/pyhangar/platform"
 )
 
+// Severity is how much a finding matters. Its JSON is the text of the
+// constant.
+type Severity string
+
+const (
+	// Error: something PyHangar made or knows is broken.
+	Error Severity = "error"
+	// Warn: something will go wrong, or already does, on this machine.
+	Warn Severity = "warn"
+	// Info: how things stand, for the user to know.
+	Info Severity = "info"
+)
+
+// rank orders severities, most serious first.
+func (s Severity) rank() int {
+	switch s {
+	case Error:
+		return 0
+	case Warn:
+		return 1
+	}
+	return 2
+}
+
 // Finding is one thing the doctor noticed.
 type Finding struct {
-	ID       string `json:"id"`
-	Severity string `json:"severity"` // info | warn | error
-	Message  string `json:"message"`
-	Fix      string `json:"fix"`
+	ID       string   `json:"id"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	Fix      string   `json:"fix"`
 	// Path is the interpreter, venv or link the finding is about, if any.
 	Path string `json:"path,omitempty"`
 }
@@ -55,7 +79,7 @@ func Gather(ctx context.Context, h *platform.Host, interps []envs.Interpreter, v
 // Examine returns the findings, most serious first.
 func Examine(f Facts) []Finding {
 	var out []Finding
-	add := func(id, sev, msg, fix string) {
+	add := func(id string, sev Severity, msg, fix string) {
 		out = append(out, Finding{ID: id, Severity: sev, Message: msg, Fix: fix})
 	}
 	about := func(path string) { out[len(out)-1].Path = path }
@@ -73,7 +97,7 @@ func Examine(f Facts) []Finding {
 			continue
 		}
 		if seen[key] {
-			add("path.duplicate", "warn", fmt.Sprintf("%s appears more than once on PATH", d), "remove the repeated entry from your shell profile")
+			add("path.duplicate", Warn, fmt.Sprintf("%s appears more than once on PATH", d), "remove the repeated entry from your shell profile")
 		}
 		seen[key] = true
 	}
@@ -107,11 +131,11 @@ func Examine(f Facts) []Finding {
 		}
 		switch len(hits) {
 		case 0:
-			add("path.no-"+name, "info", fmt.Sprintf("no %s on PATH", name), "use the full path of an interpreter from 'pyhangar list'")
+			add("path.no-"+name, Info, fmt.Sprintf("no %s on PATH", name), "use the full path of an interpreter from 'pyhangar list'")
 		case 1:
-			add("path."+name, "info", fmt.Sprintf("%s on PATH is %s%s", name, hits[0], describe(f.Interpreters, hits[0])), "")
+			add("path."+name, Info, fmt.Sprintf("%s on PATH is %s%s", name, hits[0], describe(f.Interpreters, hits[0])), "")
 		default:
-			add("path."+name, "info", fmt.Sprintf("%s on PATH is %s%s; it shadows %s", name, hits[0], describe(f.Interpreters, hits[0]), strings.Join(hits[1:], ", ")),
+			add("path."+name, Info, fmt.Sprintf("%s on PATH is %s%s; it shadows %s", name, hits[0], describe(f.Interpreters, hits[0]), strings.Join(hits[1:], ", ")),
 				"reorder PATH if you meant another one, or call it by its full path")
 		}
 	}
@@ -119,7 +143,7 @@ func Examine(f Facts) []Finding {
 	// Free-threaded interpreters that PATH does not reach.
 	for _, in := range f.Interpreters {
 		if in.FreeThreaded && !in.OnPath && !in.IsVenv && in.Status == envs.StatusOK {
-			add("freethreaded.hidden", "info", fmt.Sprintf("free-threaded Python %s is installed but not on PATH", in.Version),
+			add("freethreaded.hidden", Info, fmt.Sprintf("free-threaded Python %s is installed but not on PATH", in.Version),
 				fmt.Sprintf("use %s, or add %s to PATH", in.Path, h.Dir(in.Path)))
 			about(in.Path)
 		}
@@ -127,13 +151,13 @@ func Examine(f Facts) []Finding {
 	// Broken interpreters and venvs.
 	for _, in := range f.Interpreters {
 		if in.Status == envs.StatusBroken {
-			add("interpreter.broken", "warn", fmt.Sprintf("%s does not work: %s", in.Path, in.Error), "reinstall it, or remove it if it is left over")
+			add("interpreter.broken", Warn, fmt.Sprintf("%s does not work: %s", in.Path, in.Error), "reinstall it, or remove it if it is left over")
 			about(in.Path)
 		}
 	}
 	for _, v := range f.Venvs {
 		if v.Status == envs.StatusBroken {
-			add("venv.broken", "error", fmt.Sprintf("venv %s (%s) is broken: %s", v.Name, v.Path, strings.Join(v.Problems, "; ")),
+			add("venv.broken", Error, fmt.Sprintf("venv %s (%s) is broken: %s", v.Name, v.Path, strings.Join(v.Problems, "; ")),
 				fmt.Sprintf("recreate it: pyhangar venv create %s --python %s --recreate", v.Name, venvSpec(v)))
 			about(v.Path)
 		}
@@ -145,19 +169,19 @@ func Examine(f Facts) []Finding {
 		if h.OS == "linux" {
 			how = "a source build"
 		}
-		add("uv.missing", "info", "uv is not installed; installs go through python.org ("+how+")",
+		add("uv.missing", Info, "uv is not installed; installs go through python.org ("+how+")",
 			"get uv for PyHangar (prebuilt free-threaded builds in seconds): pyhangar get-uv")
 	} else {
-		add("uv.present", "info", fmt.Sprintf("uv is %s (%s): %s", f.UV, f.UVVersion, f.UVWhy), "")
+		add("uv.present", Info, fmt.Sprintf("uv is %s (%s): %s", f.UV, f.UVVersion, f.UVWhy), "")
 	}
 
 	// Per OS.
 	switch h.OS {
 	case "linux":
 		if len(f.MissingPrereqs) > 0 {
-			add("build.prereqs", "warn", "a source build of CPython would fail: missing "+strings.Join(f.MissingPrereqs, ", "), f.PrereqFix)
+			add("build.prereqs", Warn, "a source build of CPython would fail: missing "+strings.Join(f.MissingPrereqs, ", "), f.PrereqFix)
 		} else {
-			add("build.prereqs", "info", "a source build of CPython has everything it needs", "")
+			add("build.prereqs", Info, "a source build of CPython has everything it needs", "")
 		}
 	case "windows":
 		sys := h.Getenv("SYSTEMROOT")
@@ -165,10 +189,10 @@ func Examine(f Facts) []Finding {
 			sys = `C:\Windows`
 		}
 		if _, err := os.Stat(h.Local(h.Join(sys, "System32", "vcruntime140.dll"))); err != nil {
-			add("windows.vcruntime", "warn", "the Visual C++ runtime (vcruntime140.dll) is missing", "install the Microsoft Visual C++ Redistributable (x64)")
+			add("windows.vcruntime", Warn, "the Visual C++ runtime (vcruntime140.dll) is missing", "install the Microsoft Visual C++ Redistributable (x64)")
 		}
 		if n := len(h.Getenv("PATH")); n > 2047 {
-			add("windows.path-length", "warn", fmt.Sprintf("PATH is %d characters; some tools cut it at 2047", n), "remove entries you no longer need")
+			add("windows.path-length", Warn, fmt.Sprintf("PATH is %d characters; some tools cut it at 2047", n), "remove entries you no longer need")
 		}
 	case "darwin":
 		for _, name := range h.ReadDir("/usr/local/bin") {
@@ -182,13 +206,12 @@ func Examine(f Facts) []Finding {
 				continue
 			}
 			if _, ok := h.Resolve(p); !ok {
-				add("macos.dangling-link", "warn", fmt.Sprintf("%s points to %s, which is gone", p, target),
+				add("macos.dangling-link", Warn, fmt.Sprintf("%s points to %s, which is gone", p, target),
 					"remove the link, or reinstall the free-threaded framework from python.org")
 			}
 		}
 	}
-	order := map[string]int{"error": 0, "warn": 1, "info": 2}
-	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Severity] < order[out[j].Severity] })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Severity.rank() < out[j].Severity.rank() })
 	return out
 }
 

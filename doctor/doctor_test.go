@@ -41,7 +41,7 @@ func TestLinuxFindings(t *testing.T) {
 	fs := Examine(Facts{Host: h, Interpreters: []envs.Interpreter{ft}, Venvs: []envs.VenvEntry{broken},
 		MissingPrereqs: []string{"OpenSSL headers"}, PrereqFix: "sudo apt-get install -y libssl-dev"})
 
-	if f, ok := find(fs, "path.duplicate"); !ok || !strings.Contains(f.Message, "/usr/local/bin") || f.Severity != "warn" {
+	if f, ok := find(fs, "path.duplicate"); !ok || !strings.Contains(f.Message, "/usr/local/bin") || f.Severity != Warn {
 		t.Errorf("duplicate PATH entry: %+v", f)
 	}
 	if f, ok := find(fs, "path.python3"); !ok || !strings.HasPrefix(f.Message, "python3 on PATH is /usr/local/bin/python3") || !strings.Contains(f.Message, "shadows /usr/bin/python3") || strings.Contains(f.Message, "shims") {
@@ -50,16 +50,16 @@ func TestLinuxFindings(t *testing.T) {
 	if f, ok := find(fs, "freethreaded.hidden"); !ok || !strings.Contains(f.Fix, "/opt/py/bin/python3.14t") {
 		t.Errorf("hidden free-threaded build: %+v", f)
 	}
-	if f, ok := find(fs, "venv.broken"); !ok || f.Severity != "error" || !strings.Contains(f.Fix, "--python 3.13t --recreate") {
+	if f, ok := find(fs, "venv.broken"); !ok || f.Severity != Error || !strings.Contains(f.Fix, "--python 3.13t --recreate") {
 		t.Errorf("broken venv: %+v", f)
 	}
-	if f, ok := find(fs, "build.prereqs"); !ok || f.Severity != "warn" || f.Fix != "sudo apt-get install -y libssl-dev" {
+	if f, ok := find(fs, "build.prereqs"); !ok || f.Severity != Warn || f.Fix != "sudo apt-get install -y libssl-dev" {
 		t.Errorf("prereqs: %+v", f)
 	}
 	if _, ok := find(fs, "uv.missing"); !ok {
 		t.Error("uv missing not reported")
 	}
-	if fs[0].Severity != "error" {
+	if fs[0].Severity != Error {
 		t.Errorf("most serious first: %+v", fs[0])
 	}
 	fs = Examine(Facts{Host: h, UV: "/home/ada/.local/bin/uv", UVVersion: "uv 0.9.5"})

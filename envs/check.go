@@ -21,7 +21,7 @@ type CheckResult struct {
 	Base         string            `json:"base"`
 	Version      pyversion.Version `json:"version"`
 	FreeThreaded bool              `json:"free_threaded"`
-	Status       string            `json:"status"` // ok | broken
+	Status       Status            `json:"status"`
 	Problems     []string          `json:"problems"`
 	Pip          string            `json:"pip"` // pip's version line, or ""
 	SizeBytes    int64             `json:"size_bytes"`

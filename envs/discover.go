@@ -54,6 +54,9 @@ type group struct {
 	id       platform.FileID
 	venvRoot string
 	paths    []string
+	// merged: a launcher or alias folded into the interpreter it runs,
+	// which is listed instead.
+	merged bool
 }
 
 // Discover finds and identifies the interpreters on the host it runs on.
@@ -210,8 +213,8 @@ func collect(h *platform.Host) ([]*group, DiscoverStats) {
 	}
 	for _, g := range order {
 		g.rec.Path, g.rec.Aliases = choosePath(h, g)
-		if g.venvRoot != "" && g.rec.Source == "path" {
-			g.rec.Source = "venv"
+		if g.venvRoot != "" && g.rec.Source == platform.SourcePath {
+			g.rec.Source = platform.SourceVenv
 		}
 		g.rec.Arch = g.hint.Arch
 	}
@@ -292,13 +295,13 @@ func mergeLaunchers(h *platform.Host, groups []*group) []Interpreter {
 					target.rec.Aliases = append(target.rec.Aliases, g.rec.Path)
 					target.rec.Aliases = append(target.rec.Aliases, g.rec.Aliases...)
 					target.rec.OnPath = target.rec.OnPath || g.rec.OnPath
-					g.rec.Status = "merged"
+					g.merged = true
 				}
 			}
 		}
 	}
 	for _, g := range groups {
-		if g.rec.Status != "merged" {
+		if !g.merged {
 			out = append(out, g.rec)
 		}
 	}

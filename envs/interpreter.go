@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/pyversion"
 )
 
@@ -42,22 +43,17 @@ type Interpreter struct {
 	// interpreter said so), a file that states it ("conda-meta",
 	// "pyvenv.cfg", "build-details", "patchlevel"), or "name" — a guess
 	// from a file or directory name.
-	VersionSource string `json:"version_source"`
-	Arch          string `json:"arch"`
-	Source        string `json:"source"`
-	OnPath        bool   `json:"on_path"`
-	// Status is "ok", or "broken" with Error saying why.
-	Status string `json:"status"`
+	VersionSource string          `json:"version_source"`
+	Arch          string          `json:"arch"`
+	Source        platform.Source `json:"source"`
+	OnPath        bool            `json:"on_path"`
+	// Status is ok, or broken with Error saying why.
+	Status Status `json:"status"`
 	Error  string `json:"error"`
 	// Company and Tag are its PEP 514 registration on Windows.
 	Company string `json:"pep514_company,omitempty"`
 	Tag     string `json:"pep514_tag,omitempty"`
 }
-
-const (
-	StatusOK     = "ok"
-	StatusBroken = "broken"
-)
 
 // FromProbe is the version source of an interpreter that answered the
 // probe.

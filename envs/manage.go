@@ -29,8 +29,8 @@ type VenvRequest struct {
 	Name         string
 	Dir          string // "" means <venvsDir>/<Name>
 	Base         Interpreter
-	Via          string // venv (default) | uv
-	UV           string // uv's path for Via uv
+	Via          VenvTool // ToolVenv (default) or ToolUV
+	UV           string   // uv's path for Via uv
 	Recreate     bool
 	Requirements string
 	// Profile is the team profile making the venv ("" for the user); a
@@ -46,7 +46,7 @@ func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequ
 		return Venv{}, CheckResult{}, err
 	}
 	if req.Via == "" {
-		req.Via = "venv"
+		req.Via = ToolVenv
 	}
 	// One create of a name at a time. Its journal lets the next create of
 	// the name undo what a create killed halfway left.
@@ -136,9 +136,9 @@ func RegisterVenv(ctx context.Context, st VenvStore, dir, name, uv string) (Venv
 	}
 	check := Check(ctx, dir, name, uv)
 	cfg, _ := ReadVenvConfig(dir)
-	via := "venv"
+	via := ToolVenv
 	if cfg["uv"] != "" {
-		via = "uv"
+		via = ToolUV
 	}
 	v, err := st.AddVenv(Venv{Name: name, Path: dir, Origin: OriginRegistered, Via: via,
 		BasePath: check.Base, BaseVersion: check.Version, FreeThreaded: check.FreeThreaded})
@@ -173,7 +173,7 @@ func realPath(p string) (string, error) {
 type VenvEntry struct {
 	Venv
 	SizeBytes int64             `json:"size_bytes"`
-	Status    string            `json:"status"`
+	Status    Status            `json:"status"`
 	Problems  []string          `json:"problems"`
 	Activate  map[string]string `json:"activate"`
 }

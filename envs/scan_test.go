@@ -80,7 +80,7 @@ func TestScanLinuxDisk(t *testing.T) {
 			t.Errorf("unexpected %s", in.Path)
 			continue
 		}
-		if string(in.Version) != w.version || in.FreeThreaded != w.ft || in.Source != w.source || in.IsVenv != w.venv || in.GILEnabled != nil {
+		if string(in.Version) != w.version || in.FreeThreaded != w.ft || string(in.Source) != w.source || in.IsVenv != w.venv || in.GILEnabled != nil {
 			t.Errorf("%s: %+v", in.Path, in)
 		}
 	}
@@ -209,7 +209,7 @@ func TestScanNamesEachLayoutByItsFiles(t *testing.T) {
 			t.Errorf("%s not found", path)
 			continue
 		}
-		if string(in.Version) != w.version || in.Source != w.source || in.Implementation != w.impl || in.VersionSource != w.from {
+		if string(in.Version) != w.version || string(in.Source) != w.source || in.Implementation != w.impl || in.VersionSource != w.from {
 			t.Errorf("%s: version %q from %q, source %q, implementation %q; want %q from %q, %q, %q",
 				path, in.Version, in.VersionSource, in.Source, in.Implementation, w.version, w.from, w.source, w.impl)
 		}

@@ -24,8 +24,8 @@ type Venv struct {
 	ID           int64             `json:"-"`
 	Name         string            `json:"name"`
 	Path         string            `json:"path"`
-	Origin       string            `json:"origin"` // created | registered | found
-	Via          string            `json:"via"`    // venv | uv
+	Origin       Origin            `json:"origin"`
+	Via          VenvTool          `json:"via"`
 	BasePath     string            `json:"base"`
 	BaseVersion  pyversion.Version `json:"base_version"`
 	FreeThreaded bool              `json:"free_threaded"`
@@ -34,12 +34,6 @@ type Venv struct {
 	Profile   string       `json:"profile,omitempty"`
 	LastCheck *CheckResult `json:"last_check,omitempty"`
 }
-
-const (
-	OriginCreated    = "created"
-	OriginRegistered = "registered"
-	OriginFound      = "found"
-)
 
 // VenvPython is the venv's interpreter path.
 func VenvPython(dir string) string {
@@ -104,8 +98,8 @@ func ValidateName(name string) error {
 type CreateOptions struct {
 	Dir  string      // where the venv goes
 	Base Interpreter // the interpreter it is made from
-	Via  string      // "venv" (default) or "uv"
-	UV   string      // uv's path, for Via "uv"
+	Via  VenvTool    // ToolVenv (default) or ToolUV
+	UV   string      // uv's path, for ToolUV
 	// Recreate replaces an existing venv at Dir. The caller checks that
 	// PyHangar made it.
 	Recreate     bool
@@ -128,12 +122,12 @@ type CreateOptions struct {
 // is put back).
 func Create(ctx context.Context, opt CreateOptions) (result Identity, err error) {
 	if opt.Via == "" {
-		opt.Via = "venv"
+		opt.Via = ToolVenv
 	}
-	if opt.Via != "venv" && opt.Via != "uv" {
+	if opt.Via != ToolVenv && opt.Via != ToolUV {
 		return Identity{}, fmt.Errorf("unknown venv tool %q (venv or uv)", opt.Via)
 	}
-	if opt.Via == "uv" && opt.UV == "" {
+	if opt.Via == ToolUV && opt.UV == "" {
 		return Identity{}, errors.New("uv was asked for but is not installed; use --via venv")
 	}
 	if opt.Base.Status != StatusOK {
@@ -208,7 +202,7 @@ func Create(ctx context.Context, opt CreateOptions) (result Identity, err error)
 	}
 
 	var argv []string
-	if opt.Via == "uv" {
+	if opt.Via == ToolUV {
 		argv = []string{opt.UV, "venv", "--python", opt.Base.Path, "--no-progress", "--color", "never", dir}
 	} else {
 		argv = []string{opt.Base.Path, "-I", "-m", "venv", dir}
@@ -330,7 +324,7 @@ func removeHalfMade(dir string) error {
 
 // InstallRequirements installs a requirements file into a venv with pip
 // (uv pip for a venv uv made), streaming the tool's lines to progress.
-func InstallRequirements(ctx context.Context, dir, via, uv, requirements string, progress func(string)) error {
+func InstallRequirements(ctx context.Context, dir string, via VenvTool, uv, requirements string, progress func(string)) error {
 	req, err := filepath.Abs(requirements)
 	if err != nil {
 		return err
@@ -339,7 +333,7 @@ func InstallRequirements(ctx context.Context, dir, via, uv, requirements string,
 		return fmt.Errorf("requirements file: %w", err)
 	}
 	var argv []string
-	if via == "uv" && uv != "" {
+	if via == ToolUV && uv != "" {
 		argv = []string{uv, "pip", "install", "--python", VenvPython(dir), "--no-progress", "--color", "never", "-r", req}
 	} else {
 		argv = []string{VenvPython(dir), "-I", "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-r", req}

@@ -80,10 +80,7 @@ func (in *Installer) InstallFrom(ctx context.Context, path string, spec *envs.Sp
 	in.emit(Event{Line: fmt.Sprintf("%s is checked against %s", filepath.Base(abs), from), Pct: -1})
 	j := job{spec: s, route: RoutePythonOrg, rel: Release{Version: ver}, local: abs, sum: sum}
 	j.target, j.what = targetFor(ver, s)
-	rec := Record{Spec: s.String(), Variant: "standard", Method: RoutePythonOrg, Started: time.Now().UTC(), Status: StatusRunning}
-	if s.FreeThreaded {
-		rec.Variant = "freethreaded"
-	}
+	rec := Record{Spec: s.String(), Variant: variantOf(s), Method: RoutePythonOrg, Started: time.Now().UTC(), Status: StatusRunning}
 	return in.run(ctx, j, rec)
 }
 

@@ -31,23 +31,46 @@ const (
 // Routes are every route, in the order they are offered.
 var Routes = []Route{RouteUV, RoutePythonOrg}
 
-// Install attempt statuses.
+// Status is how an install attempt stands. Its JSON is the text of the
+// constant.
+type Status string
+
 const (
-	StatusRunning   = "running"
-	StatusOK        = "ok"
-	StatusFailed    = "failed"
-	StatusCancelled = "cancelled"
-	// StatusInterrupted is an attempt whose process died (killed, or its
-	// last database write failed); Sweep finds and clears them.
-	StatusInterrupted = "interrupted"
+	// StatusRunning: under way (or its process died: see Sweep).
+	StatusRunning Status = "running"
+	// StatusOK: installed; the record owns what it installed.
+	StatusOK Status = "ok"
+	// StatusFailed: stopped by an error, which the record keeps.
+	StatusFailed Status = "failed"
+	// StatusCancelled: stopped by the user (Cancel, Ctrl+C, SIGTERM).
+	StatusCancelled Status = "cancelled"
+	// StatusInterrupted: its process died (killed, or its last database
+	// write failed); Sweep finds and clears them.
+	StatusInterrupted Status = "interrupted"
 )
+
+// Variant is the build an attempt installs.
+type Variant string
+
+const (
+	VariantFreeThreaded Variant = "freethreaded"
+	VariantStandard     Variant = "standard"
+)
+
+// variantOf is the variant a spec asks for.
+func variantOf(spec envs.Spec) Variant {
+	if spec.FreeThreaded {
+		return VariantFreeThreaded
+	}
+	return VariantStandard
+}
 
 // Record is one install attempt, as the store keeps it.
 type Record struct {
-	ID      int64  `json:"id"`
-	Spec    string `json:"spec"`
-	Variant string `json:"variant"` // freethreaded | standard
-	Method  Route  `json:"method"`
+	ID      int64   `json:"id"`
+	Spec    string  `json:"spec"`
+	Variant Variant `json:"variant"`
+	Method  Route   `json:"method"`
 	// Target names what the attempt installs into and locks:
 	// cpython-3.13.5t (a directory under pythons/), uv-3.14t.
 	Target   string    `json:"target"`
@@ -57,7 +80,7 @@ type Record struct {
 	Path     string    `json:"path"` // the interpreter
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
-	Status   string    `json:"status"`
+	Status   Status    `json:"status"`
 	LogPath  string    `json:"log"`
 	Error    string    `json:"error"`
 }
@@ -245,10 +268,7 @@ func (in *Installer) Install(ctx context.Context, spec envs.Spec, route Route) (
 	if reason != "" {
 		return envs.Interpreter{}, rec, fmt.Errorf("the %s route cannot be used here: %s", route, reason)
 	}
-	rec = Record{Spec: spec.String(), Variant: "standard", Method: route, Started: time.Now().UTC(), Status: StatusRunning}
-	if spec.FreeThreaded {
-		rec.Variant = "freethreaded"
-	}
+	rec = Record{Spec: spec.String(), Variant: variantOf(spec), Method: route, Started: time.Now().UTC(), Status: StatusRunning}
 	j, err := in.plan(ctx, spec, route)
 	if err != nil {
 		return envs.Interpreter{}, rec, in.recordFailure(ctx, rec, err)
@@ -355,11 +375,11 @@ func (in *Installer) run(ctx context.Context, j job, attempt Record) (_ envs.Int
 	return envs.Interpreter{Path: exe, Aliases: []string{}, Identity: probe.Identity, Source: sourceOf(route), Status: envs.StatusOK}, rec, nil
 }
 
-func sourceOf(route Route) string {
+func sourceOf(route Route) platform.Source {
 	if route == RouteUV {
-		return "uv"
+		return platform.SourceUV
 	}
-	return "pyhangar"
+	return platform.SourcePyHangar
 }
 
 // recordFailure records an attempt that failed before it started work.

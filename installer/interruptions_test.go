@@ -75,7 +75,7 @@ func TestSweepClearsWhatADeadInstallLeft(t *testing.T) {
 		}
 	}
 	recs, _ := st.Installs()
-	status := map[string]string{}
+	status := map[string]installer.Status{}
 	for _, r := range recs {
 		status[r.Target] = r.Status
 	}

@@ -11,7 +11,7 @@ import (
 // that put it there and what its location says about it.
 type Candidate struct {
 	Path   string // as the host writes it
-	Source string // pyenv, uv, conda, python.org, homebrew, system, registry, pyhangar, path, ...
+	Source Source
 	OnPath bool
 	Hint   Hint
 }
@@ -120,13 +120,13 @@ type collector struct {
 	out []Candidate
 }
 
-func (c *collector) add(path, source string, hint Hint) {
+func (c *collector) add(path string, source Source, hint Hint) {
 	c.out = append(c.out, Candidate{Path: path, Source: source, Hint: hint})
 }
 
 // binDir adds the interpreters in a directory, with a hint from the
 // directory's layout merged into each name's own.
-func (c *collector) binDir(dir, source string, hint Hint) {
+func (c *collector) binDir(dir string, source Source, hint Hint) {
 	for _, name := range c.h.ReadDir(dir) {
 		nh, ok := NameHint(name, c.h.Windows())
 		if !ok {
@@ -139,7 +139,7 @@ func (c *collector) binDir(dir, source string, hint Hint) {
 
 // prefix adds a Python installation prefix: prefix/bin on Unix, the prefix
 // itself (and Scripts, for a venv) on Windows.
-func (c *collector) prefix(dir, source string, hint Hint) {
+func (c *collector) prefix(dir string, source Source, hint Hint) {
 	if c.h.Windows() {
 		c.binDir(dir, source, hint)
 		c.binDir(c.h.Join(dir, "Scripts"), source, hint)
@@ -230,7 +230,7 @@ func (c *collector) pyhangar() {
 	}
 	for _, d := range dedupe(c.h, dirs) {
 		c.children(c.h.Join(d, "pythons"), func(p, name string) {
-			c.prefix(p, "pyhangar", versionHint(name))
+			c.prefix(p, SourcePyHangar, versionHint(name))
 		})
 	}
 }
@@ -259,7 +259,7 @@ func (c *collector) uv() {
 				return
 			}
 			hint := Hint{Version: pyversion.Version(m[2]), VersionSource: FromName, Implementation: m[1], FreeThreaded: strings.Contains(m[3], "+freethreaded"), Arch: m[5]}
-			c.prefix(p, "uv", hint)
+			c.prefix(p, SourceUV, hint)
 		})
 	}
 }
@@ -268,7 +268,7 @@ func (c *collector) uv() {
 // asdf, mise): a conda distribution installed through it is a conda prefix
 // with its environments; a venv made under it (pyenv-virtualenv) says its
 // version in pyvenv.cfg; anything else is named by its directory.
-func (c *collector) versionDir(p, name, source string) {
+func (c *collector) versionDir(p, name string, source Source) {
 	if IsCondaPrefix(c.h, p) {
 		c.condaPrefix(p)
 		return
@@ -284,10 +284,10 @@ func (c *collector) pyenv() {
 	roots := c.envDir("PYENV_ROOT", "versions")
 	roots = append(roots, c.homes(".pyenv", "versions")...)
 	for _, root := range dedupe(c.h, roots) {
-		c.children(root, func(p, name string) { c.versionDir(p, name, "pyenv") })
+		c.children(root, func(p, name string) { c.versionDir(p, name, SourcePyenv) })
 	}
 	for _, root := range c.homes(".pyenv", "pyenv-win", "versions") {
-		c.children(root, func(p, name string) { c.binDir(p, "pyenv", versionHint(name)) })
+		c.children(root, func(p, name string) { c.binDir(p, SourcePyenv, versionHint(name)) })
 	}
 }
 
@@ -295,7 +295,7 @@ func (c *collector) asdfAndMise() {
 	asdf := c.envDir("ASDF_DATA_DIR", "installs", "python")
 	asdf = append(asdf, c.homes(".asdf", "installs", "python")...)
 	for _, root := range dedupe(c.h, asdf) {
-		c.children(root, func(p, name string) { c.versionDir(p, name, "asdf") })
+		c.children(root, func(p, name string) { c.versionDir(p, name, SourceAsdf) })
 	}
 	mise := c.envDir("MISE_DATA_DIR", "installs", "python")
 	mise = append(mise, c.homes(".local", "share", "mise", "installs", "python")...)
@@ -303,7 +303,7 @@ func (c *collector) asdfAndMise() {
 		mise = append(mise, c.appData("LOCALAPPDATA", "mise", "installs", "python")...)
 	}
 	for _, root := range dedupe(c.h, mise) {
-		c.children(root, func(p, name string) { c.versionDir(p, name, "mise") })
+		c.children(root, func(p, name string) { c.versionDir(p, name, SourceMise) })
 	}
 }
 
@@ -364,16 +364,16 @@ func (c *collector) conda() {
 	}
 	for _, env := range dedupe(c.h, envs) {
 		if c.h.IsDir(c.h.Join(env, "conda-meta")) {
-			c.prefix(env, "conda", CondaHint(c.h, env))
+			c.prefix(env, SourceConda, CondaHint(c.h, env))
 		}
 	}
 }
 
 // condaPrefix adds a conda installation and the environments in its envs/.
 func (c *collector) condaPrefix(base string) {
-	c.prefix(base, "conda", CondaHint(c.h, base))
+	c.prefix(base, SourceConda, CondaHint(c.h, base))
 	for _, env := range c.envsIn(c.h.Join(base, "envs")) {
-		c.prefix(env, "conda", CondaHint(c.h, env))
+		c.prefix(env, SourceConda, CondaHint(c.h, env))
 	}
 }
 
@@ -476,7 +476,7 @@ func (c *collector) venvDirs() {
 	for _, root := range dedupe(c.h, roots) {
 		c.children(root, func(p, _ string) {
 			if hint, ok := VenvHint(c.h, p); ok {
-				c.prefix(p, "venv", hint)
+				c.prefix(p, SourceVenv, hint)
 			}
 		})
 	}
@@ -545,7 +545,7 @@ func (c *collector) path() {
 			if c.h.OS == "darwin" && p == "/usr/bin/python3" && !c.macCommandLineTools() {
 				continue // the stub that offers to install the tools
 			}
-			c.out = append(c.out, Candidate{Path: p, Source: "path", OnPath: true, Hint: nh})
+			c.out = append(c.out, Candidate{Path: p, Source: SourcePath, OnPath: true, Hint: nh})
 		}
 	}
 }

@@ -60,7 +60,7 @@ func expect(t *testing.T, m map[string]Candidate, path, source, version string, 
 		t.Errorf("%s not found; found:\n  %s", path, strings.Join(all, "\n  "))
 		return
 	}
-	if c.Source != source || string(c.Hint.Version) != version || c.Hint.FreeThreaded != ft {
+	if string(c.Source) != source || string(c.Hint.Version) != version || c.Hint.FreeThreaded != ft {
 		t.Errorf("%s: source %q version %q ft %v; want %q %q %v", path, c.Source, c.Hint.Version, c.Hint.FreeThreaded, source, version, ft)
 	}
 }

@@ -11,11 +11,11 @@ import (
 // build-tagged), so every OS's layout can be searched and tested anywhere.
 
 func (c *collector) linux() {
-	c.binDir("/usr/bin", "system", Hint{})
-	c.binDir("/usr/local/bin", "local", Hint{})
+	c.binDir("/usr/bin", SourceSystem, Hint{})
+	c.binDir("/usr/local/bin", SourceLocal, Hint{})
 	// Source builds and vendor bundles: /opt/<anything>/bin.
 	c.children("/opt", func(p, name string) {
-		c.binDir(c.h.Join(p, "bin"), "local", versionHint(name))
+		c.binDir(c.h.Join(p, "bin"), SourceLocal, versionHint(name))
 	})
 	c.homebrew("/home/linuxbrew/.linuxbrew")
 	for _, home := range c.homes(".linuxbrew") {
@@ -34,23 +34,23 @@ func (c *collector) homebrew(prefix string) {
 		c.children(formulaDir, func(keg, kegName string) {
 			h := hint
 			h.Merge(versionHint(kegName))
-			c.binDir(c.h.Join(keg, "bin"), "homebrew", h)
+			c.binDir(c.h.Join(keg, "bin"), SourceHomebrew, h)
 			for _, fw := range []string{"Python.framework", "PythonT.framework"} {
 				c.children(c.h.Join(keg, "Frameworks", fw, "Versions"), func(v, vname string) {
 					fh := h
 					fh.FreeThreaded = fh.FreeThreaded || fw == "PythonT.framework"
 					fh.Merge(versionHint(vname))
-					c.binDir(c.h.Join(v, "bin"), "homebrew", fh)
+					c.binDir(c.h.Join(v, "bin"), SourceHomebrew, fh)
 				})
 			}
 		})
 	})
 	c.children(c.h.Join(prefix, "opt"), func(p, name string) {
 		if strings.HasPrefix(name, "python@") || name == "python-freethreading" {
-			c.binDir(c.h.Join(p, "bin"), "homebrew", Hint{FreeThreaded: name == "python-freethreading"})
+			c.binDir(c.h.Join(p, "bin"), SourceHomebrew, Hint{FreeThreaded: name == "python-freethreading"})
 		}
 	})
-	c.binDir(c.h.Join(prefix, "bin"), "homebrew", Hint{})
+	c.binDir(c.h.Join(prefix, "bin"), SourceHomebrew, Hint{})
 }
 
 func (c *collector) macOS() {
@@ -59,7 +59,7 @@ func (c *collector) macOS() {
 			// The version dir has no t even for PythonT.framework.
 			h := versionHint(name)
 			h.FreeThreaded = fw == "PythonT.framework"
-			c.binDir(c.h.Join(p, "bin"), "python.org", h)
+			c.binDir(c.h.Join(p, "bin"), SourcePythonOrg, h)
 		})
 	}
 	c.homebrew("/opt/homebrew")
@@ -68,12 +68,12 @@ func (c *collector) macOS() {
 	// bring a python3 (usr/bin/python3, running the Python3.framework).
 	for _, dev := range []string{"/Library/Developer/CommandLineTools", "/Applications/Xcode.app/Contents/Developer"} {
 		c.children(c.h.Join(dev, "Library/Frameworks/Python3.framework/Versions"), func(p, name string) {
-			c.binDir(c.h.Join(p, "bin"), "apple", versionHint(name))
+			c.binDir(c.h.Join(p, "bin"), SourceApple, versionHint(name))
 		})
-		c.binDir(c.h.Join(dev, "usr", "bin"), "apple", Hint{})
+		c.binDir(c.h.Join(dev, "usr", "bin"), SourceApple, Hint{})
 	}
 	if c.macCommandLineTools() {
-		c.binDir("/usr/bin", "apple", Hint{}) // the shim, which runs one of them
+		c.binDir("/usr/bin", SourceApple, Hint{}) // the shim, which runs one of them
 	}
 }
 
@@ -95,12 +95,12 @@ var pythonCoreDir = regexp.MustCompile(`(?i)^pythoncore-(\d+\.\d+)(t)?(?:-(32|64
 func (c *collector) windows() {
 	// PEP 514 registrations: PythonCore is python.org, Astral is uv.
 	for _, inst := range PEP514Installs(c.h.Registry) {
-		src := "registry"
+		src := SourceRegistry
 		switch strings.ToLower(inst.Company) {
 		case "pythoncore":
-			src = "python.org"
+			src = SourcePythonOrg
 		case "astral":
-			src = "uv"
+			src = SourceUV
 		}
 		v, ft := tagVersion(inst.Tag)
 		if len(inst.Version) > len(v) {
@@ -128,24 +128,24 @@ func (c *collector) windows() {
 				return
 			}
 			arch := m[3]
-			c.binDir(p, "python.org", Hint{Version: pyversion.Version(m[1] + "." + m[2]), Arch: arch})
+			c.binDir(p, SourcePythonOrg, Hint{Version: pyversion.Version(m[1] + "." + m[2]), Arch: arch})
 		})
 	}
 	// The Python install manager: runtimes and its alias dir.
 	for _, d := range c.appData("LOCALAPPDATA", "Python") {
 		c.children(d, func(p, name string) {
 			if m := pythonCoreDir.FindStringSubmatch(name); m != nil {
-				c.binDir(p, "python.org", Hint{Version: pyversion.Version(m[1]), FreeThreaded: m[2] != "", Arch: m[3]})
+				c.binDir(p, SourcePythonOrg, Hint{Version: pyversion.Version(m[1]), FreeThreaded: m[2] != "", Arch: m[3]})
 			}
 		})
-		c.binDir(c.h.Join(d, "bin"), "python.org", Hint{})
+		c.binDir(c.h.Join(d, "bin"), SourcePythonOrg, Hint{})
 	}
 	// Microsoft Store: the per-package folders (the bare WindowsApps
 	// aliases are skipped: with no Store Python they open the Store).
 	for _, d := range c.appData("LOCALAPPDATA", "Microsoft", "WindowsApps") {
 		c.children(d, func(p, name string) {
 			if strings.HasPrefix(name, "PythonSoftwareFoundation.Python.") {
-				c.binDir(p, "store", versionHint(strings.TrimPrefix(name, "PythonSoftwareFoundation.Python.")))
+				c.binDir(p, SourceStore, versionHint(strings.TrimPrefix(name, "PythonSoftwareFoundation.Python.")))
 			}
 		})
 	}
@@ -155,7 +155,7 @@ func (c *collector) windows() {
 			c.children(c.h.Join(d, pkg), func(p, name string) {
 				h := versionHint(name)
 				h.FreeThreaded = h.FreeThreaded || pkg == "python-freethreaded"
-				c.binDir(c.h.Join(p, "tools"), "nuget", h)
+				c.binDir(c.h.Join(p, "tools"), SourceNuGet, h)
 			})
 		}
 	}

@@ -18,26 +18,42 @@ import (
 	"github.com/pyhangar/pyhangar/store"
 )
 
-// Step states.
+// State is where a step of a plan stands. Its JSON is the text of the
+// constant.
+type State string
+
 const (
-	Present  = "present"    // already on the machine
-	Install  = "to install" // planned
-	Create   = "to create"
-	Recreate = "to recreate"
-	Run      = "to run"
-	// Refused is a step the profile may not take (a venv of the same name
+	// Present: already on the machine; applying skips it.
+	Present State = "present"
+	// Install, Create, Recreate and Run: what applying will do.
+	Install  State = "to install"
+	Create   State = "to create"
+	Recreate State = "to recreate"
+	Run      State = "to run"
+	// Refused: a step the profile may not take (a venv of the same name
 	// that the profile did not make); nothing is applied while one is.
-	Refused = "refused"
-	Done    = "done"
-	Failed  = "failed"
-	NotRun  = "not run" // after a failure
+	Refused State = "refused"
+	// Done and Failed: how an applied step ended.
+	Done   State = "done"
+	Failed State = "failed"
+	// NotRun: a step after a failure.
+	NotRun State = "not run"
+)
+
+// Kind is what a step is about.
+type Kind string
+
+const (
+	KindPython Kind = "python"
+	KindVenv   Kind = "venv"
+	KindBench  Kind = "bench"
 )
 
 // Step is one item of a plan.
 type Step struct {
-	Kind   string `json:"kind"` // python | venv | bench
+	Kind   Kind   `json:"kind"`
 	What   string `json:"what"`
-	State  string `json:"state"`
+	State  State  `json:"state"`
 	Detail string `json:"detail,omitempty"`
 	// Notes say in plain words what the step will run, install, delete,
 	// and fetch from where: what to read before agreeing.
@@ -80,7 +96,7 @@ func (p *Profile) Plan(ctx context.Context, m Machine) ([]Step, error) {
 	var steps []Step
 	for i, py := range p.Python {
 		spec, _ := envs.ParseSpec(py.Spec)
-		st := Step{Kind: "python", What: "Python " + py.Spec, index: i}
+		st := Step{Kind: KindPython, What: "Python " + py.Spec, index: i}
 		if in, ok := envs.Find(interps, spec); ok {
 			st.State, st.Detail = Present, in.Path
 		} else {
@@ -92,7 +108,7 @@ func (p *Profile) Plan(ctx context.Context, m Machine) ([]Step, error) {
 	src, _ := os.ReadFile(p.Path)
 	lines := newLineIndex(string(src))
 	for i, v := range p.Venv {
-		st := Step{Kind: "venv", What: fmt.Sprintf("venv %s (Python %s)", v.Name, v.Python), index: i}
+		st := Step{Kind: KindVenv, What: fmt.Sprintf("venv %s (Python %s)", v.Name, v.Python), index: i}
 		if !isPath(v.Python) {
 			want, _ := envs.ParseSpec(v.Python)
 			_, onMachine := envs.Find(interps, want)
@@ -134,7 +150,7 @@ func (p *Profile) Plan(ctx context.Context, m Machine) ([]Step, error) {
 		steps = append(steps, st)
 	}
 	if p.Bench.AfterSetup {
-		steps = append(steps, Step{Kind: "bench", What: "benchmark the profile's interpreters", State: Run,
+		steps = append(steps, Step{Kind: KindBench, What: "benchmark the profile's interpreters", State: Run,
 			Notes: []string{"runs the threaded benchmark on each interpreter the profile lists (about 10 s each)"}})
 	}
 	return steps, nil
@@ -237,7 +253,7 @@ func (p *Profile) Apply(ctx context.Context, m Machine) ([]Step, error) {
 		progress(i, *st, "")
 		var err error
 		switch st.Kind {
-		case "python":
+		case KindPython:
 			py := p.Python[st.index]
 			spec, _ := envs.ParseSpec(py.Spec)
 			inst := *m.Installer
@@ -255,9 +271,9 @@ func (p *Profile) Apply(ctx context.Context, m Machine) ([]Step, error) {
 			if err == nil {
 				st.Detail = in.Path
 			}
-		case "venv":
+		case KindVenv:
 			err = p.createVenv(ctx, m, p.Venv[st.index], func(line string) { progress(i, *st, line) })
-		case "bench":
+		case KindBench:
 			var interps []envs.Interpreter
 			if interps, err = m.Discover(ctx); err == nil {
 				var targets []envs.Interpreter

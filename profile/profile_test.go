@@ -179,7 +179,7 @@ func mustRead(t *testing.T, p string) string {
 func stateList(steps []profile.Step) string {
 	var s []string
 	for _, st := range steps {
-		s = append(s, st.State)
+		s = append(s, string(st.State))
 	}
 	return strings.Join(s, ",")
 }

@@ -73,9 +73,9 @@ func ExportBenchCSV(w io.Writer, runs []BenchRun) error {
 	for _, run := range runs {
 		r := run.Result
 		n := strconv.Itoa(r.Threads())
-		row := func(workload string, wr bench.WorkloadResult) {
+		row := func(workload bench.Workload, wr bench.WorkloadResult) {
 			cw.Write([]string{strconv.FormatInt(run.ID, 10), r.Started.Format("2006-01-02T15:04:05Z"), run.Machine.Hostname, r.Path, string(r.Version),
-				strconv.FormatBool(r.FreeThreaded), f(r.StartupMs), workload, n, f(wr.SingleThreadMs), f(wr.Speedup), f(wr.CPUWallRatio),
+				strconv.FormatBool(r.FreeThreaded), f(r.StartupMs), string(workload), n, f(wr.SingleThreadMs), f(wr.Speedup), f(wr.CPUWallRatio),
 				f(wr.ProcessSpeedup), f(wr.Efficiency), f(wr.Spread), f(r.PeakRSSMB[n]), strconv.Itoa(r.Rounds), strconv.FormatBool(r.Noisy),
 				r.Verdict, run.Machine.CPUModel, strconv.Itoa(run.Machine.LogicalCores)})
 		}

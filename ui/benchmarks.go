@@ -26,7 +26,7 @@ import (
 // workloads.
 type benchRow struct {
 	run      store.BenchRun
-	workload string
+	workload bench.Workload
 }
 
 // benchLegend explains the table's columns.
@@ -353,7 +353,7 @@ func (t *benchmarksTab) fillCell(i, col int, l *widget.Label) {
 	case 5:
 		text = "median of 4"
 		if row.workload != "" {
-			text = bench.WorkloadNames[row.workload]
+			text = row.workload.Name()
 		}
 	case 6:
 		if row.workload != "" {

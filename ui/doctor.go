@@ -66,7 +66,7 @@ func (t *doctorTab) show(findings []doctor.Finding) {
 	t.list.RemoveAll()
 	n := 0
 	for _, f := range findings {
-		if f.Severity != "info" {
+		if f.Severity != doctor.Info {
 			n++
 		}
 		t.list.Add(t.card(f))
@@ -79,9 +79,9 @@ func (t *doctorTab) show(findings []doctor.Finding) {
 func (t *doctorTab) card(f doctor.Finding) fyne.CanvasObject {
 	icon := theme.InfoIcon()
 	switch f.Severity {
-	case "error":
+	case doctor.Error:
 		icon = theme.ErrorIcon()
-	case "warn":
+	case doctor.Warn:
 		icon = theme.WarningIcon()
 	}
 	msg := widget.NewLabel(f.Message)

@@ -46,9 +46,9 @@ func newEnvironmentsTab(c *core) *environmentsTab {
 		{"Name", 140, byText(func(i int) string { return row(i).Name })},
 		{"Python", 80, byVersion(func(i int) string { return row(i).BaseVersion.String() })},
 		{"Build", 130, byText(func(i int) string { return pyversion.BuildName(row(i).FreeThreaded) })},
-		{"Status", 220, byText(func(i int) string { return row(i).Status })},
+		{"Status", 220, byText(func(i int) string { return string(row(i).Status) })},
 		{"Size", 80, byNumber(func(i int) float64 { return float64(row(i).SizeBytes) })},
-		{"Origin", 90, byText(func(i int) string { return row(i).Origin })},
+		{"Origin", 90, byText(func(i int) string { return string(row(i).Origin) })},
 		{"Path", 420, byText(func(i int) string { return row(i).Path })},
 	}
 	t.table = newDataTable(c.app.Preferences(), "table.venvs", columns, func() int { return len(t.entries) }, t.fillCell)
@@ -199,7 +199,7 @@ func (t *environmentsTab) fillCell(row, col int, l *widget.Label) {
 			l.TextStyle.Bold = true
 		}
 	case 3:
-		text = e.Status
+		text = string(e.Status)
 		if len(e.Problems) > 0 {
 			text += ": " + e.Problems[0]
 			l.Importance = widget.DangerImportance
@@ -207,7 +207,7 @@ func (t *environmentsTab) fillCell(row, col int, l *widget.Label) {
 	case 4:
 		text = envs.HumanSize(e.SizeBytes)
 	case 5:
-		text = e.Origin
+		text = string(e.Origin)
 	case 6:
 		text = e.Path
 	}

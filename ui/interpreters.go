@@ -49,9 +49,9 @@ func newInterpretersTab(c *core) *interpretersTab {
 		{"Version", 90, byVersion(func(i int) string { return row(i).Version.String() })},
 		{"Build", 130, byText(func(i int) string { return row(i).Build() })},
 		{"GIL", 60, byText(func(i int) string { return gilText(row(i).GILEnabled) })},
-		{"Source", 90, byText(func(i int) string { return row(i).Source })},
+		{"Source", 90, byText(func(i int) string { return string(row(i).Source) })},
 		{"Arch", 70, byText(func(i int) string { return row(i).Arch })},
-		{"Status", 80, byText(func(i int) string { return row(i).Status })},
+		{"Status", 80, byText(func(i int) string { return string(row(i).Status) })},
 		{"Path", 520, byText(func(i int) string { return row(i).Path })},
 	}
 	t.table = newDataTable(c.app.Preferences(), "table.interpreters", columns, func() int { return len(t.shown) }, t.fillCell)
@@ -106,7 +106,7 @@ func (t *interpretersTab) apply() {
 		if t.ftOnly.Checked && !in.FreeThreaded {
 			continue
 		}
-		if q != "" && !strings.Contains(strings.ToLower(in.Version.String()+" "+in.Source+" "+in.Path+" "+in.Build()+" "+strings.Join(in.Aliases, " ")), q) {
+		if q != "" && !strings.Contains(strings.ToLower(in.Version.String()+" "+string(in.Source)+" "+in.Path+" "+in.Build()+" "+strings.Join(in.Aliases, " ")), q) {
 			continue
 		}
 		t.shown = append(t.shown, in)
@@ -135,11 +135,11 @@ func (t *interpretersTab) fillCell(row, col int, l *widget.Label) {
 	case 2:
 		text = gilText(in.GILEnabled)
 	case 3:
-		text = in.Source
+		text = string(in.Source)
 	case 4:
 		text = in.Arch
 	case 5:
-		text = in.Status
+		text = string(in.Status)
 		if in.Status != envs.StatusOK {
 			l.Importance = widget.DangerImportance
 		}
@@ -204,11 +204,11 @@ func (t *interpretersTab) showDetails(in envs.Interpreter) {
 		row("JIT", fmt.Sprintf("available %v, enabled %v", *in.JITAvailable, in.JITEnabled != nil && *in.JITEnabled))
 	}
 	row("pip", map[bool]string{true: "installed", false: "not installed"}[in.HasPip])
-	row("Found by", in.Source)
+	row("Found by", string(in.Source))
 	if in.Tag != "" {
 		row("PEP 514", in.Company+`\`+in.Tag)
 	}
-	row("Status", in.Status)
+	row("Status", string(in.Status))
 	row("Problem", in.Error)
 	t.details.SetText(b.String())
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -38,7 +37,7 @@ func (c *core) checkReady(in envs.Interpreter, reqs []wheels.Requirement, what s
 	columns := []column{
 		{"Package", 160, byText(func(i int) string { return row(i).Name })},
 		{"Requested", 110, byText(func(i int) string { return row(i).Requested })},
-		{"Status", 170, byText(func(i int) string { return row(i).Status })},
+		{"Status", 170, byText(func(i int) string { return string(row(i).Status) })},
 		{"Version", 90, byVersion(func(i int) string { return row(i).Version })},
 		{"Why", 520, byText(func(i int) string { return row(i).Reason })},
 	}
@@ -80,7 +79,7 @@ func (c *core) checkReady(in envs.Interpreter, reqs []wheels.Requirement, what s
 		}
 		r.results = rep.Results
 		r.table.reload()
-		r.summary.SetText(readySummary(rep))
+		r.summary.SetText(rep.Summary())
 		text := "Checked against " + rep.Index + "."
 		if rep.Offline != "" {
 			text = fmt.Sprintf("The index %s could not be reached: its answers kept from %s were used.", rep.Index,
@@ -88,46 +87,6 @@ func (c *core) checkReady(in envs.Interpreter, reqs []wheels.Requirement, what s
 		}
 		return text
 	})
-}
-
-// readySummary says in a sentence how many packages install as wheels.
-func readySummary(rep wheels.Report) string {
-	good, blocked, build, bad, other := 0, 0, 0, 0, 0
-	for _, r := range rep.Results {
-		switch {
-		case wheels.Good(r.Status) && len(r.BlockedBy) > 0:
-			blocked++
-		case wheels.Good(r.Status):
-			good++
-		case r.Status == wheels.SourceOnly:
-			build++
-		case r.Status == wheels.NoCompatibleWheel || r.Status == wheels.NotFound:
-			bad++
-		default:
-			other++
-		}
-	}
-	// n and the verb that goes with it: "1 is", "2 are".
-	count := func(n int, one, many string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return fmt.Sprintf("%d %s", n, many)
-	}
-	parts := []string{fmt.Sprintf("%d of %d packages install as wheels", good, len(rep.Results))}
-	if blocked > 0 {
-		parts = append(parts, count(blocked, "more would, but a dependency stops it", "more would, but a dependency stops them"))
-	}
-	if build > 0 {
-		parts = append(parts, count(build, "is built from source here", "are built from source here"))
-	}
-	if bad > 0 {
-		parts = append(parts, count(bad, "cannot be installed here", "cannot be installed here"))
-	}
-	if other > 0 {
-		parts = append(parts, count(other, "was not checked", "were not checked"))
-	}
-	return strings.Join(parts, "; ") + "."
 }
 
 func (r *readyCheck) fill(i, col int, l *widget.Label) {
@@ -142,9 +101,9 @@ func (r *readyCheck) fill(i, col int, l *widget.Label) {
 	case 1:
 		text = res.Requested
 	case 2:
-		text = res.Status
+		text = string(res.Status)
 		switch {
-		case wheels.Good(res.Status) && len(res.BlockedBy) == 0:
+		case res.Status.Good() && len(res.BlockedBy) == 0:
 			l.Importance = widget.SuccessImportance
 		case res.Status == wheels.SourceOnly || len(res.BlockedBy) > 0:
 			l.Importance = widget.WarningImportance

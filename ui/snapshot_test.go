@@ -148,7 +148,7 @@ func fillForSnapshots(t *testing.T, win *Window, st *store.Store) {
 
 func madeUpInterpreter(path, version string, ft bool, source string) envs.Interpreter {
 	gil := !ft
-	return envs.Interpreter{Path: path, Aliases: []string{}, Source: source, Arch: "x86_64", Status: envs.StatusOK, OnPath: source == "system",
+	return envs.Interpreter{Path: path, Aliases: []string{}, Source: platform.Source(source), Arch: "x86_64", Status: envs.StatusOK, OnPath: source == "system",
 		Identity: envs.Identity{Version: pyversion.Version(version), Implementation: "cpython", FreeThreaded: ft, GILEnabled: &gil, Prefix: filepath.Dir(filepath.Dir(path)),
 			BasePrefix: filepath.Dir(filepath.Dir(path)), Platform: "linux", HasPip: true}}
 }
@@ -156,9 +156,9 @@ func madeUpInterpreter(path, version string, ft bool, source string) envs.Interp
 func madeUpRun(path, version string, ft bool, speedup, efficiency float64, cost *float64, started time.Time) bench.Result {
 	gil := !ft
 	r := bench.Result{Path: path, Version: pyversion.Version(version), FreeThreaded: ft, GILEnabledStart: &gil, GILEnabledEnd: &gil, StartupMs: 21,
-		Workloads: map[string]bench.WorkloadResult{}, ThreadCounts: []int{1, 2}, Repeats: 5, Rounds: 6, HeadlineSpread: 0.02,
+		Workloads: map[bench.Workload]bench.WorkloadResult{}, ThreadCounts: []int{1, 2}, Repeats: 5, Rounds: 6, HeadlineSpread: 0.02,
 		Speedup: map[string]float64{"2": speedup}, CPUWallRatio: map[string]float64{"2": 2 * efficiency}, ProcessSpeedup: map[string]float64{"2": 1.98},
-		Efficiency: map[string]float64{"2": efficiency}, PeakRSSMB: map[string]float64{"2": 14}, SingleThreadMs: map[string]float64{"1": 48},
+		Efficiency: map[string]float64{"2": efficiency}, PeakRSSMB: map[string]float64{"2": 14}, SingleThreadMs: map[bench.Workload]float64{"1": 48},
 		FTCostPct: cost, Started: started, Finished: started.Add(9 * time.Second), SuiteVersion: "2", Warnings: []string{}}
 	for i, w := range bench.Workloads {
 		r.Workloads[w] = bench.WorkloadResult{SingleThreadMs: 40 + float64(10*i), Speedup: speedup - 0.02*float64(i), CPUWallRatio: 2 * efficiency,

@@ -14,42 +14,44 @@ import (
 	"github.com/pyhangar/pyhangar/envs"
 )
 
-// What a package's check found.
+// Status is what a package's check found. Its JSON is the text of the
+// constant (the judge answers with the same texts).
+type Status string
+
 const (
 	// FreeThreadedWheel: a wheel whose tags the (free-threaded)
 	// interpreter supports.
-	FreeThreadedWheel = "free-threaded-wheel"
+	FreeThreadedWheel Status = "free-threaded-wheel"
 	// BinaryWheel: the same for an interpreter with the GIL.
-	BinaryWheel = "binary-wheel"
+	BinaryWheel Status = "binary-wheel"
 	// PurePython: a wheel with no compiled code (py3-none-any).
-	PurePython = "pure-python"
+	PurePython Status = "pure-python"
 	// SourceOnly: no wheel fits, but pip can build the sdist here.
-	SourceOnly = "source-only"
+	SourceOnly Status = "source-only"
 	// NoCompatibleWheel: wheels, none for this interpreter, and no sdist.
-	NoCompatibleWheel = "no-compatible-wheel"
+	NoCompatibleWheel Status = "no-compatible-wheel"
 	// NotFound: not on the index, or no release fits the specifier and
 	// this Python.
-	NotFound = "not-found"
+	NotFound Status = "not-found"
 	// NotChecked: a line PyHangar cannot judge (a URL, a path, -e), or a
 	// package the index could not tell about.
-	NotChecked = "not-checked"
+	NotChecked Status = "not-checked"
 )
 
-// Good says a status installs a ready-made wheel.
-func Good(status string) bool {
-	return status == FreeThreadedWheel || status == BinaryWheel || status == PurePython
-}
+// Statuses are every status, in the order a summary names them.
+var Statuses = []Status{FreeThreadedWheel, BinaryWheel, PurePython, SourceOnly, NoCompatibleWheel, NotFound, NotChecked}
 
-// bad says a status stops a package from installing as a wheel here.
-func bad(status string) bool {
-	return status == SourceOnly || status == NoCompatibleWheel || status == NotFound
-}
+// Good says a status installs a ready-made wheel.
+func (s Status) Good() bool { return s == FreeThreadedWheel || s == BinaryWheel || s == PurePython }
+
+// Bad says a status stops a package from installing as a wheel here.
+func (s Status) Bad() bool { return s == SourceOnly || s == NoCompatibleWheel || s == NotFound }
 
 // Result is what the check found for one package.
 type Result struct {
 	Name           string   `json:"name"`
 	Requested      string   `json:"requested"`
-	Status         string   `json:"status"`
+	Status         Status   `json:"status"`
 	Version        string   `json:"version"`
 	File           string   `json:"file"`
 	Reason         string   `json:"reason"`
@@ -151,7 +153,7 @@ type node struct {
 }
 
 type pickAnswer struct {
-	Status         string `json:"status"`
+	Status         Status `json:"status"`
 	Version        string `json:"version"`
 	File           string `json:"file"`
 	FileIndex      int    `json:"file_index"`
@@ -431,7 +433,7 @@ func (c *Checker) Check(ctx context.Context, reqs []Requirement) (Report, error)
 	// Results: the requirements in their order, then what they brought.
 	bads := map[string]bool{}
 	for _, n := range order {
-		bads[n.name] = bad(n.pick.Status)
+		bads[n.name] = n.pick.Status.Bad()
 	}
 	for _, e := range top {
 		if e.isSkip {

@@ -79,7 +79,7 @@ func names(texts ...string) []wheels.Requirement {
 }
 
 // want checks one package's status, version and file (file "" skips it).
-func want(t *testing.T, by map[string]wheels.Result, name, status, version, file string) wheels.Result {
+func want(t *testing.T, by map[string]wheels.Result, name string, status wheels.Status, version, file string) wheels.Result {
 	t.Helper()
 	r, ok := by[name]
 	if !ok {
