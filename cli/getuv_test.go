@@ -47,6 +47,10 @@ func TestGetUVThenInstallThroughIt(t *testing.T) {
 	if !strings.Contains(r.stderr, "uv python install 3.14t") {
 		t.Errorf("the install did not go through uv: %s", r.stderr)
 	}
+	var installed envs.Interpreter
+	if err := json.Unmarshal([]byte(r.stdout), &installed); err != nil {
+		t.Fatalf("install --json: %v\n%s", err, r.stdout)
+	}
 	r = run(t, nil, "--data-dir", data, "list", "--json")
 	var list []envs.Interpreter
 	json.Unmarshal([]byte(r.stdout), &list)
@@ -58,6 +62,11 @@ func TestGetUVThenInstallThroughIt(t *testing.T) {
 			if in.Source == "uv" && in.FreeThreaded && in.Version.In("3.14") &&
 				strings.HasPrefix(p, filepath.Join(home, ".local", "share", "uv", "python")) {
 				found = true
+			}
+			// install --json says of it what list --json says.
+			if p == installed.Path && (installed.Arch != in.Arch || installed.VersionSource != in.VersionSource || installed.Source != in.Source) {
+				t.Errorf("install --json: arch %q, version from %q, source %q; list --json: %q, %q, %q",
+					installed.Arch, installed.VersionSource, installed.Source, in.Arch, in.VersionSource, in.Source)
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/pyhangar/pyhangar/envs"
@@ -25,7 +26,7 @@ func resolvePython(ctx context.Context, s *Session, arg string) (envs.Interprete
 		}
 	}
 	in, err := envs.Resolve(ctx, arg, func() ([]envs.Interpreter, error) { return discover(ctx, s) }, s.Store.ProbeTimeout())
-	if err != nil && strings.HasPrefix(err.Error(), "no ") {
+	if errors.Is(err, envs.ErrNoMatch) {
 		return in, usageError{err.Error() + " ('pyhangar list' shows what there is)"}
 	}
 	return in, err

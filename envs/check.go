@@ -2,6 +2,7 @@ package envs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -66,17 +67,18 @@ func Check(ctx context.Context, dir, name, uv string) (res CheckResult) {
 		broken("its python %s is missing or points to an interpreter that is gone", res.Python)
 		return res
 	}
-	r := Probe(ctx, res.Python, 0)
-	if r.Error != "" {
-		broken("its python does not run: %s", r.Error)
+	id, err := Probe(ctx, res.Python, 0)
+	var pe *ProbeError
+	if errors.As(err, &pe) {
+		broken("its python does not run: %s", pe.Reason)
 		return res
 	}
-	res.Version, res.FreeThreaded = r.Identity.Version, r.Identity.FreeThreaded
-	if !r.Identity.IsVenv {
-		broken("its python reports prefix == base_prefix (%s): not a venv", r.Identity.Prefix)
+	res.Version, res.FreeThreaded = id.Version, id.FreeThreaded
+	if !id.IsVenv {
+		broken("its python reports prefix == base_prefix (%s): not a venv", id.Prefix)
 	}
 	if res.Base == "" {
-		res.Base = r.Identity.BasePrefix
+		res.Base = id.BasePrefix
 	}
 
 	// pip: the venv's own, else uv's for a venv uv made without pip.

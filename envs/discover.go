@@ -2,6 +2,7 @@ package envs
 
 import (
 	"context"
+	"errors"
 	"os"
 	"runtime"
 	"sort"
@@ -92,12 +93,14 @@ func Discover(ctx context.Context, h *platform.Host, opt DiscoverOptions) ([]Int
 				return
 			}
 			defer func() { <-sem }()
-			r := Probe(ctx, g.rec.Path, opt.Timeout)
+			id, err := Probe(ctx, g.rec.Path, opt.Timeout)
 			if ctx.Err() != nil {
 				return
 			}
+			r := Record(id, err)
 			apply(g, r)
-			if opt.Cache != nil && r.Cacheable() {
+			var pe *ProbeError
+			if opt.Cache != nil && (err == nil || errors.As(err, &pe) && pe.Cacheable()) {
 				opt.Cache.PutProbe(cacheKey(g), r)
 			}
 			mu.Lock()
@@ -165,10 +168,7 @@ func apply(g *group, r ProbeResult) {
 		g.rec.Version, g.rec.FreeThreaded, g.rec.VersionSource = g.hint.Version, g.hint.FreeThreaded, g.hint.VersionSource
 		return
 	}
-	g.rec.Identity = r.Identity
-	g.rec.VersionSource = FromProbe
-	g.rec.Status, g.rec.Error = StatusOK, ""
-	g.rec.Arch = archOf(r.Identity.Machine, r.Identity.PointerBits)
+	g.rec.identified(r.Identity)
 }
 
 // collect turns the host's candidates into one group per interpreter:

@@ -31,11 +31,11 @@ const GILWarningPrefix = "The global interpreter lock (GIL) has been enabled to 
 // modules is empty) in a fresh free-threaded process and reports which
 // ones turn the GIL back on and which fail to import.
 func ScanGIL(ctx context.Context, python string, modules []string, progress func(done, total int, module string)) ([]ModuleResult, error) {
-	id := Probe(ctx, python, 0)
-	if id.Error != "" {
-		return nil, fmt.Errorf("%s does not run: %s", python, id.Error)
+	id, err := Probe(ctx, python, 0)
+	if err != nil {
+		return nil, fmt.Errorf("the GIL scan cannot start: %w", err)
 	}
-	if !id.Identity.FreeThreaded {
+	if !id.FreeThreaded {
 		return nil, fmt.Errorf("the GIL scan is for free-threaded interpreters; %s is a GIL build", python)
 	}
 	if len(modules) == 0 {

@@ -32,13 +32,13 @@ var ProbeHash = func() string {
 // DefaultProbeTimeout bounds one probe, the whole process tree included.
 const DefaultProbeTimeout = 5 * time.Second
 
-// ProbeResult is the outcome of probing one file: an identity, or why it is
-// broken.
+// ProbeResult is what discovery keeps of a probe between runs: an
+// identity, or why the file is broken (Record makes one, Err reads it
+// back).
 type ProbeResult struct {
 	Identity Identity       `json:"identity"`
 	Error    string         `json:"error,omitempty"`
 	Kind     ProbeErrorKind `json:"kind,omitempty"`
-	lasting  bool           // for ProbeStart: the cause will not go away
 }
 
 // ProbeErrorKind says why a probe failed.
@@ -56,25 +56,60 @@ const (
 	ProbeOutput ProbeErrorKind = "output"
 )
 
-// Cacheable reports whether the result says something lasting about the
-// file: an identity, or a failure that will happen again. A timeout, or a
-// start that failed for want of resources, is not kept.
-func (r ProbeResult) Cacheable() bool {
-	switch r.Kind {
+// ProbeError says why a file could not be identified. Err is the cause,
+// so errors.Is(err, platform.ErrTimeout) and the like work through it.
+type ProbeError struct {
+	Path string
+	Kind ProbeErrorKind
+	// Reason says it in words, without the path: "did not answer within
+	// 5s", "exited with status 1: ...".
+	Reason string
+	Err    error
+	// lasting, for ProbeStart: the cause will not go away (missing, not
+	// executable, not an executable format).
+	lasting bool
+}
+
+func (e *ProbeError) Error() string { return e.Path + " " + e.Reason }
+func (e *ProbeError) Unwrap() error { return e.Err }
+
+// Cacheable reports whether the failure says something lasting about the
+// file. A timeout, or a start that failed for want of resources (too many
+// processes, no memory), will not happen every time, and is not kept.
+func (e *ProbeError) Cacheable() bool {
+	switch e.Kind {
 	case ProbeTimeout:
 		return false
 	case ProbeStart:
-		// Missing, not executable, not an executable format: lasting.
-		// Anything else (too many processes, no memory) is not.
-		return r.lasting
+		return e.lasting
 	}
 	return true
 }
 
+// Record is what discovery keeps of a probe's outcome.
+func Record(id Identity, err error) ProbeResult {
+	var pe *ProbeError
+	if errors.As(err, &pe) {
+		return ProbeResult{Error: pe.Reason, Kind: pe.Kind}
+	}
+	if err != nil {
+		return ProbeResult{Error: err.Error(), Kind: ProbeStart}
+	}
+	return ProbeResult{Identity: id}
+}
+
+// Err is the kept failure of the file at path as a *ProbeError, or nil.
+func (r ProbeResult) Err(path string) error {
+	if r.Error == "" {
+		return nil
+	}
+	return &ProbeError{Path: path, Kind: r.Kind, Reason: r.Error, Err: errors.New(r.Error)}
+}
+
 // Probe runs the probe script with path (argv, never a shell) and reads its
 // answer, isolated with -I. Python 2, which predates -I, gets -E -s: at once
-// when its name says 2.x, else as a retry.
-func Probe(ctx context.Context, path string, timeout time.Duration) ProbeResult {
+// when its name says 2.x, else as a retry. A failure is a *ProbeError.
+func Probe(ctx context.Context, path string, timeout time.Duration) (Identity, error) {
 	if timeout <= 0 {
 		timeout = DefaultProbeTimeout
 	}
@@ -86,20 +121,25 @@ func Probe(ctx context.Context, path string, timeout time.Duration) ProbeResult 
 	if err == nil && isolate[0] == "-I" && res.ExitCode != 0 && bytes.Contains(res.Stderr, []byte("-I")) && bytes.Contains(bytes.ToLower(res.Stderr), []byte("unknown option")) {
 		res, err = platform.Run(ctx, []string{path, "-E", "-s", "-c", probeScript}, platform.RunOptions{Timeout: timeout})
 	}
+	fail := func(kind ProbeErrorKind, cause error, reason string) (Identity, error) {
+		return Identity{}, &ProbeError{Path: path, Kind: kind, Reason: reason, Err: cause}
+	}
 	switch {
 	case errors.Is(err, platform.ErrTimeout):
-		return ProbeResult{Error: fmt.Sprintf("did not answer within %v", timeout), Kind: ProbeTimeout}
+		return fail(ProbeTimeout, err, fmt.Sprintf("did not answer within %v", timeout))
 	case errors.Is(err, platform.ErrOutputTooLarge):
-		return ProbeResult{Error: "printed too much: " + err.Error(), Kind: ProbeOutput}
+		return fail(ProbeOutput, err, "printed too much: "+err.Error())
+	case err != nil && ctx.Err() != nil:
+		return fail(ProbeStart, ctx.Err(), "was not asked: "+ctx.Err().Error())
 	case err != nil:
 		lasting := errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.ENOEXEC) || errors.Is(err, exec.ErrNotFound)
-		return ProbeResult{Error: "cannot run: " + err.Error(), Kind: ProbeStart, lasting: lasting}
+		return Identity{}, &ProbeError{Path: path, Kind: ProbeStart, Reason: "cannot run: " + err.Error(), Err: err, lasting: lasting}
 	case res.ExitCode != 0:
 		msg := fmt.Sprintf("exited with status %d", res.ExitCode)
 		if tail := platform.LastLine(res.Stderr); tail != "" {
 			msg += ": " + tail
 		}
-		return ProbeResult{Error: msg, Kind: ProbeExit}
+		return fail(ProbeExit, errors.New(msg), msg)
 	}
 	var id Identity
 	out := bytes.TrimSpace(res.Stdout)
@@ -108,7 +148,32 @@ func Probe(ctx context.Context, path string, timeout time.Duration) ProbeResult 
 		if len(snippet) > 80 {
 			snippet = snippet[:80] + "..."
 		}
-		return ProbeResult{Error: fmt.Sprintf("answered with something that is not the probe's JSON: %q", strings.ToValidUTF8(snippet, "?")), Kind: ProbeOutput}
+		if err == nil {
+			err = errors.New("no version")
+		}
+		return fail(ProbeOutput, err, fmt.Sprintf("answered with something that is not the probe's JSON: %q", strings.ToValidUTF8(snippet, "?")))
 	}
-	return ProbeResult{Identity: id}
+	return id, nil
+}
+
+// Identify probes the file at path and returns the interpreter it is, as
+// every part of PyHangar lists it: its identity, architecture, the probe as
+// the source of its version, the source given, status ok. A failure is a
+// *ProbeError.
+func Identify(ctx context.Context, path string, source platform.Source, timeout time.Duration) (Interpreter, error) {
+	id, err := Probe(ctx, path, timeout)
+	if err != nil {
+		return Interpreter{}, err
+	}
+	in := Interpreter{Path: path, Aliases: []string{}, Source: source}
+	in.identified(id)
+	return in, nil
+}
+
+// identified fills in what the probe said.
+func (in *Interpreter) identified(id Identity) {
+	in.Identity = id
+	in.VersionSource = FromProbe
+	in.Status, in.Error = StatusOK, ""
+	in.Arch = archOf(id.Machine, id.PointerBits)
 }

@@ -2,6 +2,7 @@ package envs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/pyversion"
 )
 
@@ -62,6 +64,19 @@ func Find(list []Interpreter, spec Spec) (Interpreter, bool) {
 	return best, found
 }
 
+// ErrNoMatch is returned (wrapped) when no interpreter on the machine
+// matches a spec.
+var ErrNoMatch = errors.New("no interpreter matches")
+
+// noMatch says which spec found nothing.
+type noMatch struct{ spec Spec }
+
+func (e noMatch) Error() string {
+	return fmt.Sprintf("no %s Python %s on this machine", pyversion.BuildName(e.spec.FreeThreaded), e.spec.Version)
+}
+
+func (e noMatch) Is(target error) bool { return target == ErrNoMatch }
+
 // Resolve turns a user's SPEC or PATH into an interpreter: a path is
 // probed directly; a spec is matched against what list returns.
 func Resolve(ctx context.Context, arg string, list func() ([]Interpreter, error), timeout time.Duration) (Interpreter, error) {
@@ -73,11 +88,7 @@ func Resolve(ctx context.Context, arg string, list func() ([]Interpreter, error)
 		if _, err := os.Stat(abs); err != nil {
 			return Interpreter{}, fmt.Errorf("interpreter %s: %w", abs, err)
 		}
-		r := Probe(ctx, abs, timeout)
-		if r.Error != "" {
-			return Interpreter{}, fmt.Errorf("interpreter %s is broken: %s", abs, r.Error)
-		}
-		return Interpreter{Path: abs, Aliases: []string{}, Identity: r.Identity, Status: StatusOK, Arch: archOf(r.Identity.Machine, r.Identity.PointerBits)}, nil
+		return Identify(ctx, abs, platform.SourcePath, timeout)
 	}
 	spec, err := ParseSpec(arg)
 	if err != nil {
@@ -89,7 +100,7 @@ func Resolve(ctx context.Context, arg string, list func() ([]Interpreter, error)
 	}
 	in, ok := Find(all, spec)
 	if !ok {
-		return Interpreter{}, fmt.Errorf("no %s Python %s on this machine", pyversion.BuildName(spec.FreeThreaded), spec.Version)
+		return Interpreter{}, noMatch{spec}
 	}
 	return in, nil
 }

@@ -213,23 +213,23 @@ func Create(ctx context.Context, opt CreateOptions) (result Identity, err error)
 	}
 
 	python := VenvPython(dir)
-	r := Probe(ctx, python, 0)
-	if r.Error != "" {
-		return Identity{}, fmt.Errorf("the new venv's python does not run: %s", r.Error)
+	made, err := Probe(ctx, python, 0)
+	if err != nil {
+		return Identity{}, fmt.Errorf("the new venv's python does not run: %w", err)
 	}
-	if !r.Identity.IsVenv {
-		return Identity{}, fmt.Errorf("the new venv's python does not report a venv (prefix %s)", r.Identity.Prefix)
+	if !made.IsVenv {
+		return Identity{}, fmt.Errorf("the new venv's python does not report a venv (prefix %s)", made.Prefix)
 	}
-	if r.Identity.FreeThreaded != opt.Base.FreeThreaded {
+	if made.FreeThreaded != opt.Base.FreeThreaded {
 		return Identity{}, fmt.Errorf("the venv's python reports Py_GIL_DISABLED=%v but its base %s is %s",
-			r.Identity.FreeThreaded, opt.Base.Path, opt.Base.Build())
+			made.FreeThreaded, opt.Base.Path, opt.Base.Build())
 	}
 	if opt.Requirements != "" {
 		if err := InstallRequirements(ctx, dir, opt.Via, opt.UV, opt.Requirements, opt.Progress); err != nil {
 			return Identity{}, err
 		}
 	}
-	return r.Identity, nil
+	return made, nil
 }
 
 // createJournal is what a Create notes before it changes anything: its

@@ -301,10 +301,9 @@ func (in *Installer) run(ctx context.Context, j job, attempt Record) (_ envs.Int
 	if waited {
 		// The process waited for may have installed it.
 		if done, ok := in.installed(j.target); ok {
-			probe := envs.Probe(ctx, done.Path, 0)
-			if probe.Error == "" && probe.Identity.FreeThreaded == spec.FreeThreaded {
+			if got, err := envs.Identify(ctx, done.Path, sourceOf(route), 0); err == nil && got.FreeThreaded == spec.FreeThreaded {
 				in.emit(Event{Line: "installed by the other process: " + done.Path, Pct: -1})
-				return envs.Interpreter{Path: done.Path, Aliases: []string{}, Identity: probe.Identity, Source: sourceOf(route), Status: envs.StatusOK}, done, nil
+				return got, done, nil
 			}
 		}
 	}
@@ -362,17 +361,17 @@ func (in *Installer) run(ctx context.Context, j job, attempt Record) (_ envs.Int
 		return envs.Interpreter{}, rec, err
 	}
 	in.emit(Event{Phase: "identify", Pct: -1})
-	probe := envs.Probe(ctx, exe, 0)
-	if probe.Error != "" {
-		return envs.Interpreter{}, rec, fmt.Errorf("the installed %s does not run: %s", exe, probe.Error)
+	got, err := envs.Identify(ctx, exe, sourceOf(route), 0)
+	if err != nil {
+		return envs.Interpreter{}, rec, fmt.Errorf("the installed interpreter does not run: %w", err)
 	}
-	if probe.Identity.FreeThreaded != spec.FreeThreaded {
+	if got.FreeThreaded != spec.FreeThreaded {
 		return envs.Interpreter{}, rec, fmt.Errorf("asked for a %s build of %s but %s is a %s build",
-			pyversion.BuildName(spec.FreeThreaded), spec.Version, exe, pyversion.BuildName(probe.Identity.FreeThreaded))
+			pyversion.BuildName(spec.FreeThreaded), spec.Version, exe, got.Build())
 	}
 	rec.Path = exe
 	in.forgetOlder(rec)
-	return envs.Interpreter{Path: exe, Aliases: []string{}, Identity: probe.Identity, Source: sourceOf(route), Status: envs.StatusOK}, rec, nil
+	return got, rec, nil
 }
 
 func sourceOf(route Route) platform.Source {

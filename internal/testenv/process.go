@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/platform"
 )
 
 // ProcessesWith lists live (non-zombie) processes whose command line holds
@@ -39,11 +40,11 @@ func ProcessesWith(t testing.TB, marker string) []string {
 // Interp identifies a real interpreter by probing it.
 func Interp(t testing.TB, path string) envs.Interpreter {
 	t.Helper()
-	r := envs.Probe(context.Background(), path, 0)
-	if r.Error != "" {
-		t.Fatalf("%s: %s", path, r.Error)
+	in, err := envs.Identify(context.Background(), path, platform.SourcePath, 0)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return envs.Interpreter{Path: path, Aliases: []string{}, Identity: r.Identity, Status: envs.StatusOK}
+	return in
 }
 
 // ProcessesIn lists live processes whose working directory is dir or
