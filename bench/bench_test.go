@@ -99,11 +99,11 @@ func TestResultsRoundTripThroughTheStore(t *testing.T) {
 	}
 	defer st.Close()
 	m := platform.MachineFacts()
-	id, err := st.SaveBenchRun(m, r)
+	id, err := st.SaveBenchRun(t.Context(), m, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	runs, err := st.BenchRuns(0)
+	runs, err := st.BenchRuns(t.Context(), 0)
 	if err != nil || len(runs) != 1 || runs[0].ID != id {
 		t.Fatalf("runs = %+v, %v", runs, err)
 	}
@@ -115,7 +115,7 @@ func TestResultsRoundTripThroughTheStore(t *testing.T) {
 	if runs[0].Machine.LogicalCores != m.LogicalCores || runs[0].Machine.CPUModel != m.CPUModel {
 		t.Errorf("machine: %+v vs %+v", runs[0].Machine, m)
 	}
-	samples, err := st.BenchSamples(id)
+	samples, err := st.BenchSamples(t.Context(), id)
 	if err != nil || len(samples) != len(r.Samples) || len(samples) < r.Rounds*3*len(bench.Workloads) {
 		t.Fatalf("samples: %d stored, %d taken, %v", len(samples), len(r.Samples), err)
 	}

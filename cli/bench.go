@@ -30,9 +30,9 @@ func benchCommand() command {
 			if len(args) > 0 {
 				switch args[0] {
 				case "history":
-					return benchHistory(s, args[1:])
+					return benchHistory(ctx, s, args[1:])
 				case "export":
-					return benchExport(s, args[1:])
+					return benchExport(ctx, s, args[1:])
 				case "import":
 					return benchImport(ctx, s, args[1:])
 				}
@@ -99,7 +99,7 @@ func benchRun(ctx context.Context, s *Session, args []string) error {
 	}
 	bench.CompareCost(results)
 	for _, r := range results {
-		if _, err := s.Store.SaveBenchRun(machine, r); err != nil {
+		if _, err := s.Store.SaveBenchRun(ctx, machine, r); err != nil {
 			return err
 		}
 	}
@@ -142,13 +142,13 @@ func printBenchTable(w io.Writer, results []bench.Result) {
 	fmt.Fprintln(w, "\nSpeedup: 1 thread's time over N threads' for the same work. Efficiency: what N threads get against what N processes get in the same rounds (1.00 = all of it).")
 }
 
-func benchHistory(s *Session, args []string) error {
+func benchHistory(ctx context.Context, s *Session, args []string) error {
 	fs := newFlags(s, "bench history", "bench history [--json]")
 	asJSON := fs.Bool("json", false, "print one JSON array")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	runs, err := s.Store.BenchRuns(0)
+	runs, err := s.Store.BenchRuns(ctx, 0)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func benchHistory(s *Session, args []string) error {
 	return tw.Flush()
 }
 
-func benchExport(s *Session, args []string) error {
+func benchExport(ctx context.Context, s *Session, args []string) error {
 	fs := newFlags(s, "bench export", "bench export --format csv|json [--out FILE]")
 	format := fs.String("format", "", "csv (one row per run and thread count) or json (runs with their raw samples)")
 	outPath := fs.String("out", "", "write to FILE instead of stdout")
@@ -183,7 +183,7 @@ func benchExport(s *Session, args []string) error {
 	if *format != "csv" && *format != "json" {
 		return usagef("--format must be csv or json")
 	}
-	runs, err := s.Store.BenchRuns(0)
+	runs, err := s.Store.BenchRuns(ctx, 0)
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func benchExport(s *Session, args []string) error {
 		w = f
 	}
 	if *format == "json" {
-		err = s.Store.ExportBenchJSON(w, runs)
+		err = s.Store.ExportBenchJSON(ctx, w, runs)
 	} else {
 		err = store.ExportBenchCSV(w, runs)
 	}

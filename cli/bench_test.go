@@ -94,10 +94,10 @@ func TestBenchJSONHistoryAndExportImport(t *testing.T) {
 		}
 	}
 	st, _ := store.Open(other)
-	runs, _ := st.BenchRuns(0)
+	runs, _ := st.BenchRuns(t.Context(), 0)
 	var samples int
 	if len(runs) == 1 {
-		got, _ := st.BenchSamples(runs[0].ID)
+		got, _ := st.BenchSamples(t.Context(), runs[0].ID)
 		samples = len(got)
 	}
 	st.Close()
@@ -161,7 +161,7 @@ func TestBenchKilledHalfWayLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	runs, err := st.BenchRuns(0)
+	runs, err := st.BenchRuns(t.Context(), 0)
 	if err != nil || len(runs) != 0 {
 		t.Fatalf("a killed run left %d runs behind (%v)", len(runs), err)
 	}

@@ -141,7 +141,7 @@ func Main(ctx context.Context, args []string, opt Options) int {
 		s.Notice = s.Store.Notice()
 		// What a killed process left behind is cleared before anything
 		// else runs.
-		swept, err := installer.Sweep(s.DataDir, s.Store)
+		swept, err := installer.Sweep(ctx, s.DataDir, s.Store)
 		for _, r := range swept {
 			fmt.Fprintf(opt.Stderr, "pyhangar: an install of %s did not finish (its process ended); what it left was removed\n", r.Spec)
 		}

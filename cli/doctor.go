@@ -14,7 +14,7 @@ func examine(ctx context.Context, s *Session) ([]doctor.Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	venvs, err := envs.ListVenvs(s.Store, list)
+	venvs, err := envs.ListVenvs(ctx, s.Store, list)
 	if err != nil {
 		return nil, err
 	}

@@ -29,13 +29,13 @@ func getUVCommand() command {
 				if err := installer.RemoveOwnUV(s.DataDir); err != nil {
 					return err
 				}
-				s.Store.DeleteSetting(store.SettingUV)
-				s.Store.DeleteSetting(store.SettingUVVersion)
+				s.Store.DeleteSetting(ctx, store.SettingUV)
+				s.Store.DeleteSetting(ctx, store.SettingUVVersion)
 				fmt.Fprintf(s.Stdout, "Removed PyHangar's uv (%s).\n", installer.UVDir(s.DataDir))
 				return nil
 			}
 			if *mirror == "" {
-				*mirror, _, _ = s.Store.Setting(store.SettingUVMirror)
+				*mirror, _, _ = s.Store.Setting(ctx, store.SettingUVMirror)
 			}
 			if *mirror != "" {
 				if _, err := installer.CheckURL(*mirror); err != nil {
@@ -57,10 +57,10 @@ func getUVCommand() command {
 			if err != nil {
 				return err
 			}
-			if err := s.Store.SetSetting(store.SettingUV, own.Path); err != nil {
+			if err := s.Store.SetSetting(ctx, store.SettingUV, own.Path); err != nil {
 				return err
 			}
-			if err := s.Store.SetSetting(store.SettingUVVersion, own.Reports); err != nil {
+			if err := s.Store.SetSetting(ctx, store.SettingUVVersion, own.Reports); err != nil {
 				return err
 			}
 			if *asJSON {

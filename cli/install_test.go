@@ -68,7 +68,7 @@ func TestInstallFromSourceEndToEnd(t *testing.T) {
 		t.Errorf("left behind: %v", left)
 	}
 	st, _ := store.Open(data)
-	recs, _ := st.Installs()
+	recs, _ := st.Installs(t.Context())
 	st.Close()
 	if len(recs) != 1 || recs[0].Status != "ok" || recs[0].Path != exe || recs[0].SHA256 == "" || !strings.HasSuffix(recs[0].URL, "Python-3.13.5.tar.xz") {
 		t.Errorf("record: %+v", recs)
@@ -159,7 +159,7 @@ func TestInstallCancelledDuringBuild(t *testing.T) {
 	if left := leftovers(t, data); len(left) != 0 {
 		t.Errorf("a cancelled build left: %v", left)
 	}
-	recs, _ := st.Installs()
+	recs, _ := st.Installs(ctx)
 	if len(recs) != 1 || recs[0].Status != "cancelled" {
 		t.Errorf("records: %+v", recs)
 	}
@@ -202,7 +202,7 @@ func installs(t *testing.T, data string) []installer.Record {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	recs, err := st.Installs()
+	recs, err := st.Installs(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

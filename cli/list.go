@@ -28,7 +28,7 @@ func listCommand() command {
 			list, _, err := envs.Discover(ctx, platform.ThisHost(s.DataDir), envs.DiscoverOptions{
 				Cache:   s.Store,
 				Refresh: *refresh,
-				Timeout: s.Store.ProbeTimeout(),
+				Timeout: s.Store.ProbeTimeout(ctx),
 			})
 			if err != nil {
 				return err

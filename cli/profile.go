@@ -37,7 +37,7 @@ func profileCommand() command {
 // profileMachine wires a profile to this machine's PyHangar.
 func profileMachine(ctx context.Context, s *Session, mirror, benchOut string, progress func(int, profile.Step, string)) (profile.Machine, error) {
 	if mirror == "" {
-		mirror = s.Store.Mirror()
+		mirror = s.Store.Mirror(ctx)
 	}
 	m, err := profile.NewMachine(ctx, s.DataDir, s.Store, mirror, func(ctx context.Context) ([]envs.Interpreter, error) { return discover(ctx, s) }, benchOut)
 	if err != nil {
@@ -160,11 +160,11 @@ func profileExport(ctx context.Context, s *Session, args []string) error {
 	if *name == "" {
 		*name = strings.TrimSuffix(filepath.Base(pos[0]), filepath.Ext(pos[0]))
 	}
-	records, err := s.Store.Installs()
+	records, err := s.Store.Installs(ctx)
 	if err != nil {
 		return err
 	}
-	venvs, err := s.Store.Venvs()
+	venvs, err := s.Store.Venvs(ctx)
 	if err != nil {
 		return err
 	}

@@ -143,7 +143,7 @@ func TestProfileDoesNotReplaceTheUsersVenv(t *testing.T) {
 		t.Fatalf("apply: %s", r.stderr)
 	}
 	st, _ := store.Open(data)
-	v, _, _ := st.VenvByName("team-venv")
+	v, _, _ := st.VenvByName(t.Context(), "team-venv")
 	st.Close()
 	if v.Profile != profile {
 		t.Errorf("the venv's record should name the profile that made it: %+v", v)

@@ -42,7 +42,7 @@ func venvCommand() command {
 			case "add":
 				return venvAdd(ctx, s, rest)
 			case "rm":
-				return venvRemove(s, rest)
+				return venvRemove(ctx, s, rest)
 			case "check":
 				return venvCheck(ctx, s, rest)
 			}
@@ -143,7 +143,7 @@ func venvList(ctx context.Context, s *Session, args []string) error {
 	if err != nil {
 		return err
 	}
-	entries, err := envs.ListVenvs(s.Store, found)
+	entries, err := envs.ListVenvs(ctx, s.Store, found)
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func venvAdd(ctx context.Context, s *Session, args []string) error {
 	return nil
 }
 
-func venvRemove(s *Session, args []string) error {
+func venvRemove(ctx context.Context, s *Session, args []string) error {
 	fs := newFlags(s, "venv rm", "venv rm NAME|PATH")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -197,7 +197,7 @@ func venvRemove(s *Session, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("venv rm takes one NAME or PATH")
 	}
-	v, err := envs.DeleteVenv(s.Store, fs.Arg(0))
+	v, err := envs.DeleteVenv(ctx, s.Store, fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -217,7 +217,7 @@ func venvCheck(ctx context.Context, s *Session, args []string) error {
 	if len(pos) != 1 {
 		return usagef("venv check takes one NAME or PATH")
 	}
-	v, known, err := envs.FindVenv(s.Store, pos[0])
+	v, known, err := envs.FindVenv(ctx, s.Store, pos[0])
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func venvCheck(ctx context.Context, s *Session, args []string) error {
 		check.GILScan = results
 	}
 	if known {
-		if err := s.Store.SaveVenvCheck(v.ID, check); err != nil {
+		if err := s.Store.SaveVenvCheck(ctx, v.ID, check); err != nil {
 			return err
 		}
 	}

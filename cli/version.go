@@ -19,7 +19,7 @@ func versionCommand() command {
 			if fs.NArg() > 0 {
 				return usagef("unexpected argument %q", fs.Arg(0))
 			}
-			schema, err := s.Store.Version()
+			schema, err := s.Store.Version(ctx)
 			if err != nil {
 				return fmt.Errorf("reading the schema version of %s: %w", s.Store.Path(), err)
 			}

@@ -25,8 +25,8 @@ type CacheKey struct {
 
 // Cache keeps probe results between runs (the store implements it).
 type Cache interface {
-	GetProbe(key CacheKey) (ProbeResult, bool, error)
-	PutProbe(key CacheKey, r ProbeResult) error
+	GetProbe(ctx context.Context, key CacheKey) (ProbeResult, bool, error)
+	PutProbe(ctx context.Context, key CacheKey, r ProbeResult) error
 }
 
 // DiscoverOptions tune Discover.
@@ -71,7 +71,7 @@ func Discover(ctx context.Context, h *platform.Host, opt DiscoverOptions) ([]Int
 	for _, g := range groups {
 		key := cacheKey(g)
 		if opt.Cache != nil && !opt.Refresh {
-			if r, ok, err := opt.Cache.GetProbe(key); err == nil && ok {
+			if r, ok, err := opt.Cache.GetProbe(ctx, key); err == nil && ok {
 				apply(g, r)
 				stats.Cached++
 				continue
@@ -101,7 +101,7 @@ func Discover(ctx context.Context, h *platform.Host, opt DiscoverOptions) ([]Int
 			apply(g, r)
 			var pe *ProbeError
 			if opt.Cache != nil && (err == nil || errors.As(err, &pe) && pe.Cacheable()) {
-				opt.Cache.PutProbe(cacheKey(g), r)
+				opt.Cache.PutProbe(ctx, cacheKey(g), r)
 			}
 			mu.Lock()
 			done++

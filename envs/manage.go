@@ -15,13 +15,13 @@ import (
 
 // VenvStore keeps PyHangar's venv records (the store implements it).
 type VenvStore interface {
-	Venvs() ([]Venv, error)
-	VenvByName(name string) (Venv, bool, error)
-	VenvByPath(path string) (Venv, bool, error)
-	AddVenv(v Venv) (Venv, error)
-	UpdateVenv(v Venv) error
-	SaveVenvCheck(id int64, c CheckResult) error
-	DeleteVenv(id int64) error
+	Venvs(ctx context.Context) ([]Venv, error)
+	VenvByName(ctx context.Context, name string) (Venv, bool, error)
+	VenvByPath(ctx context.Context, path string) (Venv, bool, error)
+	AddVenv(ctx context.Context, v Venv) (Venv, error)
+	UpdateVenv(ctx context.Context, v Venv) error
+	SaveVenvCheck(ctx context.Context, id int64, c CheckResult) error
+	DeleteVenv(ctx context.Context, id int64) error
 }
 
 // VenvRequest asks for a recorded venv.
@@ -71,14 +71,14 @@ func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequ
 	if err != nil {
 		return Venv{}, CheckResult{}, err
 	}
-	existing, known, err := st.VenvByName(req.Name)
+	existing, known, err := st.VenvByName(ctx, req.Name)
 	if err != nil {
 		return Venv{}, CheckResult{}, err
 	}
 	if known && existing.Path != dir {
 		return Venv{}, CheckResult{}, fmt.Errorf("a venv named %s already exists at %s", req.Name, existing.Path)
 	}
-	if other, ok, _ := st.VenvByPath(dir); ok && other.Name != req.Name {
+	if other, ok, _ := st.VenvByPath(ctx, dir); ok && other.Name != req.Name {
 		return Venv{}, CheckResult{}, fmt.Errorf("%s is already the venv %s", dir, other.Name)
 	}
 	if req.Recreate && (!known || existing.Origin != OriginCreated) && IsVenvDir(dir) {
@@ -94,11 +94,13 @@ func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequ
 	}
 	v := Venv{Name: req.Name, Path: dir, Origin: OriginCreated, Via: req.Via, BasePath: req.Base.Path,
 		BaseVersion: req.Base.Version, FreeThreaded: id.FreeThreaded, CreatedAt: time.Now().UTC(), Profile: req.Profile}
+	// Made: it is recorded even if a cancel comes now.
+	keep := context.WithoutCancel(ctx)
 	if known {
 		v.ID = existing.ID
-		err = st.UpdateVenv(v)
+		err = st.UpdateVenv(keep, v)
 	} else {
-		v, err = st.AddVenv(v)
+		v, err = st.AddVenv(keep, v)
 	}
 	if err != nil {
 		return v, CheckResult{}, err
@@ -106,7 +108,7 @@ func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequ
 	// Recorded: nothing is left to undo.
 	os.Remove(journal)
 	check := Check(ctx, dir, req.Name, req.UV)
-	if err := st.SaveVenvCheck(v.ID, check); err != nil {
+	if err := st.SaveVenvCheck(ctx, v.ID, check); err != nil {
 		return v, check, err
 	}
 	v.LastCheck = &check
@@ -128,10 +130,10 @@ func RegisterVenv(ctx context.Context, st VenvStore, dir, name, uv string) (Venv
 	if err := ValidateName(name); err != nil {
 		return Venv{}, CheckResult{}, err
 	}
-	if v, ok, _ := st.VenvByPath(dir); ok {
+	if v, ok, _ := st.VenvByPath(ctx, dir); ok {
 		return Venv{}, CheckResult{}, fmt.Errorf("%s is already known as %s", dir, v.Name)
 	}
-	if _, ok, _ := st.VenvByName(name); ok {
+	if _, ok, _ := st.VenvByName(ctx, name); ok {
 		return Venv{}, CheckResult{}, fmt.Errorf("the name %s is taken; choose another", name)
 	}
 	check := Check(ctx, dir, name, uv)
@@ -140,12 +142,12 @@ func RegisterVenv(ctx context.Context, st VenvStore, dir, name, uv string) (Venv
 	if cfg["uv"] != "" {
 		via = ToolUV
 	}
-	v, err := st.AddVenv(Venv{Name: name, Path: dir, Origin: OriginRegistered, Via: via,
+	v, err := st.AddVenv(ctx, Venv{Name: name, Path: dir, Origin: OriginRegistered, Via: via,
 		BasePath: check.Base, BaseVersion: check.Version, FreeThreaded: check.FreeThreaded})
 	if err != nil {
 		return v, check, err
 	}
-	return v, check, st.SaveVenvCheck(v.ID, check)
+	return v, check, st.SaveVenvCheck(ctx, v.ID, check)
 }
 
 // realPath is p made absolute with the links on its way resolved, as far
@@ -180,8 +182,8 @@ type VenvEntry struct {
 
 // ListVenvs returns the recorded venvs, then those discovery found
 // elsewhere (origin "found").
-func ListVenvs(st VenvStore, discovered []Interpreter) ([]VenvEntry, error) {
-	recorded, err := st.Venvs()
+func ListVenvs(ctx context.Context, st VenvStore, discovered []Interpreter) ([]VenvEntry, error) {
+	recorded, err := st.Venvs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -226,15 +228,15 @@ func quickStatus(v Venv) VenvEntry {
 
 // FindVenv resolves NAME or PATH to a recorded venv; for an unrecorded
 // path it returns ok false with the path filled in.
-func FindVenv(st VenvStore, arg string) (Venv, bool, error) {
-	if v, ok, err := st.VenvByName(arg); err != nil || ok {
+func FindVenv(ctx context.Context, st VenvStore, arg string) (Venv, bool, error) {
+	if v, ok, err := st.VenvByName(ctx, arg); err != nil || ok {
 		return v, ok, err
 	}
 	abs, err := filepath.Abs(arg)
 	if err != nil {
 		return Venv{}, false, err
 	}
-	if v, ok, err := st.VenvByPath(abs); err != nil || ok {
+	if v, ok, err := st.VenvByPath(ctx, abs); err != nil || ok {
 		return v, ok, err
 	}
 	return Venv{Name: filepath.Base(abs), Path: abs}, false, nil
@@ -243,8 +245,8 @@ func FindVenv(st VenvStore, arg string) (Venv, bool, error) {
 // DeleteVenv deletes a recorded venv (by name or path) and forgets it; see
 // RemoveVenv for what is refused. A recorded venv whose directory is
 // already gone is just forgotten.
-func DeleteVenv(st VenvStore, arg string) (Venv, error) {
-	v, known, err := FindVenv(st, arg)
+func DeleteVenv(ctx context.Context, st VenvStore, arg string) (Venv, error) {
+	v, known, err := FindVenv(ctx, st, arg)
 	if err != nil {
 		return v, err
 	}
@@ -253,9 +255,10 @@ func DeleteVenv(st VenvStore, arg string) (Venv, error) {
 	}
 	if err := RemoveVenv(v.Path, func(string) bool { return known }); err != nil {
 		if _, statErr := os.Lstat(v.Path); known && os.IsNotExist(statErr) {
-			return v, st.DeleteVenv(v.ID)
+			return v, st.DeleteVenv(context.WithoutCancel(ctx), v.ID)
 		}
 		return v, err
 	}
-	return v, st.DeleteVenv(v.ID)
+	// Deleted: it is forgotten even if a cancel comes now.
+	return v, st.DeleteVenv(context.WithoutCancel(ctx), v.ID)
 }

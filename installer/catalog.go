@@ -301,10 +301,10 @@ func (s *Site) WindowsFeed(ctx context.Context) ([]WindowsFeedEntry, error) {
 // CatalogCache keeps the last catalog per site, and the files of the
 // releases whose files were fetched (the store implements it).
 type CatalogCache interface {
-	SaveCatalog(c Catalog) error
-	LoadCatalog(site string) (Catalog, bool, error)
-	SaveFiles(site, releaseID string, files []File) error
-	LoadFiles(site, releaseID string) ([]File, bool, error)
+	SaveCatalog(ctx context.Context, c Catalog) error
+	LoadCatalog(ctx context.Context, site string) (Catalog, bool, error)
+	SaveFiles(ctx context.Context, site, releaseID string, files []File) error
+	LoadFiles(ctx context.Context, site, releaseID string) ([]File, bool, error)
 }
 
 // CachedFiles fetches a release's files and keeps them; when the site
@@ -313,12 +313,12 @@ func (s *Site) CachedFiles(ctx context.Context, cache CatalogCache, releaseID st
 	files, err := s.Files(ctx, releaseID)
 	if err == nil {
 		if cache != nil {
-			cache.SaveFiles(s.Base, releaseID, files)
+			cache.SaveFiles(ctx, s.Base, releaseID, files)
 		}
 		return files, nil
 	}
 	if cache != nil {
-		if old, ok, _ := cache.LoadFiles(s.Base, releaseID); ok {
+		if old, ok, _ := cache.LoadFiles(ctx, s.Base, releaseID); ok {
 			return old, nil
 		}
 	}
@@ -331,12 +331,12 @@ func (s *Site) CachedReleases(ctx context.Context, cache CatalogCache) (cat Cata
 	cat, err = s.Releases(ctx)
 	if err == nil {
 		if cache != nil {
-			cache.SaveCatalog(cat)
+			cache.SaveCatalog(ctx, cat)
 		}
 		return cat, nil, nil
 	}
 	if cache != nil {
-		if old, ok, _ := cache.LoadCatalog(s.Base); ok {
+		if old, ok, _ := cache.LoadCatalog(ctx, s.Base); ok {
 			return old, err, nil
 		}
 	}

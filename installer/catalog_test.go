@@ -15,13 +15,15 @@ import (
 
 type memCache map[string]Catalog
 
-func (m memCache) SaveCatalog(c Catalog) error { m[c.Site] = c; return nil }
-func (m memCache) LoadCatalog(site string) (Catalog, bool, error) {
+func (m memCache) SaveCatalog(_ context.Context, c Catalog) error { m[c.Site] = c; return nil }
+func (m memCache) LoadCatalog(_ context.Context, site string) (Catalog, bool, error) {
 	c, ok := m[site]
 	return c, ok, nil
 }
-func (m memCache) SaveFiles(string, string, []File) error         { return nil }
-func (m memCache) LoadFiles(string, string) ([]File, bool, error) { return nil, false, nil }
+func (m memCache) SaveFiles(context.Context, string, string, []File) error { return nil }
+func (m memCache) LoadFiles(context.Context, string, string) ([]File, bool, error) {
+	return nil, false, nil
+}
 
 func TestCatalogFromPythonOrgStandIn(t *testing.T) {
 	tarball := filepath.Join(t.TempDir(), "Python-3.13.5.tar.xz")

@@ -95,10 +95,10 @@ func (r Record) Duration() time.Duration {
 
 // Records keeps install attempts (the store implements it).
 type Records interface {
-	StartInstall(r Record) (int64, error)
-	FinishInstall(r Record) error
-	Installs() ([]Record, error)
-	DeleteInstall(id int64) error
+	StartInstall(ctx context.Context, r Record) (int64, error)
+	FinishInstall(ctx context.Context, r Record) error
+	Installs(ctx context.Context) ([]Record, error)
+	DeleteInstall(ctx context.Context, id int64) error
 }
 
 // Event is one step of progress: a phase with its percentage (-1 when
@@ -300,7 +300,7 @@ func (in *Installer) run(ctx context.Context, j job, attempt Record) (_ envs.Int
 	defer lock.Unlock()
 	if waited {
 		// The process waited for may have installed it.
-		if done, ok := in.installed(j.target); ok {
+		if done, ok := in.installed(ctx, j.target); ok {
 			if got, err := envs.Identify(ctx, done.Path, sourceOf(route), 0); err == nil && got.FreeThreaded == spec.FreeThreaded {
 				in.emit(Event{Line: "installed by the other process: " + done.Path, Pct: -1})
 				return got, done, nil
@@ -311,7 +311,7 @@ func (in *Installer) run(ctx context.Context, j job, attempt Record) (_ envs.Int
 	if err := os.MkdirAll(filepath.Join(in.DataDir, "logs"), 0o755); err != nil {
 		return envs.Interpreter{}, rec, err
 	}
-	if rec.ID, err = in.Records.StartInstall(rec); err != nil {
+	if rec.ID, err = in.Records.StartInstall(ctx, rec); err != nil {
 		return envs.Interpreter{}, rec, err
 	}
 	rec.LogPath = filepath.Join(in.DataDir, "logs", fmt.Sprintf("install-%d-%s.log", rec.ID, spec))
@@ -332,7 +332,8 @@ func (in *Installer) run(ctx context.Context, j job, attempt Record) (_ envs.Int
 		default:
 			rec.Status, rec.Error = StatusFailed, err.Error()
 		}
-		if ferr := in.Records.FinishInstall(rec); ferr != nil && err == nil {
+		// How it ended is recorded even when it ended by a cancel.
+		if ferr := in.Records.FinishInstall(context.WithoutCancel(ctx), rec); ferr != nil && err == nil {
 			// Unrecorded, the install would be unknown to uninstall: take
 			// it back; what is left is swept at the next start.
 			in.discard(j)
@@ -370,7 +371,9 @@ func (in *Installer) run(ctx context.Context, j job, attempt Record) (_ envs.Int
 			pyversion.BuildName(spec.FreeThreaded), spec.Version, exe, got.Build())
 	}
 	rec.Path = exe
-	in.forgetOlder(rec)
+	if err := in.forgetOlder(ctx, rec); err != nil {
+		return envs.Interpreter{}, rec, fmt.Errorf("recording the install: %w", err)
+	}
 	return got, rec, nil
 }
 
@@ -387,16 +390,20 @@ func (in *Installer) recordFailure(ctx context.Context, rec Record, err error) e
 		return fmt.Errorf("install cancelled: %w", context.Canceled)
 	}
 	rec.Status, rec.Error, rec.Finished = StatusFailed, err.Error(), time.Now().UTC()
-	if id, serr := in.Records.StartInstall(rec); serr == nil {
+	id, serr := in.Records.StartInstall(ctx, rec)
+	if serr == nil {
 		rec.ID = id
-		in.Records.FinishInstall(rec)
+		serr = in.Records.FinishInstall(ctx, rec)
+	}
+	if serr != nil {
+		return fmt.Errorf("%w (and recording the failed attempt failed too: %v)", err, serr)
 	}
 	return err
 }
 
 // installed returns the successful install of target, if there is one.
-func (in *Installer) installed(target string) (Record, bool) {
-	recs, err := in.Records.Installs()
+func (in *Installer) installed(ctx context.Context, target string) (Record, bool) {
+	recs, err := in.Records.Installs(ctx)
 	if err != nil {
 		return Record{}, false
 	}
@@ -412,16 +419,22 @@ func (in *Installer) installed(target string) (Record, bool) {
 
 // forgetOlder drops earlier records of the same uv install (uv installs
 // a key once; installing it again only finds it), so one record stays.
-func (in *Installer) forgetOlder(rec Record) {
+func (in *Installer) forgetOlder(ctx context.Context, rec Record) error {
 	if rec.Key == "" {
-		return
+		return nil
 	}
-	recs, _ := in.Records.Installs()
+	recs, err := in.Records.Installs(ctx)
+	if err != nil {
+		return err
+	}
 	for _, r := range recs {
 		if r.ID != rec.ID && r.Key == rec.Key && r.Status == StatusOK {
-			in.Records.DeleteInstall(r.ID)
+			if err := in.Records.DeleteInstall(ctx, r.ID); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
 // discard removes what a job wrote under the data dir.
@@ -535,7 +548,7 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 	}
 	prefix := filepath.Join(in.PythonsDir(), j.target)
 	if _, err := os.Lstat(prefix); err == nil {
-		if done, ok := in.installed(j.target); ok {
+		if done, ok := in.installed(ctx, j.target); ok {
 			return "", fmt.Errorf("%s is already installed at %s (pyhangar uninstall %s first to reinstall)", j.target, done.Path, j.what)
 		}
 		// No install owns it: the remains of an attempt that died.
@@ -690,7 +703,7 @@ func (in *Installer) macOS(ctx context.Context, j job, rec *Record, log func(str
 // directory under pythons/. Anything else is refused, with the official
 // way to remove it.
 func (in *Installer) Uninstall(ctx context.Context, target string) (Record, error) {
-	recs, err := in.Records.Installs()
+	recs, err := in.Records.Installs(ctx)
 	if err != nil {
 		return Record{}, err
 	}
@@ -742,7 +755,7 @@ func (in *Installer) Uninstall(ctx context.Context, target string) (Record, erro
 		// holds both builds).
 		for _, o := range recs {
 			if o.ID == r.ID || (o.Status == StatusOK && o.Target == r.Target && r.Target != "" && r.Method == RoutePythonOrg) {
-				if err := in.Records.DeleteInstall(o.ID); err != nil {
+				if err := in.Records.DeleteInstall(ctx, o.ID); err != nil {
 					return r, err
 				}
 			}
@@ -791,8 +804,8 @@ func (in *Installer) ownPrefix(exe string) (string, bool) {
 // removes what they left in build/, downloads/ and pythons/ and marks them
 // interrupted, so the next install starts clean. Attempts whose process
 // still runs hold their lock and are left alone.
-func Sweep(dataDir string, records Records) ([]Record, error) {
-	recs, err := records.Installs()
+func Sweep(ctx context.Context, dataDir string, records Records) ([]Record, error) {
+	recs, err := records.Installs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -826,7 +839,7 @@ func Sweep(dataDir string, records Records) ([]Record, error) {
 		if r.Error == "" {
 			r.Error = "interrupted: its process ended before the install finished"
 		}
-		if err := records.FinishInstall(r); err != nil {
+		if err := records.FinishInstall(ctx, r); err != nil {
 			return swept, err
 		}
 		swept = append(swept, r)

@@ -40,7 +40,7 @@ func TestSweepClearsWhatADeadInstallLeft(t *testing.T) {
 	done := installer.Record{Spec: "3.12", Variant: "standard", Method: installer.RoutePythonOrg, Target: "cpython-3.12.9",
 		Started: time.Now(), Status: installer.StatusOK, Path: mk("pythons", "cpython-3.12.9", "bin", "python3.12")}
 	for _, r := range []installer.Record{dead, live, done} {
-		if _, err := st.StartInstall(r); err != nil {
+		if _, err := st.StartInstall(t.Context(), r); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -60,7 +60,7 @@ func TestSweepClearsWhatADeadInstallLeft(t *testing.T) {
 	}
 	defer lock.Unlock()
 
-	swept, err := installer.Sweep(data, st)
+	swept, err := installer.Sweep(t.Context(), data, st)
 	if err != nil || len(swept) != 1 || swept[0].Target != "cpython-3.13.5t" {
 		t.Fatalf("swept %+v, %v", swept, err)
 	}
@@ -74,7 +74,7 @@ func TestSweepClearsWhatADeadInstallLeft(t *testing.T) {
 			t.Errorf("%s was removed: %v", p, err)
 		}
 	}
-	recs, _ := st.Installs()
+	recs, _ := st.Installs(t.Context())
 	status := map[string]installer.Status{}
 	for _, r := range recs {
 		status[r.Target] = r.Status
@@ -118,7 +118,7 @@ func TestInstallWaitsForTheOtherProcess(t *testing.T) {
 	case <-time.After(500 * time.Millisecond):
 	}
 	// Meanwhile the other process finishes its install.
-	if _, err := st.StartInstall(installer.Record{Spec: "3.14t", Variant: "freethreaded", Method: installer.RouteUV, Target: "uv-3.14t",
+	if _, err := st.StartInstall(t.Context(), installer.Record{Spec: "3.14t", Variant: "freethreaded", Method: installer.RouteUV, Target: "uv-3.14t",
 		Path: ft, Started: time.Now(), Status: installer.StatusOK}); err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestInstallWaitsForTheOtherProcess(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("Install did not go on after the lock was released")
 	}
-	if recs, _ := st.Installs(); len(recs) != 1 {
+	if recs, _ := st.Installs(t.Context()); len(recs) != 1 {
 		t.Errorf("the waiting install recorded an attempt of its own: %+v", recs)
 	}
 }

@@ -120,7 +120,7 @@ func uvRoute(t *testing.T, path string, standIn bool) {
 	}
 	if standIn {
 		_, rec, err = in.Install(context.Background(), envs.Spec{Version: "3.13", FreeThreaded: true}, installer.RouteUV)
-		if err == nil || !strings.Contains(err.Error(), "standard (GIL) build") || rec.Status != "failed" {
+		if err == nil || !strings.Contains(err.Error(), "is a GIL build") || rec.Status != "failed" {
 			t.Errorf("a GIL build for 3.13t must be an error: %v, %+v", err, rec)
 		}
 	}

@@ -91,7 +91,7 @@ func (p *Profile) Plan(ctx context.Context, m Machine) ([]Step, error) {
 	}
 	var records []installer.Record
 	if m.Installer != nil && m.Installer.Records != nil {
-		records, _ = m.Installer.Records.Installs()
+		records, _ = m.Installer.Records.Installs(ctx)
 	}
 	var steps []Step
 	for i, py := range p.Python {
@@ -122,7 +122,7 @@ func (p *Profile) Plan(ctx context.Context, m Machine) ([]Step, error) {
 					Msg: fmt.Sprintf("venv %s needs Python %s, which the profile does not install and this machine lacks", v.Name, v.Python)}
 			}
 		}
-		rec, ok, err := m.Venvs.VenvByName(v.Name)
+		rec, ok, err := m.Venvs.VenvByName(ctx, v.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -311,7 +311,7 @@ func (p *Profile) createVenv(ctx context.Context, m Machine, v Venv, progress fu
 	if err != nil {
 		return err
 	}
-	rec, known, _ := m.Venvs.VenvByName(v.Name)
+	rec, known, _ := m.Venvs.VenvByName(ctx, v.Name)
 	req := envs.VenvRequest{Name: v.Name, Base: base, Requirements: p.RequirementsPath(v), Progress: progress, UV: m.UV, Profile: p.Path}
 	if known {
 		if rec.Profile != p.Path {
@@ -416,7 +416,7 @@ func NewMachine(ctx context.Context, dataDir string, st *store.Store, mirror str
 			bench.CompareCost(results)
 			ids := map[int64]bool{}
 			for _, r := range results {
-				id, err := st.SaveBenchRun(machine, r)
+				id, err := st.SaveBenchRun(ctx, machine, r)
 				if err != nil {
 					return err
 				}
@@ -425,15 +425,15 @@ func NewMachine(ctx context.Context, dataDir string, st *store.Store, mirror str
 			if benchOut == "" {
 				return nil
 			}
-			return exportRuns(st, benchOut, ids)
+			return exportRuns(ctx, st, benchOut, ids)
 		},
 	}, nil
 }
 
 // exportRuns writes the runs with the given ids to path, as bench export
 // --format json does.
-func exportRuns(st *store.Store, path string, ids map[int64]bool) error {
-	all, err := st.BenchRuns(0)
+func exportRuns(ctx context.Context, st *store.Store, path string, ids map[int64]bool) error {
+	all, err := st.BenchRuns(ctx, 0)
 	if err != nil {
 		return err
 	}
@@ -444,7 +444,7 @@ func exportRuns(st *store.Store, path string, ids map[int64]bool) error {
 		}
 	}
 	var buf bytes.Buffer
-	if err := st.ExportBenchJSON(&buf, runs); err != nil {
+	if err := st.ExportBenchJSON(ctx, &buf, runs); err != nil {
 		return err
 	}
 	return os.WriteFile(path, buf.Bytes(), 0o644)

@@ -101,7 +101,7 @@ func TestVenvNeedingAnUnavailablePythonIsRefusedBeforeAnyChange(t *testing.T) {
 	if !errors.As(err, &pe) || pe.Line != 9 || !strings.Contains(err.Error(), "does not install and this machine lacks") {
 		t.Fatalf("err = %v", err)
 	}
-	if venvs, _ := st.Venvs(); len(venvs) != 0 {
+	if venvs, _ := st.Venvs(t.Context()); len(venvs) != 0 {
 		t.Fatalf("something was created: %+v", venvs)
 	}
 	if _, err := os.Stat(filepath.Join(data, "venvs")); !os.IsNotExist(err) {
@@ -237,8 +237,8 @@ requirements = "requirements-dev.txt"
 
 	// Export describes this machine: the install and the venv, frozen.
 	out2 := filepath.Join(t.TempDir(), "exported.toml")
-	venvs, _ := st.Venvs()
-	recs, _ := st.Installs()
+	venvs, _ := st.Venvs(t.Context())
+	recs, _ := st.Installs(t.Context())
 	if _, err := profile.Export(context.Background(), out2, "exported", recs, venvs); err != nil {
 		t.Fatal(err)
 	}

@@ -30,8 +30,8 @@ func runKey(m platform.Machine, r bench.Result) string {
 
 // SaveBenchRun stores a completed run, its machine snapshot and every raw
 // sample in one transaction: a run is stored whole or not at all.
-func (s *Store) SaveBenchRun(m platform.Machine, r bench.Result) (int64, error) {
-	id, _, err := s.saveBenchRun(context.Background(), m, r)
+func (s *Store) SaveBenchRun(ctx context.Context, m platform.Machine, r bench.Result) (int64, error) {
+	id, _, err := s.saveBenchRun(ctx, m, r)
 	return id, err
 }
 
@@ -108,14 +108,14 @@ func insertSamples(ctx context.Context, tx *sql.Tx, runID int64, samples []bench
 }
 
 // BenchRuns lists completed runs, newest first (at most limit; 0: all).
-func (s *Store) BenchRuns(limit int) ([]BenchRun, error) {
+func (s *Store) BenchRuns(ctx context.Context, limit int) ([]BenchRun, error) {
 	q := `SELECT r.id, r.summary, m.hostname, m.cpu_model, m.logical_cores, m.physical_cores, m.ram_bytes, m.os, m.kernel, m.cpu_quota, m.affinity, m.load1
 		FROM bench_runs r LEFT JOIN machine_snapshots m ON m.id = r.machine_id
 		WHERE r.summary IS NOT NULL ORDER BY r.started_at DESC, r.id DESC`
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
 	}
-	rows, err := s.db.Query(q)
+	rows, err := s.db.QueryContext(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -147,8 +147,8 @@ func (s *Store) BenchRuns(limit int) ([]BenchRun, error) {
 }
 
 // BenchSamples returns a run's raw samples.
-func (s *Store) BenchSamples(runID int64) ([]bench.Sample, error) {
-	rows, err := s.db.Query(`SELECT workload, threads, mode, repeat, wall_ns, cpu_ns, peak_rss FROM bench_samples WHERE run_id = ? ORDER BY id`, runID)
+func (s *Store) BenchSamples(ctx context.Context, runID int64) ([]bench.Sample, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT workload, threads, mode, repeat, wall_ns, cpu_ns, peak_rss FROM bench_samples WHERE run_id = ? ORDER BY id`, runID)
 	if err != nil {
 		return nil, err
 	}

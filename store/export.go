@@ -19,10 +19,10 @@ type exportedRun struct {
 }
 
 // ExportBenchJSON writes runs with their raw samples as one JSON array.
-func (s *Store) ExportBenchJSON(w io.Writer, runs []BenchRun) error {
+func (s *Store) ExportBenchJSON(ctx context.Context, w io.Writer, runs []BenchRun) error {
 	out := []exportedRun{}
 	for _, run := range runs {
-		samples, err := s.BenchSamples(run.ID)
+		samples, err := s.BenchSamples(ctx, run.ID)
 		if err != nil {
 			return err
 		}

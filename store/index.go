@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"time"
@@ -9,11 +10,11 @@ import (
 )
 
 // IndexPage returns a package index's answer kept for url.
-func (s *Store) IndexPage(url string) (wheels.Page, bool, error) {
+func (s *Store) IndexPage(ctx context.Context, url string) (wheels.Page, bool, error) {
 	p := wheels.Page{URL: url}
 	var fetched string
 	var maxAge int64
-	err := s.db.QueryRow(`SELECT content_type, etag, last_modified, max_age_s, fetched_at, body FROM index_pages WHERE url = ?`, url).
+	err := s.db.QueryRowContext(ctx, `SELECT content_type, etag, last_modified, max_age_s, fetched_at, body FROM index_pages WHERE url = ?`, url).
 		Scan(&p.ContentType, &p.ETag, &p.LastModified, &maxAge, &fetched, &p.Body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return wheels.Page{}, false, nil
@@ -27,8 +28,8 @@ func (s *Store) IndexPage(url string) (wheels.Page, bool, error) {
 }
 
 // SaveIndexPage keeps a package index's answer, replacing the one before.
-func (s *Store) SaveIndexPage(p wheels.Page) error {
-	_, err := s.db.Exec(`INSERT INTO index_pages (url, content_type, etag, last_modified, max_age_s, fetched_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
+func (s *Store) SaveIndexPage(ctx context.Context, p wheels.Page) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO index_pages (url, content_type, etag, last_modified, max_age_s, fetched_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (url) DO UPDATE SET content_type = excluded.content_type, etag = excluded.etag, last_modified = excluded.last_modified,
 		max_age_s = excluded.max_age_s, fetched_at = excluded.fetched_at, body = excluded.body`,
 		p.URL, p.ContentType, p.ETag, p.LastModified, int64(p.MaxAge/time.Second), timeText(p.FetchedAt), p.Body)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -18,8 +19,8 @@ func timeText(t time.Time) any {
 }
 
 // StartInstall records an install attempt as running.
-func (s *Store) StartInstall(r installer.Record) (int64, error) {
-	res, err := s.db.Exec(`INSERT INTO installs (spec, variant, method, target, key, url, sha256, path, started_at, finished_at, status, log_path, error)
+func (s *Store) StartInstall(ctx context.Context, r installer.Record) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO installs (spec, variant, method, target, key, url, sha256, path, started_at, finished_at, status, log_path, error)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Spec, r.Variant, r.Method, r.Target, r.Key, r.URL, r.SHA256, r.Path, timeText(r.Started), timeText(r.Finished), r.Status, r.LogPath, r.Error)
 	if err != nil {
@@ -29,8 +30,8 @@ func (s *Store) StartInstall(r installer.Record) (int64, error) {
 }
 
 // FinishInstall records how an install attempt ended.
-func (s *Store) FinishInstall(r installer.Record) error {
-	res, err := s.db.Exec(`UPDATE installs SET key = ?, url = ?, sha256 = ?, path = ?, finished_at = ?, status = ?, log_path = ?, error = ? WHERE id = ?`,
+func (s *Store) FinishInstall(ctx context.Context, r installer.Record) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE installs SET key = ?, url = ?, sha256 = ?, path = ?, finished_at = ?, status = ?, log_path = ?, error = ? WHERE id = ?`,
 		r.Key, r.URL, r.SHA256, r.Path, timeText(r.Finished), r.Status, r.LogPath, r.Error, r.ID)
 	if err != nil {
 		return err
@@ -42,8 +43,8 @@ func (s *Store) FinishInstall(r installer.Record) error {
 }
 
 // Installs lists every install attempt, newest first.
-func (s *Store) Installs() ([]installer.Record, error) {
-	rows, err := s.db.Query(`SELECT id, spec, variant, method, target, key, url, sha256, path, started_at, finished_at, status, log_path, error
+func (s *Store) Installs(ctx context.Context) ([]installer.Record, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, spec, variant, method, target, key, url, sha256, path, started_at, finished_at, status, log_path, error
 		FROM installs ORDER BY id DESC`)
 	if err != nil {
 		return nil, err
@@ -67,27 +68,27 @@ func (s *Store) Installs() ([]installer.Record, error) {
 }
 
 // DeleteInstall forgets an install.
-func (s *Store) DeleteInstall(id int64) error {
-	_, err := s.db.Exec(`DELETE FROM installs WHERE id = ?`, id)
+func (s *Store) DeleteInstall(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM installs WHERE id = ?`, id)
 	return err
 }
 
 // SaveCatalog keeps the last catalog fetched from its site.
-func (s *Store) SaveCatalog(c installer.Catalog) error {
+func (s *Store) SaveCatalog(ctx context.Context, c installer.Catalog) error {
 	body, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Exec(`INSERT INTO catalog (site, fetched_at, body) VALUES (?, ?, ?)
+	_, err = s.db.ExecContext(ctx, `INSERT INTO catalog (site, fetched_at, body) VALUES (?, ?, ?)
 		ON CONFLICT (site) DO UPDATE SET fetched_at = excluded.fetched_at, body = excluded.body`,
 		c.Site, timeText(c.FetchedAt), string(body))
 	return err
 }
 
 // LoadCatalog returns the last catalog fetched from site.
-func (s *Store) LoadCatalog(site string) (installer.Catalog, bool, error) {
+func (s *Store) LoadCatalog(ctx context.Context, site string) (installer.Catalog, bool, error) {
 	var body string
-	err := s.db.QueryRow(`SELECT body FROM catalog WHERE site = ?`, site).Scan(&body)
+	err := s.db.QueryRowContext(ctx, `SELECT body FROM catalog WHERE site = ?`, site).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return installer.Catalog{}, false, nil
 	}
@@ -102,21 +103,21 @@ func (s *Store) LoadCatalog(site string) (installer.Catalog, bool, error) {
 }
 
 // SaveFiles keeps the files of a release fetched from its site.
-func (s *Store) SaveFiles(site, releaseID string, files []installer.File) error {
+func (s *Store) SaveFiles(ctx context.Context, site, releaseID string, files []installer.File) error {
 	body, err := json.Marshal(files)
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Exec(`INSERT INTO catalog_files (site, release_id, fetched_at, body) VALUES (?, ?, ?, ?)
+	_, err = s.db.ExecContext(ctx, `INSERT INTO catalog_files (site, release_id, fetched_at, body) VALUES (?, ?, ?, ?)
 		ON CONFLICT (site, release_id) DO UPDATE SET fetched_at = excluded.fetched_at, body = excluded.body`,
 		site, releaseID, now(), string(body))
 	return err
 }
 
 // LoadFiles returns the files of a release fetched from site before.
-func (s *Store) LoadFiles(site, releaseID string) ([]installer.File, bool, error) {
+func (s *Store) LoadFiles(ctx context.Context, site, releaseID string) ([]installer.File, bool, error) {
 	var body string
-	err := s.db.QueryRow(`SELECT body FROM catalog_files WHERE site = ? AND release_id = ?`, site, releaseID).Scan(&body)
+	err := s.db.QueryRowContext(ctx, `SELECT body FROM catalog_files WHERE site = ? AND release_id = ?`, site, releaseID).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

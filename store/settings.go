@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -26,14 +27,14 @@ const (
 )
 
 // Mirror is the mirror setting, or "" for python.org itself.
-func (s *Store) Mirror() string {
-	v, _, _ := s.Setting(SettingMirror)
+func (s *Store) Mirror(ctx context.Context) string {
+	v, _, _ := s.Setting(ctx, SettingMirror)
 	return v
 }
 
 // ProbeTimeout is the probe timeout setting, or the default.
-func (s *Store) ProbeTimeout() time.Duration {
-	if v, ok, _ := s.Setting(SettingProbeTimeout); ok {
+func (s *Store) ProbeTimeout(ctx context.Context) time.Duration {
+	if v, ok, _ := s.Setting(ctx, SettingProbeTimeout); ok {
 		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 {
 			return time.Duration(secs * float64(time.Second))
 		}
@@ -42,9 +43,9 @@ func (s *Store) ProbeTimeout() time.Duration {
 }
 
 // Setting returns a setting's value and whether it is set.
-func (s *Store) Setting(key string) (string, bool, error) {
+func (s *Store) Setting(ctx context.Context, key string) (string, bool, error) {
 	var v string
-	err := s.db.QueryRow("SELECT value FROM settings WHERE key = ?", key).Scan(&v)
+	err := s.db.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
@@ -55,8 +56,8 @@ func (s *Store) Setting(key string) (string, bool, error) {
 }
 
 // SetSetting stores a setting's value.
-func (s *Store) SetSetting(key, value string) error {
-	_, err := s.db.Exec(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 		key, value, now())
 	if err != nil {
@@ -66,8 +67,8 @@ func (s *Store) SetSetting(key, value string) error {
 }
 
 // Settings returns every stored setting.
-func (s *Store) Settings() (map[string]string, error) {
-	rows, err := s.db.Query("SELECT key, value FROM settings")
+func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT key, value FROM settings")
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +85,7 @@ func (s *Store) Settings() (map[string]string, error) {
 }
 
 // DeleteSetting forgets a setting.
-func (s *Store) DeleteSetting(key string) error {
-	_, err := s.db.Exec("DELETE FROM settings WHERE key = ?", key)
+func (s *Store) DeleteSetting(ctx context.Context, key string) error {
+	_, err := s.db.ExecContext(ctx, "DELETE FROM settings WHERE key = ?", key)
 	return err
 }

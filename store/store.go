@@ -1,6 +1,12 @@
 // Package store is PyHangar's memory: one SQLite file per data dir, its
 // schema (numbered migrations embedded in the binary) and typed reads and
 // writes for the other packages. No SQL lives outside this package.
+//
+// Every method takes the caller's context first: a cancelled job stops
+// waiting on a busy database. A write that records what already happened
+// (how an install ended, a venv just made) is given
+// context.WithoutCancel by its caller, so a cancel at that moment does not
+// lose it.
 package store
 
 import (
@@ -84,9 +90,9 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Notice() string { return s.notice }
 
 // Version is the database's schema version (PRAGMA user_version).
-func (s *Store) Version() (int, error) {
+func (s *Store) Version(ctx context.Context) (int, error) {
 	var v int
-	err := s.db.QueryRow("PRAGMA user_version").Scan(&v)
+	err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
 	return v, err
 }
 

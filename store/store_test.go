@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -38,7 +39,7 @@ func writerProcess(spec string) int {
 	}
 	defer s.Close()
 	for i := 0; i < 500; i++ {
-		if err := s.SetSetting(fmt.Sprintf("%s-%03d", prefix, i), "v"); err != nil {
+		if err := s.SetSetting(context.Background(), fmt.Sprintf("%s-%03d", prefix, i), "v"); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
@@ -65,7 +66,7 @@ func TestOpenCreatesSchema(t *testing.T) {
 	if _, err := os.Stat(s.Path()); err != nil {
 		t.Fatalf("database file not created: %v", err)
 	}
-	v, err := s.Version()
+	v, err := s.Version(t.Context())
 	if err != nil || v != SchemaVersion || v < 1 {
 		t.Fatalf("Version = %d, %v; want %d", v, err, SchemaVersion)
 	}
@@ -91,19 +92,19 @@ func TestOpenCreatesSchema(t *testing.T) {
 func TestReopenKeepsData(t *testing.T) {
 	dir := t.TempDir()
 	s := openT(t, dir)
-	if err := s.SetSetting("mirror", "https://example.test"); err != nil {
+	if err := s.SetSetting(t.Context(), "mirror", "https://example.test"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetSetting("mirror", "http://127.0.0.1:8080"); err != nil {
+	if err := s.SetSetting(t.Context(), "mirror", "http://127.0.0.1:8080"); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
 	s2 := openT(t, dir)
-	v, ok, err := s2.Setting("mirror")
+	v, ok, err := s2.Setting(t.Context(), "mirror")
 	if err != nil || !ok || v != "http://127.0.0.1:8080" {
 		t.Fatalf("Setting = %q, %v, %v", v, ok, err)
 	}
-	if _, ok, _ := s2.Setting("absent"); ok {
+	if _, ok, _ := s2.Setting(t.Context(), "absent"); ok {
 		t.Error("absent setting reported as set")
 	}
 }
@@ -130,10 +131,10 @@ func checkMovedAside(t *testing.T, dir string, bad []byte) {
 	if !strings.Contains(s.Notice(), matches[0]) || strings.Contains(s.Notice(), "\n") {
 		t.Errorf("notice should be one line naming %s: %q", matches[0], s.Notice())
 	}
-	if v, err := s.Version(); err != nil || v != SchemaVersion {
+	if v, err := s.Version(t.Context()); err != nil || v != SchemaVersion {
 		t.Errorf("fresh database version = %d, %v", v, err)
 	}
-	if err := s.SetSetting("k", "v"); err != nil {
+	if err := s.SetSetting(t.Context(), "k", "v"); err != nil {
 		t.Errorf("fresh database not writable: %v", err)
 	}
 }
@@ -153,7 +154,7 @@ func TestTruncatedDatabaseMovedAside(t *testing.T) {
 	s := openT(t, dir)
 	// Enough rows to span many pages, then checkpoint into the main file.
 	for i := 0; i < 400; i++ {
-		if err := s.SetSetting(fmt.Sprintf("key-%04d", i), strings.Repeat("x", 200)); err != nil {
+		if err := s.SetSetting(t.Context(), fmt.Sprintf("key-%04d", i), strings.Repeat("x", 200)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -238,7 +239,7 @@ func TestConcurrentProcessesWrite(t *testing.T) {
 		}
 	}
 	s := openT(t, dir)
-	all, err := s.Settings()
+	all, err := s.Settings(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}

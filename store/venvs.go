@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -32,11 +33,11 @@ func scanVenv(row interface{ Scan(...any) error }) (envs.Venv, error) {
 }
 
 // AddVenv records a venv PyHangar made or the user registered.
-func (s *Store) AddVenv(v envs.Venv) (envs.Venv, error) {
+func (s *Store) AddVenv(ctx context.Context, v envs.Venv) (envs.Venv, error) {
 	if v.CreatedAt.IsZero() {
 		v.CreatedAt = time.Now().UTC()
 	}
-	res, err := s.db.Exec(`INSERT INTO venvs (name, path, origin, via, base_path, base_version, free_threaded, created_at, profile)
+	res, err := s.db.ExecContext(ctx, `INSERT INTO venvs (name, path, origin, via, base_path, base_version, free_threaded, created_at, profile)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.Name, v.Path, v.Origin, v.Via, v.BasePath, v.BaseVersion, boolInt(v.FreeThreaded), v.CreatedAt.UTC().Format(time.RFC3339Nano), v.Profile)
 	if err != nil {
@@ -47,15 +48,15 @@ func (s *Store) AddVenv(v envs.Venv) (envs.Venv, error) {
 }
 
 // UpdateVenv rewrites a venv's record (after a recreate).
-func (s *Store) UpdateVenv(v envs.Venv) error {
-	_, err := s.db.Exec(`UPDATE venvs SET via = ?, base_path = ?, base_version = ?, free_threaded = ?, created_at = ?, profile = ? WHERE id = ?`,
+func (s *Store) UpdateVenv(ctx context.Context, v envs.Venv) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE venvs SET via = ?, base_path = ?, base_version = ?, free_threaded = ?, created_at = ?, profile = ? WHERE id = ?`,
 		v.Via, v.BasePath, v.BaseVersion, boolInt(v.FreeThreaded), v.CreatedAt.UTC().Format(time.RFC3339Nano), v.Profile, v.ID)
 	return err
 }
 
 // Venvs lists the recorded venvs by name.
-func (s *Store) Venvs() ([]envs.Venv, error) {
-	rows, err := s.db.Query(`SELECT ` + venvColumns + ` FROM venvs ORDER BY name`)
+func (s *Store) Venvs(ctx context.Context) ([]envs.Venv, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+venvColumns+` FROM venvs ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
@@ -72,17 +73,17 @@ func (s *Store) Venvs() ([]envs.Venv, error) {
 }
 
 // VenvByName finds a recorded venv by name.
-func (s *Store) VenvByName(name string) (envs.Venv, bool, error) {
-	return s.oneVenv(`SELECT `+venvColumns+` FROM venvs WHERE name = ?`, name)
+func (s *Store) VenvByName(ctx context.Context, name string) (envs.Venv, bool, error) {
+	return s.oneVenv(ctx, `SELECT `+venvColumns+` FROM venvs WHERE name = ?`, name)
 }
 
 // VenvByPath finds a recorded venv by its absolute path.
-func (s *Store) VenvByPath(path string) (envs.Venv, bool, error) {
-	return s.oneVenv(`SELECT `+venvColumns+` FROM venvs WHERE path = ?`, path)
+func (s *Store) VenvByPath(ctx context.Context, path string) (envs.Venv, bool, error) {
+	return s.oneVenv(ctx, `SELECT `+venvColumns+` FROM venvs WHERE path = ?`, path)
 }
 
-func (s *Store) oneVenv(q string, arg any) (envs.Venv, bool, error) {
-	v, err := scanVenv(s.db.QueryRow(q, arg))
+func (s *Store) oneVenv(ctx context.Context, q string, arg any) (envs.Venv, bool, error) {
+	v, err := scanVenv(s.db.QueryRowContext(ctx, q, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, false, nil
 	}
@@ -90,19 +91,19 @@ func (s *Store) oneVenv(q string, arg any) (envs.Venv, bool, error) {
 }
 
 // SaveVenvCheck stores a check's result with its venv.
-func (s *Store) SaveVenvCheck(id int64, c envs.CheckResult) error {
+func (s *Store) SaveVenvCheck(ctx context.Context, id int64, c envs.CheckResult) error {
 	raw, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
-	_, err = s.db.Exec(`UPDATE venvs SET last_check_at = ?, last_check_status = ?, last_check = ? WHERE id = ?`,
+	_, err = s.db.ExecContext(ctx, `UPDATE venvs SET last_check_at = ?, last_check_status = ?, last_check = ? WHERE id = ?`,
 		c.CheckedAt.UTC().Format(time.RFC3339Nano), c.Status, string(raw), id)
 	return err
 }
 
 // DeleteVenv forgets a venv.
-func (s *Store) DeleteVenv(id int64) error {
-	_, err := s.db.Exec(`DELETE FROM venvs WHERE id = ?`, id)
+func (s *Store) DeleteVenv(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM venvs WHERE id = ?`, id)
 	return err
 }
 

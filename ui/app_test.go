@@ -509,7 +509,7 @@ func newInstallWindow(t *testing.T, mirror string) (*Window, fyne.Window, *store
 	}
 	t.Cleanup(func() { st.Close() })
 	if mirror != "" {
-		st.SetSetting(store.SettingMirror, mirror)
+		st.SetSetting(t.Context(), store.SettingMirror, mirror)
 	}
 	w := a.NewWindow("PyHangar")
 	win := build(context.Background(), a, w, Config{Name: "PyHangar", Version: "test", DataDir: data, Store: st}, make(chan func()))
@@ -606,8 +606,8 @@ func TestInstallTabOfflineThenMirror(t *testing.T) {
 	if in.offline.Visible() || !strings.HasPrefix(in.info.Text, "2 releases from "+org.URL) || in.install.Disabled() {
 		t.Fatalf("after choosing the mirror: %q, offline %v", in.info.Text, in.offline.Visible())
 	}
-	if st.Mirror() != org.URL {
-		t.Errorf("the mirror was not saved: %q", st.Mirror())
+	if st.Mirror(t.Context()) != org.URL {
+		t.Errorf("the mirror was not saved: %q", st.Mirror(t.Context()))
 	}
 	// The mirror goes away; saving the settings loads the catalog again,
 	// and Retry tries once more: the catalog kept is shown, with its age.
@@ -761,7 +761,7 @@ func TestQuitWhileAJobRunsAsksAndCleansUp(t *testing.T) {
 	test.Tap(findButton(top, "Cancel jobs and quit"))
 	waitUntil(t, win, "the install to clean up", func() bool { return strings.HasPrefix(in.job.step.Text, "Cancelled") })
 	waitIdle(win)
-	recs, _ := st.Installs()
+	recs, _ := st.Installs(t.Context())
 	if len(recs) != 1 || recs[0].Status != "cancelled" {
 		t.Errorf("records: %+v", recs)
 	}
@@ -790,7 +790,7 @@ func TestInstallTabGetsUV(t *testing.T) {
 	gh := testenv.StartGitHub(t, installer.PinnedUV)
 	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1002, Version: "3.14.7"})
 	win, _, st := newInstallWindow(t, org.URL)
-	st.SetSetting(store.SettingUVMirror, gh.URL)
+	st.SetSetting(t.Context(), store.SettingUVMirror, gh.URL)
 	win.Tabs.SelectIndex(tabInstall)
 	in := win.install
 	if !in.getUV.Visible() || slices.Contains(in.route.Options, "uv") || !strings.Contains(in.routeWhy.Text, "uv cannot be used here") {

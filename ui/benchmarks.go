@@ -192,7 +192,7 @@ func (t *benchmarksTab) loadHistory() {
 	var runs []store.BenchRun
 	t.c.background(func() error {
 		var err error
-		runs, err = t.c.store.BenchRuns(100)
+		runs, err = t.c.store.BenchRuns(t.c.ctx, 100)
 		return err
 	}, func(err error) {
 		if err == nil {
@@ -242,7 +242,7 @@ func (t *benchmarksTab) start() {
 		}
 		bench.CompareCost(results)
 		for _, r := range results {
-			id, err := t.c.store.SaveBenchRun(machine, r)
+			id, err := t.c.store.SaveBenchRun(ctx, machine, r)
 			if err != nil {
 				return err
 			}
@@ -404,7 +404,7 @@ func (t *benchmarksTab) export(format string) {
 		path := w.URI().Path()
 		w.Close()
 		t.c.background(func() error {
-			runs, err := t.c.store.BenchRuns(0)
+			runs, err := t.c.store.BenchRuns(t.c.ctx, 0)
 			if err != nil {
 				return err
 			}
@@ -415,7 +415,7 @@ func (t *benchmarksTab) export(format string) {
 			if format == "csv" {
 				err = store.ExportBenchCSV(f, runs)
 			} else {
-				err = t.c.store.ExportBenchJSON(f, runs)
+				err = t.c.store.ExportBenchJSON(t.c.ctx, f, runs)
 			}
 			if cerr := f.Close(); err == nil {
 				err = cerr

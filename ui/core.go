@@ -112,7 +112,7 @@ func (c *core) discover(then func()) {
 		l(nil) // nil: discovery started
 	}
 	var list []envs.Interpreter
-	timeout := c.store.ProbeTimeout()
+	timeout := c.store.ProbeTimeout(c.ctx)
 	c.background(func() error {
 		var err error
 		list, _, err = envs.Discover(c.ctx, c.host(), envs.DiscoverOptions{Cache: c.store, Timeout: timeout})

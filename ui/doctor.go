@@ -46,7 +46,7 @@ func (t *doctorTab) look() {
 	host := c.host
 	var got []doctor.Finding
 	c.background(func() error {
-		venvs, err := envs.ListVenvs(c.store, interps)
+		venvs, err := envs.ListVenvs(t.c.ctx, c.store, interps)
 		if err != nil {
 			return err
 		}

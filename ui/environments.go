@@ -157,7 +157,7 @@ func (t *environmentsTab) reload() {
 	var entries []envs.VenvEntry
 	t.c.background(func() error {
 		var err error
-		entries, err = envs.ListVenvs(t.c.store, interps)
+		entries, err = envs.ListVenvs(t.c.ctx, t.c.store, interps)
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -406,7 +406,7 @@ func (t *environmentsTab) check(gilScan bool) {
 			res.GILScan = scan
 		}
 		if e.ID != 0 {
-			return t.c.store.SaveVenvCheck(e.ID, res)
+			return t.c.store.SaveVenvCheck(ctx, e.ID, res)
 		}
 		return nil
 	}, func(err error) string {
@@ -467,7 +467,7 @@ func (t *environmentsTab) confirmDelete() {
 			arg = e.Path
 		}
 		t.job.run("Deleting "+e.Path+"…", func(context.Context) error {
-			_, err := envs.DeleteVenv(t.c.store, arg)
+			_, err := envs.DeleteVenv(t.c.ctx, t.c.store, arg)
 			return err
 		}, func(err error) string {
 			if err != nil {

@@ -138,7 +138,7 @@ func newInstallTab(c *core) *installTab {
 // the site cannot be reached it shows the last catalog, if any, and the
 // ways on.
 func (t *installTab) load() {
-	mirror := t.c.store.Mirror()
+	mirror := t.c.store.Mirror(t.c.ctx)
 	var cat installer.Catalog
 	var offline error
 	var in *installer.Installer
@@ -152,7 +152,7 @@ func (t *installTab) load() {
 		if in, err = installer.New(ctx, t.c.cfg.DataDir, t.c.store, mirror, nil); err != nil {
 			return err
 		}
-		recs, _ = t.c.store.Installs()
+		recs, _ = t.c.store.Installs(ctx)
 		cat, offline, err = in.Site.CachedReleases(ctx, t.c.store)
 		return err
 	}, func(err error) {
@@ -210,7 +210,7 @@ func (t *installTab) showOffline(err error, headline string) {
 func (t *installTab) askMirror() {
 	entry := widget.NewEntry()
 	entry.SetPlaceHolder("https://mirror.example.org/python")
-	entry.SetText(t.c.store.Mirror())
+	entry.SetText(t.c.store.Mirror(t.c.ctx))
 	entry.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" {
 			return nil
@@ -223,7 +223,7 @@ func (t *installTab) askMirror() {
 			if !ok {
 				return
 			}
-			if err := t.c.store.SetSetting(store.SettingMirror, strings.TrimSpace(entry.Text)); err != nil {
+			if err := t.c.store.SetSetting(t.c.ctx, store.SettingMirror, strings.TrimSpace(entry.Text)); err != nil {
 				t.c.showError("The mirror was not saved", err)
 				return
 			}
@@ -383,7 +383,7 @@ func (t *installTab) run(what string, install func(ctx context.Context, inst *in
 		case err != nil:
 			return ""
 		}
-		t.records, _ = t.c.store.Installs()
+		t.records, _ = t.c.store.Installs(t.c.ctx)
 		t.update()
 		t.c.discover(func() {
 			t.c.show(tabInterpreters)
@@ -399,7 +399,7 @@ func (t *installTab) startGetUV() {
 	if t.c.busy(jobInstall) {
 		return
 	}
-	base, _, _ := t.c.store.Setting(store.SettingUVMirror)
+	base, _, _ := t.c.store.Setting(t.c.ctx, store.SettingUVMirror)
 	g := &installer.UVGetter{DataDir: t.c.cfg.DataDir, Base: base, Progress: t.onEvent}
 	if base == "" {
 		base = installer.GitHub
@@ -411,10 +411,10 @@ func (t *installTab) startGetUV() {
 		if own, err = g.Get(ctx, ""); err != nil {
 			return err
 		}
-		if err := t.c.store.SetSetting(store.SettingUV, own.Path); err != nil {
+		if err := t.c.store.SetSetting(ctx, store.SettingUV, own.Path); err != nil {
 			return err
 		}
-		return t.c.store.SetSetting(store.SettingUVVersion, own.Reports)
+		return t.c.store.SetSetting(ctx, store.SettingUVVersion, own.Reports)
 	}, func(err error) string {
 		switch {
 		case errors.Is(err, context.Canceled):

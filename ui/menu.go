@@ -90,7 +90,7 @@ func (c *core) mainMenu() *fyne.MainMenu {
 
 // about shows the version, the data dir and the database, to copy.
 func (c *core) about() {
-	schema, _ := c.store.Version()
+	schema, _ := c.store.Version(c.ctx)
 	intro := widget.NewLabel(c.cfg.Name + " finds, installs and compares Python interpreters, free-threaded builds included.")
 	intro.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(

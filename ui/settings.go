@@ -40,7 +40,7 @@ func timeoutValidator(s string) error {
 // newSettingsTab shows where PyHangar keeps things, the settings the user
 // can change, and the machine's facts.
 func newSettingsTab(c *core) fyne.CanvasObject {
-	schema, _ := c.store.Version()
+	schema, _ := c.store.Version(c.ctx)
 	uvLabel := selectable("looking…")
 	machine := selectable("reading…")
 
@@ -53,10 +53,10 @@ func newSettingsTab(c *core) fyne.CanvasObject {
 	timeout := widget.NewEntry()
 	timeout.Validator = timeoutValidator
 	read := func() {
-		mirror.SetText(c.store.Mirror())
-		v, _, _ := c.store.Setting(store.SettingUVMirror)
+		mirror.SetText(c.store.Mirror(c.ctx))
+		v, _, _ := c.store.Setting(c.ctx, store.SettingUVMirror)
 		uvMirror.SetText(v)
-		timeout.SetText(strconv.FormatFloat(c.store.ProbeTimeout().Seconds(), 'f', -1, 64))
+		timeout.SetText(strconv.FormatFloat(c.store.ProbeTimeout(c.ctx).Seconds(), 'f', -1, 64))
 	}
 	read()
 	c.onSettings(read)
@@ -79,7 +79,7 @@ func newSettingsTab(c *core) fyne.CanvasObject {
 		editable.Disable()
 		c.background(func() error {
 			for k, v := range values {
-				if err := c.store.SetSetting(k, v); err != nil {
+				if err := c.store.SetSetting(c.ctx, k, v); err != nil {
 					return err
 				}
 			}

@@ -55,7 +55,7 @@ func TestSnapshots(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			st.SetSetting(store.SettingMirror, "http://127.0.0.1:1") // nothing answers there
+			st.SetSetting(t.Context(), store.SettingMirror, "http://127.0.0.1:1") // nothing answers there
 			empty := t.TempDir()
 			host := func() *platform.Host { return platform.ScannedHost("linux", empty, nil) }
 			w := a.NewWindow("PyHangar")
@@ -88,7 +88,7 @@ func fillForSnapshots(t *testing.T, win *Window, st *store.Store) {
 	t.Helper()
 	c := win.core
 	// A catalog fetched earlier from the mirror that does not answer now.
-	st.SaveCatalog(installer.Catalog{Site: "http://127.0.0.1:1", FetchedAt: time.Now().UTC(), Releases: []installer.Release{
+	st.SaveCatalog(t.Context(), installer.Catalog{Site: "http://127.0.0.1:1", FetchedAt: time.Now().UTC(), Releases: []installer.Release{
 		{ID: "3", Version: "3.14.7", FreeThreaded: true, Date: "2025-10-14"},
 		{ID: "2", Version: "3.13.5", FreeThreaded: true, Date: "2025-06-11"},
 		{ID: "1", Version: "3.12.11", Date: "2025-06-03"},
@@ -100,9 +100,9 @@ func fillForSnapshots(t *testing.T, win *Window, st *store.Store) {
 	os.MkdirAll(filepath.Join(ok, "bin"), 0o755)
 	os.WriteFile(filepath.Join(ok, "pyvenv.cfg"), []byte("home = /opt/python/3.14.7t/bin\nversion = 3.14.7\n"), 0o644)
 	os.WriteFile(filepath.Join(ok, "bin", "python"), make([]byte, 4096), 0o755)
-	st.AddVenv(envs.Venv{Name: "ft-dev", Path: ok, Origin: envs.OriginCreated, Via: "venv", BasePath: "/opt/python/3.14.7t/bin/python3.14t",
+	st.AddVenv(t.Context(), envs.Venv{Name: "ft-dev", Path: ok, Origin: envs.OriginCreated, Via: "venv", BasePath: "/opt/python/3.14.7t/bin/python3.14t",
 		BaseVersion: "3.14.7", FreeThreaded: true, CreatedAt: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)})
-	st.AddVenv(envs.Venv{Name: "old-api", Path: filepath.Join(snapshotDir, "venvs", "old-api"), Origin: envs.OriginRegistered, Via: "venv",
+	st.AddVenv(t.Context(), envs.Venv{Name: "old-api", Path: filepath.Join(snapshotDir, "venvs", "old-api"), Origin: envs.OriginRegistered, Via: "venv",
 		BasePath: "/usr/bin/python3.11", BaseVersion: "3.11.2", CreatedAt: time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC)})
 
 	// Two benchmark runs from another machine, ticked to compare.
@@ -113,7 +113,7 @@ func fillForSnapshots(t *testing.T, win *Window, st *store.Store) {
 		madeUpRun("/opt/python/3.14.7t/bin/python3.14t", "3.14.7", true, 1.96, 0.98, &cost, started),
 		madeUpRun("/opt/python/3.14.7/bin/python3.14", "3.14.7", false, 1.01, 0.52, nil, started.Add(time.Minute)),
 	} {
-		if _, err := st.SaveBenchRun(machine, r); err != nil {
+		if _, err := st.SaveBenchRun(t.Context(), machine, r); err != nil {
 			t.Fatal(err)
 		}
 	}

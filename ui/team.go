@@ -161,9 +161,9 @@ func (t *teamTab) remember(path string) {
 }
 
 func (t *teamTab) machine() (profile.Machine, error) {
-	mirror := t.c.store.Mirror()
+	mirror := t.c.store.Mirror(t.c.ctx)
 	host := t.c.host
-	timeout := t.c.store.ProbeTimeout()
+	timeout := t.c.store.ProbeTimeout(t.c.ctx)
 	return profile.NewMachine(context.Background(), t.c.cfg.DataDir, t.c.store, mirror, func(ctx context.Context) ([]envs.Interpreter, error) {
 		list, _, err := envs.Discover(ctx, host(), envs.DiscoverOptions{Cache: t.c.store, Timeout: timeout})
 		return list, err
@@ -322,11 +322,11 @@ func (t *teamTab) export() {
 		w.Close()
 		var p *profile.Profile
 		t.c.background(func() error {
-			recs, err := t.c.store.Installs()
+			recs, err := t.c.store.Installs(t.c.ctx)
 			if err != nil {
 				return err
 			}
-			venvs, err := t.c.store.Venvs()
+			venvs, err := t.c.store.Venvs(t.c.ctx)
 			if err != nil {
 				return err
 			}

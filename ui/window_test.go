@@ -94,7 +94,7 @@ func TestSettingsValidateAsTyped(t *testing.T) {
 	}
 	test.Tap(save)
 	waitIdle(win)
-	if got := win.core.store.ProbeTimeout().Seconds(); got != 7.5 {
+	if got := win.core.store.ProbeTimeout(t.Context()).Seconds(); got != 7.5 {
 		t.Errorf("saved timeout %v", got)
 	}
 	if !strings.Contains(screenText(win.settings), "Saved.") {

@@ -233,12 +233,12 @@ func TestHTMLCacheAndOffline(t *testing.T) {
 	ix.MaxAge = 0
 	ix.Close()
 	for _, p := range []string{"app", "mid", "leaf", "yank", "oldpy"} {
-		page, ok, _ := st.IndexPage(ix.URL + p + "/")
+		page, ok, _ := st.IndexPage(t.Context(), ix.URL+p+"/")
 		if !ok {
 			t.Fatalf("%s was not kept", p)
 		}
 		page.MaxAge = 0
-		st.SaveIndexPage(page)
+		st.SaveIndexPage(t.Context(), page)
 	}
 	rep, by = check(t, ft, ix.URL, st, reqs...)
 	want(t, by, "leaf", wheels.NoCompatibleWheel, "4.0", "")

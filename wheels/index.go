@@ -57,8 +57,8 @@ type Page struct {
 
 // PageCache keeps index answers between runs (the store implements it).
 type PageCache interface {
-	IndexPage(url string) (Page, bool, error)
-	SaveIndexPage(p Page) error
+	IndexPage(ctx context.Context, url string) (Page, bool, error)
+	SaveIndexPage(ctx context.Context, p Page) error
 }
 
 // File is one distribution file a project page lists.
@@ -182,7 +182,7 @@ func (ix *Index) get(ctx context.Context, u, acceptHdr string, limit int64, immu
 	var cached Page
 	var have bool
 	if ix.Cache != nil {
-		cached, have, _ = ix.Cache.IndexPage(u)
+		cached, have, _ = ix.Cache.IndexPage(ctx, u)
 	}
 	now := ix.Now()
 	if have && (immutable || now.Before(cached.FetchedAt.Add(cached.MaxAge))) {
@@ -215,7 +215,7 @@ func (ix *Index) get(ctx context.Context, u, acceptHdr string, limit int64, immu
 	switch {
 	case resp.StatusCode == http.StatusNotModified && have:
 		cached.FetchedAt, cached.MaxAge = now.UTC(), maxAge(resp.Header)
-		ix.save(cached)
+		ix.save(ctx, cached)
 		return cached, true, nil
 	case resp.StatusCode == http.StatusNotFound:
 		return Page{}, false, nil
@@ -236,13 +236,13 @@ func (ix *Index) get(ctx context.Context, u, acceptHdr string, limit int64, immu
 	}
 	page := Page{URL: u, ContentType: resp.Header.Get("Content-Type"), ETag: resp.Header.Get("ETag"),
 		LastModified: resp.Header.Get("Last-Modified"), Body: body, FetchedAt: now.UTC(), MaxAge: maxAge(resp.Header)}
-	ix.save(page)
+	ix.save(ctx, page)
 	return page, true, nil
 }
 
-func (ix *Index) save(p Page) {
+func (ix *Index) save(ctx context.Context, p Page) {
 	if ix.Cache != nil {
-		ix.Cache.SaveIndexPage(p)
+		ix.Cache.SaveIndexPage(ctx, p)
 	}
 }
 
