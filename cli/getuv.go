@@ -67,7 +67,7 @@ func getUVCommand() command {
 				return writeJSON(s, own)
 			}
 			fmt.Fprintf(s.Stdout, "Got %s for %s in %s: %s\n", own.Reports, own.Target, time.Since(start).Round(100*time.Millisecond), own.Path)
-			if path, mine := installer.LocateUV(s.DataDir); mine {
+			if path, mine := installer.UVPath(s.DataDir); mine {
 				fmt.Fprintln(s.Stdout, "PyHangar uses it: no uv of yours was found.")
 			} else {
 				fmt.Fprintf(s.Stdout, "Your own uv (%s) is found first, and stays the one PyHangar uses.\n", path)

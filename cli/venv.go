@@ -92,7 +92,7 @@ func venvCreate(ctx context.Context, s *Session, args []string) error {
 	}
 	uv := ""
 	if *via == "uv" {
-		if uv, _ = installer.LocateUV(s.DataDir); uv == "" {
+		if uv, _ = installer.UVPath(s.DataDir); uv == "" {
 			return fmt.Errorf("uv is not installed (looked on PATH, ~/.local/bin, ~/.cargo/bin and in the data dir); get it with 'pyhangar get-uv', or use --via venv")
 		}
 	}
@@ -177,7 +177,7 @@ func venvAdd(ctx context.Context, s *Session, args []string) error {
 	if len(pos) != 1 {
 		return usagef("venv add takes one PATH")
 	}
-	uv, _ := installer.LocateUV(s.DataDir)
+	uv, _ := installer.UVPath(s.DataDir)
 	v, check, err := envs.RegisterVenv(ctx, s.Store, pos[0], *name, uv)
 	if err != nil {
 		return err
@@ -224,7 +224,7 @@ func venvCheck(ctx context.Context, s *Session, args []string) error {
 	if !known && !envs.IsVenvDir(v.Path) {
 		return fmt.Errorf("%s is not a venv PyHangar knows, and %s has no pyvenv.cfg", pos[0], v.Path)
 	}
-	uv, _ := installer.LocateUV(s.DataDir)
+	uv, _ := installer.UVPath(s.DataDir)
 	check := envs.Check(ctx, v.Path, v.Name, uv)
 	if *gilScan && check.Status == envs.StatusOK {
 		var mods []string

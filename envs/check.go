@@ -50,7 +50,7 @@ func Check(ctx context.Context, dir, name, uv string) (res CheckResult) {
 		broken("%s is not a venv: it has no pyvenv.cfg", abs)
 		return res
 	}
-	res.SizeBytes = DirSize(abs)
+	res.SizeBytes = platform.DirSize(abs)
 	cfg, _ := ReadVenvConfig(abs)
 	res.Base = baseFromConfig(cfg)
 	if res.Base != "" {

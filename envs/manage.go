@@ -21,7 +21,7 @@ type VenvStore interface {
 	AddVenv(ctx context.Context, v Venv) (Venv, error)
 	UpdateVenv(ctx context.Context, v Venv) error
 	SaveVenvCheck(ctx context.Context, id int64, c CheckResult) error
-	DeleteVenv(ctx context.Context, id int64) error
+	ForgetVenv(ctx context.Context, id int64) error
 }
 
 // VenvRequest asks for a recorded venv.
@@ -87,7 +87,7 @@ func CreateVenv(ctx context.Context, st VenvStore, venvsDir string, req VenvRequ
 	if req.Recreate && req.Profile != "" && known && existing.Profile != req.Profile {
 		return Venv{}, CheckResult{}, fmt.Errorf("%s was not made by the profile %s; nothing was replaced", dir, req.Profile)
 	}
-	id, err := Create(ctx, CreateOptions{Dir: dir, Base: req.Base, Via: req.Via, UV: req.UV, Recreate: req.Recreate,
+	id, err := MakeVenvDir(ctx, MakeOptions{Dir: dir, Base: req.Base, Via: req.Via, UV: req.UV, Recreate: req.Recreate,
 		Requirements: req.Requirements, Progress: req.Progress, Journal: journal})
 	if err != nil {
 		return Venv{}, CheckResult{}, err
@@ -214,7 +214,7 @@ func quickStatus(v Venv) VenvEntry {
 	case !IsVenvDir(v.Path):
 		e.Problems = append(e.Problems, "the venv directory is gone")
 	default:
-		e.SizeBytes = DirSize(v.Path)
+		e.SizeBytes = platform.DirSize(v.Path)
 		if _, err := os.Stat(VenvPython(v.Path)); err != nil {
 			e.Problems = append(e.Problems, "its python or base interpreter is gone")
 		}
@@ -255,10 +255,10 @@ func DeleteVenv(ctx context.Context, st VenvStore, arg string) (Venv, error) {
 	}
 	if err := RemoveVenv(v.Path, func(string) bool { return known }); err != nil {
 		if _, statErr := os.Lstat(v.Path); known && os.IsNotExist(statErr) {
-			return v, st.DeleteVenv(context.WithoutCancel(ctx), v.ID)
+			return v, st.ForgetVenv(context.WithoutCancel(ctx), v.ID)
 		}
 		return v, err
 	}
 	// Deleted: it is forgotten even if a cancel comes now.
-	return v, st.DeleteVenv(context.WithoutCancel(ctx), v.ID)
+	return v, st.ForgetVenv(context.WithoutCancel(ctx), v.ID)
 }

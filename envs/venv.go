@@ -94,8 +94,8 @@ func ValidateName(name string) error {
 	return nil
 }
 
-// CreateOptions say what venv to make.
-type CreateOptions struct {
+// MakeOptions say what venv to make.
+type MakeOptions struct {
 	Dir  string      // where the venv goes
 	Base Interpreter // the interpreter it is made from
 	Via  VenvTool    // ToolVenv (default) or ToolUV
@@ -107,20 +107,21 @@ type CreateOptions struct {
 	Timeout      time.Duration
 	// Progress receives the tools' output lines.
 	Progress func(line string)
-	// Journal, when set, is a file where Create notes what it is about to
-	// change before it changes it, so that what a Create killed halfway
-	// left is undone by the next Create given the same journal. The file
+	// Journal, when set, is a file where MakeVenvDir notes what it is about to
+	// change before it changes it, so that what one killed halfway
+	// left is undone by the next MakeVenvDir given the same journal. The file
 	// stays after a success, for the caller to remove once the venv is
-	// recorded; the caller holds a lock that keeps two Creates off one
+	// recorded; the caller holds a lock that keeps two of them off one
 	// journal.
 	Journal string
 }
 
-// Create makes a clean venv (no system site-packages) and checks that it
+// MakeVenvDir makes a clean venv directory (no system site-packages; not
+// recorded: CreateVenv records it) and checks that it
 // has its base's build: a free-threaded base must give a free-threaded
 // venv. When anything fails, nothing is left at Dir (a venv being recreated
 // is put back).
-func Create(ctx context.Context, opt CreateOptions) (result Identity, err error) {
+func MakeVenvDir(ctx context.Context, opt MakeOptions) (result Identity, err error) {
 	if opt.Via == "" {
 		opt.Via = ToolVenv
 	}
@@ -232,7 +233,7 @@ func Create(ctx context.Context, opt CreateOptions) (result Identity, err error)
 	return made, nil
 }
 
-// createJournal is what a Create notes before it changes anything: its
+// createJournal is what MakeVenvDir notes before it changes anything: its
 // target, whether that was an empty directory already, and where a venv
 // being replaced is moved.
 type createJournal struct {
@@ -281,7 +282,7 @@ func (j createJournal) undo(remove func(dir string) error) error {
 	return nil
 }
 
-// undoInterrupted undoes, as its journal says, what a Create killed
+// undoInterrupted undoes, as its journal says, what a MakeVenvDir killed
 // halfway left, and removes the journal.
 func undoInterrupted(journal string, progress func(string)) error {
 	b, err := os.ReadFile(journal)
@@ -478,20 +479,6 @@ func Activation(dir string, goos string) map[string]string {
 		"fish":       "source " + q(filepath.Join(bin, "activate.fish")),
 		"powershell": "& " + `'` + strings.ReplaceAll(filepath.Join(bin, "Activate.ps1"), `'`, `''`) + `'`,
 	}
-}
-
-// DirSize adds up the sizes of the files under dir, not following links.
-func DirSize(dir string) int64 {
-	var total int64
-	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			if fi, err := d.Info(); err == nil {
-				total += fi.Size()
-			}
-		}
-		return nil
-	})
-	return total
 }
 
 // HumanSize writes a byte count for people: 11.0 MiB.

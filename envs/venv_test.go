@@ -17,7 +17,7 @@ import (
 func create(t *testing.T, dir string, base envs.Interpreter, requirements string) (envs.Identity, []string, error) {
 	t.Helper()
 	var lines []string
-	id, err := envs.Create(context.Background(), envs.CreateOptions{
+	id, err := envs.MakeVenvDir(context.Background(), envs.MakeOptions{
 		Dir: dir, Base: base, Requirements: requirements,
 		Progress: func(l string) { lines = append(lines, l) },
 	})
@@ -166,7 +166,7 @@ func TestVenvFailedCreateLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(old, "marker"), []byte("old"), 0o644)
-	_, err := envs.Create(context.Background(), envs.CreateOptions{Dir: old, Base: base, Recreate: true, Requirements: req})
+	_, err := envs.MakeVenvDir(context.Background(), envs.MakeOptions{Dir: old, Base: base, Recreate: true, Requirements: req})
 	if err == nil {
 		t.Fatal("recreate with bad requirements succeeded")
 	}
@@ -177,7 +177,7 @@ func TestVenvFailedCreateLeavesNothing(t *testing.T) {
 		t.Fatalf("left behind: %v", matches)
 	}
 	// A good recreate replaces it.
-	if _, err := envs.Create(context.Background(), envs.CreateOptions{Dir: old, Base: base, Recreate: true}); err != nil {
+	if _, err := envs.MakeVenvDir(context.Background(), envs.MakeOptions{Dir: old, Base: base, Recreate: true}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(old, "marker")); !os.IsNotExist(err) {
@@ -201,7 +201,7 @@ func TestInterruptedCreateDeletesOnlyWhatItMade(t *testing.T) {
 	for _, dir := range []string{project, filepath.Join(root, "link")} {
 		b, _ := json.Marshal(map[string]string{"dir": dir})
 		os.WriteFile(journal, b, 0o644)
-		_, err := envs.Create(context.Background(), envs.CreateOptions{Dir: filepath.Join(root, "new"), Base: base, Journal: journal})
+		_, err := envs.MakeVenvDir(context.Background(), envs.MakeOptions{Dir: filepath.Join(root, "new"), Base: base, Journal: journal})
 		if err == nil || !strings.Contains(err.Error(), "nothing was deleted") {
 			t.Errorf("a journal naming %s: err %v", dir, err)
 		}
@@ -220,7 +220,7 @@ func TestInterruptedCreateDeletesOnlyWhatItMade(t *testing.T) {
 	b, _ := json.Marshal(map[string]string{"dir": half})
 	os.WriteFile(journal, b, 0o644)
 	var lines []string
-	if _, err := envs.Create(context.Background(), envs.CreateOptions{Dir: filepath.Join(root, "new"), Base: base, Journal: journal,
+	if _, err := envs.MakeVenvDir(context.Background(), envs.MakeOptions{Dir: filepath.Join(root, "new"), Base: base, Journal: journal,
 		Progress: func(l string) { lines = append(lines, l) }}); err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +349,7 @@ func TestVenvViaUVStandIn(t *testing.T) {
 	base := testenv.Interp(t, testenv.GIL(t, "3.13"))
 	dir := filepath.Join(t.TempDir(), "uv venv")
 	var lines []string
-	_, err := envs.Create(context.Background(), envs.CreateOptions{Dir: dir, Base: base, Via: "uv", UV: uv,
+	_, err := envs.MakeVenvDir(context.Background(), envs.MakeOptions{Dir: dir, Base: base, Via: "uv", UV: uv,
 		Requirements: testenv.OfflineRequirements(t), Progress: func(l string) { lines = append(lines, l) }})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, strings.Join(lines, "\n"))

@@ -62,8 +62,8 @@ func TestGetUV(t *testing.T) {
 			t.Errorf("%s: %v %v", tool, fi, err)
 		}
 	}
-	if p, mine := installer.LocateUV(data); !mine && p == "" {
-		t.Errorf("LocateUV does not find PyHangar's uv")
+	if p, mine := installer.UVPath(data); !mine && p == "" {
+		t.Errorf("UVPath does not find PyHangar's uv")
 	}
 	// latest asks which release is the newest.
 	if v, err := g.Latest(context.Background()); err != nil || v != "0.9.30" {
@@ -94,7 +94,7 @@ func TestGetUV(t *testing.T) {
 		if len(entries) != 0 {
 			t.Errorf("%s: kept %v", fault, entries)
 		}
-		if p, _ := installer.LocateUV(data); p != "" && strings.HasPrefix(p, data) {
+		if p, _ := installer.UVPath(data); p != "" && strings.HasPrefix(p, data) {
 			t.Errorf("%s: a uv is found at %s", fault, p)
 		}
 	}

@@ -36,10 +36,11 @@ func (u UV) Why() string {
 	return "your uv, found on PATH or where uv's installer puts it"
 }
 
-// LocateUV finds the uv to use: the user's own (on PATH, ~/.local/bin,
-// ~/.cargo/bin) always wins; else the newest one PyHangar got into the
-// data dir. path is "" when there is none.
-func LocateUV(dataDir string) (path string, own bool) {
+// UVPath is the path of the uv to use, found without running anything:
+// the user's own (on PATH, ~/.local/bin, ~/.cargo/bin) always wins; else
+// the newest one PyHangar got into the data dir. path is "" when there is
+// none.
+func UVPath(dataDir string) (path string, own bool) {
 	if p := platform.FindTool("uv"); p != "" {
 		return p, false
 	}
@@ -56,10 +57,10 @@ func LocateUV(dataDir string) (path string, own bool) {
 	return "", false
 }
 
-// FindUV finds the uv to use (see LocateUV) and asks its version; ok is
+// FindUV finds the uv to use (see UVPath) and asks its version; ok is
 // false when there is none.
 func FindUV(ctx context.Context, dataDir string) (UV, bool) {
-	p, own := LocateUV(dataDir)
+	p, own := UVPath(dataDir)
 	if p == "" {
 		return UV{}, false
 	}

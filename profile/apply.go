@@ -451,6 +451,6 @@ func exportRuns(ctx context.Context, st *store.Store, path string, ids map[int64
 }
 
 func uvPath(dataDir string) string {
-	p, _ := installer.LocateUV(dataDir)
+	p, _ := installer.UVPath(dataDir)
 	return p
 }

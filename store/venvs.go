@@ -101,8 +101,8 @@ func (s *Store) SaveVenvCheck(ctx context.Context, id int64, c envs.CheckResult)
 	return err
 }
 
-// DeleteVenv forgets a venv.
-func (s *Store) DeleteVenv(ctx context.Context, id int64) error {
+// ForgetVenv forgets a venv (its folder is not touched).
+func (s *Store) ForgetVenv(ctx context.Context, id int64) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM venvs WHERE id = ?`, id)
 	return err
 }

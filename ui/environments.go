@@ -389,7 +389,7 @@ func (t *environmentsTab) check(gilScan bool) {
 	if !ok {
 		return
 	}
-	uv, _ := installer.LocateUV(t.c.cfg.DataDir)
+	uv, _ := installer.UVPath(t.c.cfg.DataDir)
 	var res envs.CheckResult
 	t.job.run("Checking "+e.Path+"…", func(ctx context.Context) error {
 		res = envs.Check(ctx, e.Path, e.Name, uv)
@@ -466,8 +466,8 @@ func (t *environmentsTab) confirmDelete() {
 		if e.ID == 0 {
 			arg = e.Path
 		}
-		t.job.run("Deleting "+e.Path+"…", func(context.Context) error {
-			_, err := envs.DeleteVenv(t.c.ctx, t.c.store, arg)
+		t.job.run("Deleting "+e.Path+"…", func(ctx context.Context) error {
+			_, err := envs.DeleteVenv(ctx, t.c.store, arg)
 			return err
 		}, func(err error) string {
 			if err != nil {
