@@ -12,7 +12,6 @@ import (
 
 	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
-	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/store"
 )
@@ -79,29 +78,17 @@ func benchRun(ctx context.Context, s *Session, args []string) error {
 		}
 		targets = append(targets, in)
 	}
-	for _, in := range targets {
-		if err := bench.Supported(in); err != nil {
-			return err
+	last := -1
+	results, _, err := s.Hangar.Bench(ctx, targets, bench.Options{MaxThreads: *threads, Budget: *budget}, func(i int, step string) {
+		if i != last {
+			in := targets[i]
+			fmt.Fprintf(s.Stderr, "[%d/%d] %s (%s, %s)\n", i+1, len(targets), in.Path, in.Version, in.Build())
+			last = i
 		}
-	}
-	machine := platform.MachineFacts()
-	var results []bench.Result
-	for i, in := range targets {
-		label := fmt.Sprintf("[%d/%d] %s (%s, %s)", i+1, len(targets), in.Path, in.Version, in.Build())
-		fmt.Fprintln(s.Stderr, label)
-		r, err := bench.Run(ctx, in, bench.Options{MaxThreads: *threads, Budget: *budget, Progress: func(step string) {
-			fmt.Fprintf(s.Stderr, "  %s\n", step)
-		}})
-		if err != nil {
-			return fmt.Errorf("%s: %w", in.Path, err)
-		}
-		results = append(results, r)
-	}
-	bench.CompareCost(results)
-	for _, r := range results {
-		if _, err := s.Store.SaveBenchRun(ctx, machine, r); err != nil {
-			return err
-		}
+		fmt.Fprintf(s.Stderr, "  %s\n", step)
+	})
+	if err != nil {
+		return err
 	}
 	if *asJSON {
 		return writeJSON(s, results)

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pyhangar/pyhangar/hangar"
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/store"
@@ -37,6 +38,8 @@ type Session struct {
 	Version string
 	DataDir string
 	Store   *store.Store
+	// Hangar is the use cases over the data dir and its store.
+	Hangar *hangar.Hangar
 	// StoreErr is why the store could not be opened (only the GUI runs
 	// without a store, to show this to the user).
 	StoreErr error
@@ -139,6 +142,8 @@ func Main(ctx context.Context, args []string, opt Options) int {
 	if s.Store != nil {
 		defer s.Store.Close()
 		s.Notice = s.Store.Notice()
+		s.Hangar = hangar.New(s.DataDir, s.Store)
+		s.Hangar.Getenv = opt.Getenv
 		// What a killed process left behind is cleared before anything
 		// else runs.
 		swept, err := installer.Sweep(ctx, s.DataDir, s.Store)

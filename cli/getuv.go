@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/pyhangar/pyhangar/installer"
-	"github.com/pyhangar/pyhangar/store"
 )
 
 func getUVCommand() command {
@@ -26,16 +25,11 @@ func getUVCommand() command {
 				return usagef("unexpected argument %q", fs.Arg(0))
 			}
 			if *remove {
-				if err := installer.RemoveOwnUV(s.DataDir); err != nil {
+				if err := s.Hangar.RemoveUV(ctx); err != nil {
 					return err
 				}
-				s.Store.DeleteSetting(ctx, store.SettingUV)
-				s.Store.DeleteSetting(ctx, store.SettingUVVersion)
 				fmt.Fprintf(s.Stdout, "Removed PyHangar's uv (%s).\n", installer.UVDir(s.DataDir))
 				return nil
-			}
-			if *mirror == "" {
-				*mirror, _, _ = s.Store.Setting(ctx, store.SettingUVMirror)
 			}
 			if *mirror != "" {
 				if _, err := installer.CheckURL(*mirror); err != nil {
@@ -43,7 +37,7 @@ func getUVCommand() command {
 				}
 			}
 			lastPhase := ""
-			g := &installer.UVGetter{DataDir: s.DataDir, Base: *mirror, Progress: func(e installer.Event) {
+			progress := func(e installer.Event) {
 				switch {
 				case e.Line != "":
 					fmt.Fprintln(s.Stderr, "  "+e.Line)
@@ -51,16 +45,10 @@ func getUVCommand() command {
 					fmt.Fprintln(s.Stderr, e.Phase)
 					lastPhase = e.Phase
 				}
-			}}
+			}
 			start := time.Now()
-			own, err := g.Get(ctx, *ver)
+			own, err := s.Hangar.GetUV(ctx, *ver, *mirror, progress)
 			if err != nil {
-				return err
-			}
-			if err := s.Store.SetSetting(ctx, store.SettingUV, own.Path); err != nil {
-				return err
-			}
-			if err := s.Store.SetSetting(ctx, store.SettingUVVersion, own.Reports); err != nil {
 				return err
 			}
 			if *asJSON {

@@ -14,10 +14,7 @@ import (
 
 // newInstaller wires an installer to the session's store.
 func newInstaller(ctx context.Context, s *Session, mirror string, progress func(installer.Event)) (*installer.Installer, error) {
-	if mirror == "" {
-		mirror = s.Store.Mirror(ctx)
-	}
-	in, err := installer.New(ctx, s.DataDir, s.Store, mirror, progress)
+	in, err := s.Hangar.Installer(ctx, mirror, progress)
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}

@@ -25,11 +25,7 @@ func listCommand() command {
 			if fs.NArg() > 0 {
 				return usagef("unexpected argument %q", fs.Arg(0))
 			}
-			list, _, err := envs.Discover(ctx, platform.ThisHost(s.DataDir), envs.DiscoverOptions{
-				Cache:   s.Store,
-				Refresh: *refresh,
-				Timeout: s.Store.ProbeTimeout(ctx),
-			})
+			list, err := s.Hangar.Discover(ctx, *refresh, nil)
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/profile"
 )
 
@@ -36,10 +35,7 @@ func profileCommand() command {
 
 // profileMachine wires a profile to this machine's PyHangar.
 func profileMachine(ctx context.Context, s *Session, mirror, benchOut string, progress func(int, profile.Step, string)) (profile.Machine, error) {
-	if mirror == "" {
-		mirror = s.Store.Mirror(ctx)
-	}
-	m, err := profile.NewMachine(ctx, s.DataDir, s.Store, mirror, func(ctx context.Context) ([]envs.Interpreter, error) { return discover(ctx, s) }, benchOut)
+	m, err := s.Hangar.ProfileMachine(ctx, mirror, benchOut)
 	if err != nil {
 		return m, usageError{err.Error()}
 	}

@@ -6,13 +6,11 @@ import (
 	"strings"
 
 	"github.com/pyhangar/pyhangar/envs"
-	"github.com/pyhangar/pyhangar/platform"
 )
 
 // discover lists this machine's interpreters, from the cache where it can.
 func discover(ctx context.Context, s *Session) ([]envs.Interpreter, error) {
-	list, _, err := envs.Discover(ctx, platform.ThisHost(s.DataDir), envs.DiscoverOptions{Cache: s.Store, Timeout: s.Store.ProbeTimeout(ctx)})
-	return list, err
+	return s.Hangar.Discover(ctx, false, nil)
 }
 
 // resolvePython turns --python's SPEC or PATH into an interpreter.
@@ -25,7 +23,7 @@ func resolvePython(ctx context.Context, s *Session, arg string) (envs.Interprete
 			return envs.Interpreter{}, usagef("--python: %v, or a path", err)
 		}
 	}
-	in, err := envs.Resolve(ctx, arg, func() ([]envs.Interpreter, error) { return discover(ctx, s) }, s.Store.ProbeTimeout(ctx))
+	in, err := s.Hangar.Resolve(ctx, arg)
 	if errors.Is(err, envs.ErrNoMatch) {
 		return in, usageError{err.Error() + " ('pyhangar list' shows what there is)"}
 	}

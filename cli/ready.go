@@ -45,12 +45,12 @@ func readyCommand() command {
 					reqs = append(reqs, wheels.Requirement{Text: a})
 				}
 			}
-			c := &wheels.Checker{Python: in.Path, IndexURL: *index, Getenv: s.Getenv, Cache: s.Store}
+			var progress func(int, string)
 			if s.Interactive && !*asJSON {
-				c.Progress = func(done int, name string) { fmt.Fprintf(s.Stderr, "\rchecked %d: %-40s", done, name) }
+				progress = func(done int, name string) { fmt.Fprintf(s.Stderr, "\rchecked %d: %-40s", done, name) }
 			}
-			rep, err := c.Check(ctx, reqs)
-			if c.Progress != nil {
+			rep, err := s.Hangar.Ready(ctx, in, reqs, *index, progress)
+			if progress != nil {
 				fmt.Fprint(s.Stderr, "\r\033[K")
 			}
 			if err != nil {

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/hangar"
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/pyversion"
 )
@@ -162,7 +163,7 @@ func venvList(ctx context.Context, s *Session, args []string) error {
 		if len(e.Problems) > 0 {
 			status += envs.Status(": " + e.Problems[0])
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, orDash(e.BaseVersion.String()), build, status, envs.HumanSize(e.SizeBytes), e.Origin, e.Path)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Name, orDash(e.BaseVersion.String()), build, status, hangar.HumanSize(e.SizeBytes), e.Origin, e.Path)
 	}
 	return tw.Flush()
 }
@@ -260,7 +261,7 @@ func venvCheck(ctx context.Context, s *Session, args []string) error {
 func printCheck(s *Session, c envs.CheckResult) {
 	build := pyversion.BuildName(c.FreeThreaded)
 	fmt.Fprintf(s.Stdout, "Venv    %s (%s)\nPython  %s %s (%s)\nBase    %s\nPip     %s\nSize    %s\nStatus  %s\n",
-		c.Name, c.Path, c.Python, orDash(c.Version.String()), build, orDash(c.Base), orDash(c.Pip), envs.HumanSize(c.SizeBytes), c.Status)
+		c.Name, c.Path, c.Python, orDash(c.Version.String()), build, orDash(c.Base), orDash(c.Pip), hangar.HumanSize(c.SizeBytes), c.Status)
 	for _, p := range c.Problems {
 		fmt.Fprintf(s.Stdout, "  problem: %s\n", p)
 	}

@@ -481,19 +481,6 @@ func Activation(dir string, goos string) map[string]string {
 	}
 }
 
-// HumanSize writes a byte count for people: 11.0 MiB.
-func HumanSize(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
-
 // Package is a distribution installed in a venv.
 type Package struct {
 	Name    string `json:"name"`

@@ -11,11 +11,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/platform"
-	"github.com/pyhangar/pyhangar/store"
 )
 
 // State is where a step of a plan stands. Its JSON is the text of the
@@ -384,73 +382,4 @@ func freeze(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("pip freeze: %s", platform.LastLine(res.Stderr))
 	}
 	return string(res.Stdout), nil
-}
-
-// NewMachine wires a profile to a data dir's PyHangar: its installer (uv
-// when present, python.org or the mirror otherwise), its venvs and its
-// benchmark history. When benchOut is not "", the benchmark step also
-// writes its runs there (bench export's JSON), for a lead collecting one
-// file per machine.
-func NewMachine(ctx context.Context, dataDir string, st *store.Store, mirror string,
-	discover func(ctx context.Context) ([]envs.Interpreter, error), benchOut string) (Machine, error) {
-	in, err := installer.New(ctx, dataDir, st, mirror, nil)
-	if err != nil {
-		return Machine{}, err
-	}
-	return Machine{
-		Discover:  discover,
-		Installer: in,
-		Venvs:     st,
-		VenvsDir:  filepath.Join(dataDir, "venvs"),
-		UV:        uvPath(dataDir),
-		Bench: func(ctx context.Context, list []envs.Interpreter) error {
-			machine := platform.MachineFacts()
-			var results []bench.Result
-			for _, target := range list {
-				r, err := bench.Run(ctx, target, bench.Options{})
-				if err != nil {
-					return err
-				}
-				results = append(results, r)
-			}
-			bench.CompareCost(results)
-			ids := map[int64]bool{}
-			for _, r := range results {
-				id, err := st.SaveBenchRun(ctx, machine, r)
-				if err != nil {
-					return err
-				}
-				ids[id] = true
-			}
-			if benchOut == "" {
-				return nil
-			}
-			return exportRuns(ctx, st, benchOut, ids)
-		},
-	}, nil
-}
-
-// exportRuns writes the runs with the given ids to path, as bench export
-// --format json does.
-func exportRuns(ctx context.Context, st *store.Store, path string, ids map[int64]bool) error {
-	all, err := st.BenchRuns(ctx, 0)
-	if err != nil {
-		return err
-	}
-	var runs []store.BenchRun
-	for _, run := range all {
-		if ids[run.ID] {
-			runs = append(runs, run)
-		}
-	}
-	var buf bytes.Buffer
-	if err := st.ExportBenchJSON(ctx, &buf, runs); err != nil {
-		return err
-	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
-}
-
-func uvPath(dataDir string) string {
-	p, _ := installer.UVPath(dataDir)
-	return p
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
-	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/store"
 )
@@ -228,27 +227,13 @@ func (t *benchmarksTab) start() {
 	}
 	var results []bench.Result
 	var ids []int64
-	machine := platform.Machine{}
 	t.job.run("Starting…", func(ctx context.Context) error {
-		machine = platform.MachineFacts()
-		for i, in := range targets {
-			r, err := bench.Run(ctx, in, bench.Options{Progress: func(step string) {
-				t.job.progress(float64(i)/float64(len(targets)), fmt.Sprintf("[%d/%d] %s %s: %s", i+1, len(targets), in.Version, pyversion.BuildName(in.FreeThreaded), step))
-			}})
-			if err != nil {
-				return fmt.Errorf("%s: %w", in.Path, err)
-			}
-			results = append(results, r)
-		}
-		bench.CompareCost(results)
-		for _, r := range results {
-			id, err := t.c.store.SaveBenchRun(ctx, machine, r)
-			if err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return nil
+		var err error
+		results, ids, err = t.c.h.Bench(ctx, targets, bench.Options{}, func(i int, step string) {
+			in := targets[i]
+			t.job.progress(float64(i)/float64(len(targets)), fmt.Sprintf("[%d/%d] %s %s: %s", i+1, len(targets), in.Version, in.Build(), step))
+		})
+		return err
 	}, func(err error) string {
 		switch {
 		case errors.Is(err, context.Canceled):

@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pyhangar/pyhangar/envs"
-	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/hangar"
 	"github.com/pyhangar/pyhangar/store"
 )
 
@@ -27,6 +27,8 @@ type core struct {
 	win   fyne.Window
 	cfg   Config
 	store *store.Store
+	// h is the use cases the window shares with the command line.
+	h *hangar.Hangar
 	// ctx is the app's: SIGTERM ends it. Background work takes its
 	// context from it.
 	ctx context.Context
@@ -36,9 +38,6 @@ type core struct {
 	jobs         []*job
 	jobListeners []func()
 	running      sync.WaitGroup // jobs not yet cleaned up
-
-	// host builds the Host discovery searches (tests narrow its PATH).
-	host func() *platform.Host
 
 	interps       []envs.Interpreter
 	listeners     []func([]envs.Interpreter)
@@ -79,12 +78,9 @@ func (c *core) doAndWait(f func()) {
 }
 
 func newCore(ctx context.Context, a fyne.App, w fyne.Window, cfg Config) *core {
-	c := &core{app: a, win: w, cfg: cfg, store: cfg.Store, ctx: ctx, quit: a.Quit}
-	c.host = cfg.Host
-	if c.host == nil {
-		c.host = func() *platform.Host { return platform.ThisHost(cfg.DataDir) }
-	}
-	return c
+	h := hangar.New(cfg.DataDir, cfg.Store)
+	h.Host = cfg.Host
+	return &core{app: a, win: w, cfg: cfg, store: cfg.Store, h: h, ctx: ctx, quit: a.Quit}
 }
 
 // background runs work off the UI goroutine; done runs on the UI goroutine
@@ -112,10 +108,9 @@ func (c *core) discover(then func()) {
 		l(nil) // nil: discovery started
 	}
 	var list []envs.Interpreter
-	timeout := c.store.ProbeTimeout(c.ctx)
 	c.background(func() error {
 		var err error
-		list, _, err = envs.Discover(c.ctx, c.host(), envs.DiscoverOptions{Cache: c.store, Timeout: timeout})
+		list, err = c.h.Discover(c.ctx, false, nil)
 		return err
 	}, func(err error) {
 		c.discovering = false

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"path/filepath"
@@ -43,15 +42,11 @@ func newDoctorTab(c *core) *doctorTab {
 func (t *doctorTab) look() {
 	c := t.c
 	interps := c.interps
-	host := c.host
 	var got []doctor.Finding
 	c.background(func() error {
-		venvs, err := envs.ListVenvs(t.c.ctx, c.store, interps)
-		if err != nil {
-			return err
-		}
-		got = doctor.Examine(doctor.Gather(context.Background(), host(), interps, venvs))
-		return nil
+		var err error
+		got, err = c.h.Doctor(c.ctx, interps)
+		return err
 	}, func(err error) {
 		if err != nil {
 			c.showError("The doctor could not look", err)

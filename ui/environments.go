@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/hangar"
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/wheels"
@@ -143,7 +144,7 @@ func (t *environmentsTab) showSelected() {
 		return
 	}
 	build := pyversion.BuildName(e.FreeThreaded)
-	text := fmt.Sprintf("%s — %s\nPython %s (%s), %s, %s; %s", e.Name, e.Path, orDash(e.BaseVersion.String()), build, envs.HumanSize(e.SizeBytes), e.Origin, e.Status)
+	text := fmt.Sprintf("%s — %s\nPython %s (%s), %s, %s; %s", e.Name, e.Path, orDash(e.BaseVersion.String()), build, hangar.HumanSize(e.SizeBytes), e.Origin, e.Status)
 	for _, p := range e.Problems {
 		text += "\nProblem: " + p
 	}
@@ -205,7 +206,7 @@ func (t *environmentsTab) fillCell(row, col int, l *widget.Label) {
 			l.Importance = widget.DangerImportance
 		}
 	case 4:
-		text = envs.HumanSize(e.SizeBytes)
+		text = hangar.HumanSize(e.SizeBytes)
 	case 5:
 		text = string(e.Origin)
 	case 6:
@@ -422,7 +423,7 @@ func (t *environmentsTab) check(gilScan bool) {
 func (t *environmentsTab) showCheck(res envs.CheckResult) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Python  %s (%s)\nBase    %s\nPip     %s\nSize    %s\nStatus  %s\n", res.Version,
-		pyversion.BuildName(res.FreeThreaded), res.Base, res.Pip, envs.HumanSize(res.SizeBytes), res.Status)
+		pyversion.BuildName(res.FreeThreaded), res.Base, res.Pip, hangar.HumanSize(res.SizeBytes), res.Status)
 	for _, p := range res.Problems {
 		fmt.Fprintf(&b, "Problem: %s\n", p)
 	}
@@ -455,7 +456,7 @@ func (t *environmentsTab) confirmDelete() {
 	if !ok || t.c.busy(jobVenv) {
 		return
 	}
-	msg := fmt.Sprintf("The folder %s (%s) and everything in it will be deleted. This cannot be undone.", e.Path, envs.HumanSize(e.SizeBytes))
+	msg := fmt.Sprintf("The folder %s (%s) and everything in it will be deleted. This cannot be undone.", e.Path, hangar.HumanSize(e.SizeBytes))
 	text := widget.NewLabel(msg)
 	text.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("Delete the venv "+e.Name+"?", "Delete", "Keep it", text, func(yes bool) {

@@ -149,7 +149,7 @@ func (t *installTab) load() {
 	t.offline.Hide()
 	t.c.background(func() error {
 		var err error
-		if in, err = installer.New(ctx, t.c.cfg.DataDir, t.c.store, mirror, nil); err != nil {
+		if in, err = t.c.h.Installer(ctx, mirror, nil); err != nil {
 			return err
 		}
 		recs, _ = t.c.store.Installs(ctx)
@@ -399,22 +399,12 @@ func (t *installTab) startGetUV() {
 	if t.c.busy(jobInstall) {
 		return
 	}
-	base, _, _ := t.c.store.Setting(t.c.ctx, store.SettingUVMirror)
-	g := &installer.UVGetter{DataDir: t.c.cfg.DataDir, Base: base, Progress: t.onEvent}
-	if base == "" {
-		base = installer.GitHub
-	}
-	t.startLog("Getting uv " + installer.PinnedUV + " from " + base)
+	t.startLog("Getting uv " + installer.PinnedUV + " from " + t.c.h.UVMirror(t.c.ctx))
 	var own installer.OwnUV
 	t.job.run("Getting uv…", func(ctx context.Context) error {
 		var err error
-		if own, err = g.Get(ctx, ""); err != nil {
-			return err
-		}
-		if err := t.c.store.SetSetting(ctx, store.SettingUV, own.Path); err != nil {
-			return err
-		}
-		return t.c.store.SetSetting(ctx, store.SettingUVVersion, own.Reports)
+		own, err = t.c.h.GetUV(ctx, "", "", t.onEvent)
+		return err
 	}, func(err error) string {
 		switch {
 		case errors.Is(err, context.Canceled):

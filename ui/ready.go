@@ -64,11 +64,9 @@ func (c *core) checkReady(in envs.Interpreter, reqs []wheels.Requirement, what s
 	d.Show()
 
 	var rep wheels.Report
-	ck := &wheels.Checker{Python: in.Path, Cache: c.store,
-		Progress: func(done int, name string) { r.job.progress(-1, fmt.Sprintf("checked %d: %s", done, name)) }}
 	r.job.run("Reading the package index…", func(ctx context.Context) error {
 		var err error
-		rep, err = ck.Check(ctx, reqs)
+		rep, err = c.h.Ready(ctx, in, reqs, "", func(done int, name string) { r.job.progress(-1, fmt.Sprintf("checked %d: %s", done, name)) })
 		return err
 	}, func(err error) string {
 		if err != nil {

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/profile"
 )
 
@@ -161,13 +160,7 @@ func (t *teamTab) remember(path string) {
 }
 
 func (t *teamTab) machine() (profile.Machine, error) {
-	mirror := t.c.store.Mirror(t.c.ctx)
-	host := t.c.host
-	timeout := t.c.store.ProbeTimeout(t.c.ctx)
-	return profile.NewMachine(context.Background(), t.c.cfg.DataDir, t.c.store, mirror, func(ctx context.Context) ([]envs.Interpreter, error) {
-		list, _, err := envs.Discover(ctx, host(), envs.DiscoverOptions{Cache: t.c.store, Timeout: timeout})
-		return list, err
-	}, "")
+	return t.c.h.ProfileMachine(t.c.ctx, "", "")
 }
 
 // load reads a profile and shows its plan; a malformed one is refused with
@@ -187,7 +180,7 @@ func (t *teamTab) load(path string) {
 		if err != nil {
 			return err
 		}
-		steps, err = p.Plan(context.Background(), m)
+		steps, err = p.Plan(t.c.ctx, m)
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -331,7 +324,7 @@ func (t *teamTab) export() {
 				return err
 			}
 			name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-			p, err = profile.Export(context.Background(), path, name, recs, venvs)
+			p, err = profile.Export(t.c.ctx, path, name, recs, venvs)
 			return err
 		}, func(err error) {
 			if err != nil {

@@ -1,0 +1,16 @@
+package hangar
+
+import (
+	"context"
+
+	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/wheels"
+)
+
+// Ready checks whether reqs install as wheels on in, against indexURL (""
+// means PIP_INDEX_URL, pip's own setting, or PyPI), with the store as the
+// index cache; progress hears of each package judged.
+func (h *Hangar) Ready(ctx context.Context, in envs.Interpreter, reqs []wheels.Requirement, indexURL string, progress func(done int, name string)) (wheels.Report, error) {
+	c := &wheels.Checker{Python: in.Path, IndexURL: indexURL, Getenv: h.getenv, Cache: h.Store, Progress: progress}
+	return c.Check(ctx, reqs)
+}
