@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"time"
 
@@ -59,7 +58,7 @@ func (in *Installer) InstallFrom(ctx context.Context, path string, spec *envs.Sp
 	if fi, err := os.Stat(abs); err != nil || !fi.Mode().IsRegular() {
 		return envs.Interpreter{}, Record{}, fmt.Errorf("%s is not a file", path)
 	}
-	ver, err := FromFileRelease(runtime.GOOS, filepath.Base(abs))
+	ver, err := FromFileRelease(in.goos(), filepath.Base(abs))
 	if err != nil {
 		return envs.Interpreter{}, Record{}, err
 	}
@@ -79,7 +78,7 @@ func (in *Installer) InstallFrom(ctx context.Context, path string, spec *envs.Sp
 	}
 	in.emit(Event{Line: fmt.Sprintf("%s is checked against %s", filepath.Base(abs), from), Pct: -1})
 	j := job{spec: s, route: RoutePythonOrg, rel: Release{Version: ver}, local: abs, sum: sum}
-	j.target, j.what = targetFor(ver, s)
+	j.target, j.what = targetFor(in.goos(), ver, s)
 	rec := Record{Spec: s.String(), Variant: variantOf(s), Method: RoutePythonOrg, Started: time.Now().UTC(), Status: StatusRunning}
 	return in.run(ctx, j, rec)
 }

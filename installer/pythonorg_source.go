@@ -1,0 +1,70 @@
+package installer
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pyhangar/pyhangar/platform"
+)
+
+// fromSource builds python.org's source tarball (Linux has no binaries).
+func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile io.Writer, log func(string)) (string, error) {
+	if missing, fix := MissingPrereqs(nil, nil); len(missing) > 0 {
+		return "", fmt.Errorf("a source build needs %s; install them with: %s", strings.Join(missing, ", "), fix)
+	}
+	prefix := filepath.Join(in.PythonsDir(), j.target)
+	if _, err := os.Lstat(prefix); err == nil {
+		if done, ok := in.installed(ctx, j.target); ok {
+			return "", fmt.Errorf("%s is already installed at %s (pyhangar uninstall %s first to reinstall)", j.target, done.Path, j.what)
+		}
+		// No install owns it: the remains of an attempt that died.
+		log("removing the remains of an earlier attempt: " + prefix)
+		if err := platform.RemoveAll(prefix); err != nil {
+			return "", err
+		}
+	}
+	tarball, sum, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return SourceTarball(files, j.rel.Version) },
+		"Python-"+string(j.rel.Version)+".tar.xz")
+	if err != nil {
+		return "", err
+	}
+	defer done()
+	if err := os.MkdirAll(filepath.Join(in.DataDir, "build"), 0o755); err != nil {
+		return "", err
+	}
+	work, err := os.MkdirTemp(filepath.Join(in.DataDir, "build"), j.target+"-")
+	if err != nil {
+		return "", err
+	}
+	defer platform.RemoveAll(work)
+	in.emit(Event{Phase: "extract", Pct: -1})
+	archive, err := OpenVerified(tarball, sum)
+	if err != nil {
+		return "", err
+	}
+	err = ExtractTarXZ(ctx, archive, work)
+	archive.Close()
+	if err != nil {
+		return "", err
+	}
+	src := filepath.Join(work, "Python-"+string(j.rel.Version))
+	if _, err := os.Stat(filepath.Join(src, "configure")); err != nil {
+		return "", fmt.Errorf("the tarball has no Python-%s/configure", j.rel.Version)
+	}
+	err = BuildSource(ctx, src, BuildOptions{Prefix: prefix, FreeThreaded: j.spec.FreeThreaded, Optimize: in.Optimize, Log: logFile,
+		Progress: func(phase string, pct float64) { in.emit(Event{Phase: phase, Pct: pct}) }})
+	if err != nil {
+		platform.RemoveAll(prefix) // no half install
+		return "", err
+	}
+	exe := InterpreterIn(prefix, j.rel.Version, j.spec.FreeThreaded)
+	if _, err := os.Stat(exe); err != nil {
+		platform.RemoveAll(prefix)
+		return "", fmt.Errorf("the build finished but %s is missing", exe)
+	}
+	return exe, nil
+}
