@@ -187,9 +187,53 @@ var guessName = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)`)
 
 // Check judges every requirement, and the dependencies they bring,
 // transitively: for each, the newest release its specifiers and this
-// Python allow, and what pip would install of it here.
+// Python allow, and what pip would install of it here. It goes in four
+// phases: start the judge (reading the first pages meanwhile), read the
+// requirements, walk the dependencies, then write the results.
 func (c *Checker) Check(ctx context.Context, reqs []Requirement) (Report, error) {
-	// The judge starts while the pages of the names asked for are read.
+	w := &walk{c: c, nodes: map[string]*node{}}
+	if err := w.start(ctx, reqs); err != nil {
+		return Report{}, err
+	}
+	defer w.j.close()
+	rep := Report{Python: c.Python, PythonVersion: w.j.env.PythonVersion, FreeThreaded: w.j.env.FreeThreaded, Index: c.index.URL, Results: []Result{}}
+	if err := w.readRequirements(ctx, reqs); err != nil {
+		return rep, err
+	}
+	if err := w.walkDependencies(ctx); err != nil {
+		return rep, err
+	}
+	rep.Results = w.results()
+	rep.Requests = c.index.Requests()
+	if err, oldest := c.index.Offline(); err != nil {
+		rep.Offline, rep.OldestAnswer = err.Error(), oldest
+	}
+	return rep, nil
+}
+
+// walk is one check under way: the judge, the pages read, and the graph
+// of packages.
+type walk struct {
+	c     *Checker
+	j     *judge
+	pages *pageSet
+	nodes map[string]*node
+	order []*node // in the order they were met
+	top   []entry // the requirements, in their order
+}
+
+// entry is one requirement's place in the results: a package, or a line
+// that is not checked.
+type entry struct {
+	n    *node
+	skip *Result
+}
+
+// start starts the judge and, meanwhile, reads the pages of the names
+// asked for from the index chosen (when it is known before the judge is
+// asked for pip's own).
+func (w *walk) start(ctx context.Context, reqs []Requirement) error {
+	c := w.c
 	type started struct {
 		j   *judge
 		err error
@@ -199,83 +243,81 @@ func (c *Checker) Check(ctx context.Context, reqs []Requirement) (Report, error)
 		j, err := startJudge(ctx, c.Python)
 		ready <- started{j, err}
 	}()
-	pages := &pageSet{got: map[string]*fetched{}}
+	w.pages = &pageSet{got: map[string]*fetched{}}
 	if u := c.indexURL(); u != "" {
 		ix, err := NewIndex(u, c.Cache)
 		if err != nil {
 			go func() { s := <-ready; s.j.closeIfStarted() }()
-			return Report{}, err
+			return err
 		}
-		pages.ix = ix
+		w.pages.ix = ix
 		var guesses []string
 		for _, r := range reqs {
 			if m := guessName.FindStringSubmatch(r.Text); m != nil && r.Skip == "" && !r.Constraint {
 				guesses = append(guesses, normalize(m[1]))
 			}
 		}
-		c.eachIndex(len(guesses), func(i int) { pages.get(ctx, guesses[i]) })
+		c.eachIndex(len(guesses), func(i int) { w.pages.get(ctx, guesses[i]) })
 	}
 	s := <-ready
 	if s.err != nil {
-		return Report{}, s.err
+		return s.err
 	}
-	j := s.j
-	defer j.close()
-	if pages.ix == nil {
-		u, err := j.pipIndexURL(ctx)
+	w.j = s.j
+	if w.pages.ix == nil {
+		u, err := w.j.pipIndexURL(ctx)
 		if err != nil {
-			return Report{}, err
+			w.j.close()
+			return err
 		}
 		if u == "" {
 			u = DefaultIndex
 		}
 		ix, err := NewIndex(u, c.Cache)
 		if err != nil {
-			return Report{}, fmt.Errorf("pip's configured index-url: %w", err)
+			w.j.close()
+			return fmt.Errorf("pip's configured index-url: %w", err)
 		}
-		pages.ix = ix
+		w.pages.ix = ix
 	}
-	c.index = pages.ix
+	c.index = w.pages.ix
+	return nil
+}
 
-	rep := Report{Python: c.Python, PythonVersion: j.env.PythonVersion, FreeThreaded: j.env.FreeThreaded, Index: c.index.URL, Results: []Result{}}
-	nodes := map[string]*node{}
-	var order []*node
-	type entry struct {
-		n      *node
-		skip   Result
-		isSkip bool
+// get is the node of a package, made when it is first met.
+func (w *walk) get(name, display string) *node {
+	n, ok := w.nodes[name]
+	if !ok {
+		n = &node{name: name, display: display}
+		w.nodes[name] = n
+		w.order = append(w.order, n)
 	}
-	var top []entry
-	get := func(name, display string) *node {
-		n, ok := nodes[name]
-		if !ok {
-			n = &node{name: name, display: display}
-			nodes[name] = n
-			order = append(order, n)
-		}
-		return n
-	}
-	skip := func(name, requested, reason string) {
-		top = append(top, entry{isSkip: true, skip: Result{Name: name, Requested: requested, Status: NotChecked, Reason: reason,
-			BlockedBy: []string{}, RequiredBy: []string{}}})
-	}
+	return n
+}
 
-	// The requirements themselves, read in one batch; constraints only
-	// limit versions.
+func (w *walk) skip(name, requested, reason string) {
+	w.top = append(w.top, entry{skip: &Result{Name: name, Requested: requested, Status: NotChecked, Reason: reason,
+		BlockedBy: []string{}, RequiredBy: []string{}}})
+}
+
+// readRequirements has the judge read the requirements in one batch:
+// each becomes a top package, a constraint on one (it limits versions
+// and asks for nothing), or a line that is not checked, with why.
+func (w *walk) readRequirements(ctx context.Context, reqs []Requirement) error {
 	var items []any
 	for _, r := range reqs {
 		if r.Skip == "" {
 			items = append(items, map[string]any{"text": r.Text})
 		}
 	}
-	answers, errs, err := j.askMany(ctx, "requirements", items)
+	answers, errs, err := w.j.askMany(ctx, "requirements", items)
 	if err != nil {
-		return rep, err
+		return err
 	}
 	k := 0
 	for _, r := range reqs {
 		if r.Skip != "" {
-			skip(r.Text, "", where(r)+r.Skip)
+			w.skip(r.Text, "", where(r)+r.Skip)
 			continue
 		}
 		var a reqAnswer
@@ -286,26 +328,34 @@ func (c *Checker) Check(ctx context.Context, reqs []Requirement) (Report, error)
 		k++
 		switch {
 		case aerr != nil:
-			skip(r.Text, "", where(r)+aerr.Error())
+			w.skip(r.Text, "", where(r)+aerr.Error())
 		case a.URL != "":
-			skip(a.Display, "", where(r)+"installed from "+a.URL+", not from the index")
+			w.skip(a.Display, "", where(r)+"installed from "+a.URL+", not from the index")
 		case r.Constraint:
-			n := get(a.Name, a.Display)
+			n := w.get(a.Name, a.Display)
 			n.constraints = append(n.constraints, a.Specifier)
 		case !a.Applies:
-			skip(a.Display, a.Specifier, where(r)+"not needed here: its marker leaves this interpreter out")
+			w.skip(a.Display, a.Specifier, where(r)+"not needed here: its marker leaves this interpreter out")
 		default:
-			n := get(a.Name, a.Display)
+			n := w.get(a.Name, a.Display)
 			if !n.top {
-				top = append(top, entry{n: n})
+				w.top = append(w.top, entry{n: n})
 			}
 			n.top = true
 			n.requested = append(n.requested, a.Specifier)
 			n.extras = union(n.extras, a.Extras)
 		}
 	}
+	return nil
+}
+
+// walkDependencies goes through the graph a frontier at a time: the
+// frontier's pages, in parallel; one batch of picks; their metadata, in
+// parallel; one batch of their dependencies, which make the next
+// frontier.
+func (w *walk) walkDependencies(ctx context.Context) error {
 	var frontier []*node
-	for _, n := range order {
+	for _, n := range w.order {
 		if n.top {
 			frontier = append(frontier, n)
 		}
@@ -313,145 +363,162 @@ func (c *Checker) Check(ctx context.Context, reqs []Requirement) (Report, error)
 	done := 0
 	for len(frontier) > 0 {
 		if err := ctx.Err(); err != nil {
-			return rep, err
+			return err
 		}
-		// Their pages, in parallel, then one batch of picks.
-		c.each(frontier, func(n *node) { n.project, n.fetchErr = pages.get(ctx, n.name) })
+		w.c.each(frontier, func(n *node) { n.project, n.fetchErr = w.pages.get(ctx, n.name) })
 		if err := ctx.Err(); err != nil {
-			return rep, err
+			return err
 		}
-		if failed := pages.failed(); failed != nil && done == 0 && pages.allFailed() {
-			return rep, fmt.Errorf("the index %s cannot be reached, and nothing from it is kept here: %w", c.index.URL, failed)
+		if failed := w.pages.failed(); failed != nil && done == 0 && w.pages.allFailed() {
+			return fmt.Errorf("the index %s cannot be reached, and nothing from it is kept here: %w", w.c.index.URL, failed)
 		}
-		var toPick []*node
-		var picks []any
-		for _, n := range frontier {
-			if n.pick.Status != "" && n.picked == n.spec() {
-				continue
-			}
-			n.picked = n.spec()
-			switch {
-			case n.fetchErr != nil:
-				n.pick = pickAnswer{Status: NotChecked, Reason: "the index could not tell: " + n.fetchErr.Error()}
-			case n.project.NotFound:
-				n.pick = pickAnswer{Status: NotFound, Reason: "not on the index " + c.index.URL}
-			default:
-				toPick = append(toPick, n)
-				picks = append(picks, map[string]any{"name": n.name, "specifier": n.picked, "files": n.project.Files})
-			}
-		}
-		answers, errs, err := j.askMany(ctx, "picks", picks)
-		if err != nil {
-			return rep, err
-		}
-		for i, n := range toPick {
-			before := n.pick.Version
-			var a pickAnswer
-			if errs[i] == nil {
-				errs[i] = json.Unmarshal(answers[i], &a)
-			}
-			if errs[i] != nil {
-				a = pickAnswer{Status: NotChecked, Reason: errs[i].Error()}
-			}
-			n.pick = a
-			if a.Version != before {
-				n.depsRead = false // another release: its own dependencies
-			}
+		if err := w.pick(ctx, frontier); err != nil {
+			return err
 		}
 		var withFiles []*node
 		for _, n := range frontier {
 			done++
-			if c.Progress != nil {
-				c.Progress(done, n.display)
+			if w.c.Progress != nil {
+				w.c.Progress(done, n.display)
 			}
 			if n.pick.File != "" && (!n.depsRead || !sameSet(n.expanded, n.extras)) {
 				withFiles = append(withFiles, n)
 			}
 		}
-		// Their metadata, in parallel, then one batch of dependencies.
-		metas := make([]string, len(withFiles))
-		merrs := make([]error, len(withFiles))
-		c.eachIndex(len(withFiles), func(i int) {
-			f := withFiles[i].project.Files[withFiles[i].pick.FileIndex]
-			if !f.Metadata {
-				merrs[i] = fmt.Errorf("the index has no metadata for %s", f.Filename)
-				return
-			}
-			metas[i], merrs[i] = c.index.Metadata(ctx, f)
-		})
-		if err := ctx.Err(); err != nil {
-			return rep, err
-		}
-		var readDeps []*node
-		var depItems []any
-		for i, n := range withFiles {
-			n.expanded, n.depsRead = append([]string{}, n.extras...), true
-			if merrs[i] != nil {
-				n.note = "its dependencies were not checked: " + merrs[i].Error()
-				continue
-			}
-			readDeps = append(readDeps, n)
-			depItems = append(depItems, map[string]any{"metadata": metas[i], "extras": n.extras})
-		}
-		answers, errs, err = j.askMany(ctx, "deps", depItems)
+		next, err := w.readDependencies(ctx, withFiles)
 		if err != nil {
-			return rep, err
-		}
-		var next []*node
-		for i, n := range readDeps {
-			var d struct {
-				Deps []reqAnswer `json:"deps"`
-			}
-			if errs[i] == nil {
-				errs[i] = json.Unmarshal(answers[i], &d)
-			}
-			if errs[i] != nil {
-				n.note = "its dependencies were not checked: " + errs[i].Error()
-				continue
-			}
-			for _, dep := range d.Deps {
-				m := get(dep.Name, dep.Display)
-				if !slices.Contains(n.deps, m.name) {
-					n.deps = append(n.deps, m.name)
-				}
-				if !slices.Contains(m.parents, n.display) {
-					m.parents = append(m.parents, n.display)
-				}
-				grew := !sameSet(union(m.extras, dep.Extras), m.extras)
-				m.extras = union(m.extras, dep.Extras)
-				if !slices.Contains(m.requested, dep.Specifier) {
-					m.requested = append(m.requested, dep.Specifier)
-				}
-				if (m.pick.Status == "" || grew || m.picked != m.spec()) && !slices.Contains(next, m) {
-					next = append(next, m)
-				}
-			}
+			return err
 		}
 		frontier = next
 	}
+	return nil
+}
 
-	// Results: the requirements in their order, then what they brought.
+// pick has the judge choose, for each node whose specifiers changed since
+// its last pick, the release and file pip would take here.
+func (w *walk) pick(ctx context.Context, frontier []*node) error {
+	var toPick []*node
+	var picks []any
+	for _, n := range frontier {
+		if n.pick.Status != "" && n.picked == n.spec() {
+			continue
+		}
+		n.picked = n.spec()
+		switch {
+		case n.fetchErr != nil:
+			n.pick = pickAnswer{Status: NotChecked, Reason: "the index could not tell: " + n.fetchErr.Error()}
+		case n.project.NotFound:
+			n.pick = pickAnswer{Status: NotFound, Reason: "not on the index " + w.c.index.URL}
+		default:
+			toPick = append(toPick, n)
+			picks = append(picks, map[string]any{"name": n.name, "specifier": n.picked, "files": n.project.Files})
+		}
+	}
+	answers, errs, err := w.j.askMany(ctx, "picks", picks)
+	if err != nil {
+		return err
+	}
+	for i, n := range toPick {
+		before := n.pick.Version
+		var a pickAnswer
+		if errs[i] == nil {
+			errs[i] = json.Unmarshal(answers[i], &a)
+		}
+		if errs[i] != nil {
+			a = pickAnswer{Status: NotChecked, Reason: errs[i].Error()}
+		}
+		n.pick = a
+		if a.Version != before {
+			n.depsRead = false // another release: its own dependencies
+		}
+	}
+	return nil
+}
+
+// readDependencies reads the picked files' metadata and has the judge
+// say which dependencies apply here; it returns the nodes to pick next.
+func (w *walk) readDependencies(ctx context.Context, withFiles []*node) ([]*node, error) {
+	metas := make([]string, len(withFiles))
+	merrs := make([]error, len(withFiles))
+	w.c.eachIndex(len(withFiles), func(i int) {
+		f := withFiles[i].project.Files[withFiles[i].pick.FileIndex]
+		if !f.Metadata {
+			merrs[i] = fmt.Errorf("the index has no metadata for %s", f.Filename)
+			return
+		}
+		metas[i], merrs[i] = w.c.index.Metadata(ctx, f)
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var readDeps []*node
+	var depItems []any
+	for i, n := range withFiles {
+		n.expanded, n.depsRead = append([]string{}, n.extras...), true
+		if merrs[i] != nil {
+			n.note = "its dependencies were not checked: " + merrs[i].Error()
+			continue
+		}
+		readDeps = append(readDeps, n)
+		depItems = append(depItems, map[string]any{"metadata": metas[i], "extras": n.extras})
+	}
+	answers, errs, err := w.j.askMany(ctx, "deps", depItems)
+	if err != nil {
+		return nil, err
+	}
+	var next []*node
+	for i, n := range readDeps {
+		var d struct {
+			Deps []reqAnswer `json:"deps"`
+		}
+		if errs[i] == nil {
+			errs[i] = json.Unmarshal(answers[i], &d)
+		}
+		if errs[i] != nil {
+			n.note = "its dependencies were not checked: " + errs[i].Error()
+			continue
+		}
+		for _, dep := range d.Deps {
+			m := w.get(dep.Name, dep.Display)
+			if !slices.Contains(n.deps, m.name) {
+				n.deps = append(n.deps, m.name)
+			}
+			if !slices.Contains(m.parents, n.display) {
+				m.parents = append(m.parents, n.display)
+			}
+			grew := !sameSet(union(m.extras, dep.Extras), m.extras)
+			m.extras = union(m.extras, dep.Extras)
+			if !slices.Contains(m.requested, dep.Specifier) {
+				m.requested = append(m.requested, dep.Specifier)
+			}
+			if (m.pick.Status == "" || grew || m.picked != m.spec()) && !slices.Contains(next, m) {
+				next = append(next, m)
+			}
+		}
+	}
+	return next, nil
+}
+
+// results are the requirements in their order, then what they brought.
+func (w *walk) results() []Result {
+	out := []Result{}
 	bads := map[string]bool{}
-	for _, n := range order {
+	for _, n := range w.order {
 		bads[n.name] = n.pick.Status.Bad()
 	}
-	for _, e := range top {
-		if e.isSkip {
-			rep.Results = append(rep.Results, e.skip)
+	for _, e := range w.top {
+		if e.skip != nil {
+			out = append(out, *e.skip)
 		} else {
-			rep.Results = append(rep.Results, result(e.n, nodes, bads))
+			out = append(out, result(e.n, w.nodes, bads))
 		}
 	}
-	for _, n := range order {
+	for _, n := range w.order {
 		if !n.top && n.pick.Status != "" {
-			rep.Results = append(rep.Results, result(n, nodes, bads))
+			out = append(out, result(n, w.nodes, bads))
 		}
 	}
-	rep.Requests = c.index.Requests()
-	if err, oldest := c.index.Offline(); err != nil {
-		rep.Offline, rep.OldestAnswer = err.Error(), oldest
-	}
-	return rep, nil
+	return out
 }
 
 // result is what the check found for n, in words.
