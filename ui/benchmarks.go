@@ -68,7 +68,7 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 		}
 	})
 
-	t.table = newDataTable(c.app.Preferences(), "table.benchmarks", t.columns(), func() int { return len(t.rows) }, t.fillCell)
+	t.table = newDataTable(c.app.Preferences(), "table.benchmarks", t.columns(), func() int { return len(t.rows) })
 	t.chart = newBarChart()
 	t.verdicts = container.NewVBox()
 
@@ -136,28 +136,92 @@ func (t *benchmarksTab) columns() []column {
 		}
 	}
 	num := func(f func(i int) float64) func(a, b int) int { return byRun(byNumber(f)) }
-	return []column{
-		{"Run", 60, num(func(i int) float64 { return float64(t.rows[i].run.ID) })},
-		{"Date", 110, num(func(i int) float64 { return float64(run(i).Started.Unix()) })},
-		{"Machine", 110, byRun(byText(func(i int) string { return t.rows[i].run.Machine.Hostname }))},
-		{"Python", 80, byRun(byVersion(func(i int) string { return run(i).Version.String() }))},
-		{"Build", 110, byRun(byText(func(i int) string { return pyversion.BuildName(run(i).FreeThreaded) }))},
-		{"Workload", 130, nil},
-		{"1 thread", 90, num(func(i int) float64 {
+	headline := func(i int) bool { return t.rows[i].workload == "" }
+	// fig is a row's figures: a workload's own, or the run's median.
+	fig := func(i int) bench.WorkloadResult {
+		row, r := t.rows[i], run(i)
+		if row.workload != "" {
+			return r.Workloads[row.workload]
+		}
+		k := n(i)
+		return bench.WorkloadResult{Speedup: r.Speedup[k], CPUWallRatio: r.CPUWallRatio[k], ProcessSpeedup: r.ProcessSpeedup[k],
+			Efficiency: r.Efficiency[k], Spread: r.HeadlineSpread}
+	}
+	// onHeadline shows text on a run's headline row only.
+	onHeadline := func(text func(i int) string) func(i int) string {
+		return func(i int) string {
+			if headline(i) {
+				return text(i)
+			}
+			return ""
+		}
+	}
+	bold := func(i int, l *widget.Label) {
+		if headline(i) {
+			l.TextStyle.Bold = true
+		}
+	}
+	version := func(i int) string { return run(i).Version.String() }
+	build := func(i int) string { return pyversion.BuildName(run(i).FreeThreaded) }
+	machine := func(i int) string { return orDash(t.rows[i].run.Machine.Hostname) }
+	verdict := func(i int) string { return run(i).Verdict }
+	cols := []column{
+		{title: "Run", width: 60, text: func(i int) string { return fmt.Sprintf("#%d", t.rows[i].run.ID) },
+			cmp: num(func(i int) float64 { return float64(t.rows[i].run.ID) })},
+		{title: "Date", width: 110, text: func(i int) string { return run(i).Started.Local().Format("Jan 2 15:04") },
+			cmp: num(func(i int) float64 { return float64(run(i).Started.Unix()) })},
+		{title: "Machine", width: 110, text: machine, cmp: byRun(byText(machine))},
+		{title: "Python", width: 80, text: version, cmp: byRun(byVersion(version))},
+		{title: "Build", width: 110, text: build, cmp: byRun(byText(build)), style: func(i int, l *widget.Label) {
+			if run(i).FreeThreaded {
+				l.Importance = widget.HighImportance
+			}
+		}},
+		{title: "Workload", width: 130, unsorted: true, text: func(i int) string {
+			if headline(i) {
+				return "median of 4"
+			}
+			return t.rows[i].workload.Name()
+		}},
+		{title: "1 thread", width: 90, text: func(i int) string {
+			switch r := run(i); {
+			case !headline(i):
+				return fmt.Sprintf("%.1f ms", fig(i).SingleThreadMs)
+			case r.FTCostPct != nil:
+				return fmt.Sprintf("%+.0f%% vs GIL", *r.FTCostPct)
+			}
+			return ""
+		}, cmp: num(func(i int) float64 {
 			if p := run(i).FTCostPct; p != nil {
 				return *p
 			}
 			return 0
 		})},
-		{"Speedup", 90, num(func(i int) float64 { return run(i).Speedup[n(i)] })},
-		{"CPU/wall", 75, num(func(i int) float64 { return run(i).CPUWallRatio[n(i)] })},
-		{"Processes", 85, num(func(i int) float64 { return run(i).ProcessSpeedup[n(i)] })},
-		{"Efficiency", 95, num(func(i int) float64 { return run(i).Efficiency[n(i)] })},
-		{"Start-up", 75, num(func(i int) float64 { return run(i).StartupMs })},
-		{"Peak MB", 70, num(func(i int) float64 { return run(i).PeakRSSMB[n(i)] })},
-		{"GIL", 80, nil},
-		{"Verdict", 460, byRun(byText(func(i int) string { return run(i).Verdict }))},
+		{title: "Speedup", width: 90, text: func(i int) string { return fmt.Sprintf("%.2f× @%s", fig(i).Speedup, n(i)) },
+			cmp: num(func(i int) float64 { return run(i).Speedup[n(i)] })},
+		{title: "CPU/wall", width: 75, text: func(i int) string { return fmt.Sprintf("%.2f", fig(i).CPUWallRatio) },
+			cmp: num(func(i int) float64 { return run(i).CPUWallRatio[n(i)] })},
+		{title: "Processes", width: 85, text: func(i int) string { return fmt.Sprintf("%.2f×", fig(i).ProcessSpeedup) },
+			cmp: num(func(i int) float64 { return run(i).ProcessSpeedup[n(i)] })},
+		{title: "Efficiency", width: 95, text: func(i int) string { return fmt.Sprintf("%.2f ±%.0f%%", fig(i).Efficiency, 50*fig(i).Spread) },
+			cmp: num(func(i int) float64 { return run(i).Efficiency[n(i)] })},
+		{title: "Start-up", width: 75, text: onHeadline(func(i int) string { return fmt.Sprintf("%.0f ms", run(i).StartupMs) }),
+			cmp: num(func(i int) float64 { return run(i).StartupMs })},
+		{title: "Peak MB", width: 70, text: onHeadline(func(i int) string { return fmt.Sprintf("%.0f", run(i).PeakRSSMB[n(i)]) }),
+			cmp: num(func(i int) float64 { return run(i).PeakRSSMB[n(i)] })},
+		{title: "GIL", width: 80, unsorted: true, text: onHeadline(func(i int) string {
+			return gilText(run(i).GILEnabledStart) + "→" + gilText(run(i).GILEnabledEnd)
+		})},
+		{title: "Verdict", width: 460, text: onHeadline(verdict), cmp: byRun(byText(verdict))},
 	}
+	for i := range cols {
+		if st := cols[i].style; st != nil {
+			cols[i].style = func(row int, l *widget.Label) { bold(row, l); st(row, l) }
+		} else {
+			cols[i].style = bold
+		}
+	}
+	return cols
 }
 
 func (t *benchmarksTab) label(in envs.Interpreter) string {
@@ -307,72 +371,6 @@ func verdictLine(r bench.Result, runs []store.BenchRun) string {
 }
 
 func lastCount(r bench.Result) string { return strconv.Itoa(r.Threads()) }
-
-func (t *benchmarksTab) fillCell(i, col int, l *widget.Label) {
-	row := t.rows[i]
-	r := row.run.Result
-	n := lastCount(r)
-	// A workload row shows its own figures; the headline row the median.
-	fig := bench.WorkloadResult{Speedup: r.Speedup[n], CPUWallRatio: r.CPUWallRatio[n], ProcessSpeedup: r.ProcessSpeedup[n],
-		Efficiency: r.Efficiency[n], Spread: r.HeadlineSpread}
-	if row.workload != "" {
-		fig = r.Workloads[row.workload]
-	} else {
-		l.TextStyle.Bold = true
-	}
-	var text string
-	switch col {
-	case 0:
-		text = fmt.Sprintf("#%d", row.run.ID)
-	case 1:
-		text = r.Started.Local().Format("Jan 2 15:04")
-	case 2:
-		text = orDash(row.run.Machine.Hostname)
-	case 3:
-		text = r.Version.String()
-	case 4:
-		text = pyversion.BuildName(r.FreeThreaded)
-		if r.FreeThreaded {
-			l.Importance = widget.HighImportance
-		}
-	case 5:
-		text = "median of 4"
-		if row.workload != "" {
-			text = row.workload.Name()
-		}
-	case 6:
-		if row.workload != "" {
-			text = fmt.Sprintf("%.1f ms", fig.SingleThreadMs)
-		} else if r.FTCostPct != nil {
-			text = fmt.Sprintf("%+.0f%% vs GIL", *r.FTCostPct)
-		}
-	case 7:
-		text = fmt.Sprintf("%.2f× @%s", fig.Speedup, n)
-	case 8:
-		text = fmt.Sprintf("%.2f", fig.CPUWallRatio)
-	case 9:
-		text = fmt.Sprintf("%.2f×", fig.ProcessSpeedup)
-	case 10:
-		text = fmt.Sprintf("%.2f ±%.0f%%", fig.Efficiency, 50*fig.Spread)
-	case 11:
-		if row.workload == "" {
-			text = fmt.Sprintf("%.0f ms", r.StartupMs)
-		}
-	case 12:
-		if row.workload == "" {
-			text = fmt.Sprintf("%.0f", r.PeakRSSMB[n])
-		}
-	case 13:
-		if row.workload == "" {
-			text = gilText(r.GILEnabledStart) + "→" + gilText(r.GILEnabledEnd)
-		}
-	case 14:
-		if row.workload == "" {
-			text = r.Verdict
-		}
-	}
-	l.SetText(text)
-}
 
 func orDash(s string) string {
 	if s == "" {

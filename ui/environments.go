@@ -43,16 +43,31 @@ type environmentsTab struct {
 func newEnvironmentsTab(c *core) *environmentsTab {
 	t := &environmentsTab{c: c}
 	row := func(i int) envs.VenvEntry { return t.entries[i] }
+	version := func(i int) string { return row(i).BaseVersion.String() }
 	columns := []column{
-		{"Name", 140, byText(func(i int) string { return row(i).Name })},
-		{"Python", 80, byVersion(func(i int) string { return row(i).BaseVersion.String() })},
-		{"Build", 130, byText(func(i int) string { return pyversion.BuildName(row(i).FreeThreaded) })},
-		{"Status", 220, byText(func(i int) string { return string(row(i).Status) })},
-		{"Size", 80, byNumber(func(i int) float64 { return float64(row(i).SizeBytes) })},
-		{"Origin", 90, byText(func(i int) string { return string(row(i).Origin) })},
-		{"Path", 420, byText(func(i int) string { return row(i).Path })},
+		{title: "Name", width: 140, text: func(i int) string { return row(i).Name }},
+		{title: "Python", width: 80, text: version, cmp: byVersion(version)},
+		{title: "Build", width: 130, text: func(i int) string { return pyversion.BuildName(row(i).FreeThreaded) }, style: func(i int, l *widget.Label) {
+			if row(i).FreeThreaded {
+				l.Importance, l.TextStyle.Bold = widget.HighImportance, true
+			}
+		}},
+		{title: "Status", width: 220, text: func(i int) string {
+			if e := row(i); len(e.Problems) > 0 {
+				return string(e.Status) + ": " + e.Problems[0]
+			}
+			return string(row(i).Status)
+		}, style: func(i int, l *widget.Label) {
+			if len(row(i).Problems) > 0 {
+				l.Importance = widget.DangerImportance
+			}
+		}},
+		{title: "Size", width: 80, text: func(i int) string { return hangar.HumanSize(row(i).SizeBytes) },
+			cmp: byNumber(func(i int) float64 { return float64(row(i).SizeBytes) })},
+		{title: "Origin", width: 90, text: func(i int) string { return string(row(i).Origin) }},
+		{title: "Path", width: 420, text: func(i int) string { return row(i).Path }},
 	}
-	t.table = newDataTable(c.app.Preferences(), "table.venvs", columns, func() int { return len(t.entries) }, t.fillCell)
+	t.table = newDataTable(c.app.Preferences(), "table.venvs", columns, func() int { return len(t.entries) })
 	t.table.onRow = func(i int) {
 		t.selected = t.entries[i].Path
 		t.showSelected()
@@ -183,36 +198,6 @@ func (t *environmentsTab) reload() {
 		}
 		t.showSelected()
 	})
-}
-
-func (t *environmentsTab) fillCell(row, col int, l *widget.Label) {
-	e := t.entries[row]
-	var text string
-	switch col {
-	case 0:
-		text = e.Name
-	case 1:
-		text = e.BaseVersion.String()
-	case 2:
-		text = pyversion.BuildName(e.FreeThreaded)
-		if e.FreeThreaded {
-			l.Importance = widget.HighImportance
-			l.TextStyle.Bold = true
-		}
-	case 3:
-		text = string(e.Status)
-		if len(e.Problems) > 0 {
-			text += ": " + e.Problems[0]
-			l.Importance = widget.DangerImportance
-		}
-	case 4:
-		text = hangar.HumanSize(e.SizeBytes)
-	case 5:
-		text = string(e.Origin)
-	case 6:
-		text = e.Path
-	}
-	l.SetText(text)
 }
 
 // interpreterChoices lists the interpreters a venv can be made from, a

@@ -45,16 +45,25 @@ func newInterpretersTab(c *core) *interpretersTab {
 	t.status = widget.NewLabel("")
 
 	row := func(i int) envs.Interpreter { return t.shown[i] }
+	version := func(i int) string { return row(i).Version.String() }
 	columns := []column{
-		{"Version", 90, byVersion(func(i int) string { return row(i).Version.String() })},
-		{"Build", 130, byText(func(i int) string { return row(i).Build() })},
-		{"GIL", 60, byText(func(i int) string { return gilText(row(i).GILEnabled) })},
-		{"Source", 90, byText(func(i int) string { return string(row(i).Source) })},
-		{"Arch", 70, byText(func(i int) string { return row(i).Arch })},
-		{"Status", 80, byText(func(i int) string { return string(row(i).Status) })},
-		{"Path", 520, byText(func(i int) string { return row(i).Path })},
+		{title: "Version", width: 90, text: version, cmp: byVersion(version)},
+		{title: "Build", width: 130, text: func(i int) string { return row(i).Build() }, style: func(i int, l *widget.Label) {
+			if row(i).FreeThreaded {
+				l.Importance, l.TextStyle = widget.HighImportance, fyne.TextStyle{Bold: true}
+			}
+		}},
+		{title: "GIL", width: 60, text: func(i int) string { return gilText(row(i).GILEnabled) }},
+		{title: "Source", width: 90, text: func(i int) string { return string(row(i).Source) }},
+		{title: "Arch", width: 70, text: func(i int) string { return row(i).Arch }},
+		{title: "Status", width: 80, text: func(i int) string { return string(row(i).Status) }, style: func(i int, l *widget.Label) {
+			if row(i).Status != envs.StatusOK {
+				l.Importance = widget.DangerImportance
+			}
+		}},
+		{title: "Path", width: 520, text: func(i int) string { return row(i).Path }},
 	}
-	t.table = newDataTable(c.app.Preferences(), "table.interpreters", columns, func() int { return len(t.shown) }, t.fillCell)
+	t.table = newDataTable(c.app.Preferences(), "table.interpreters", columns, func() int { return len(t.shown) })
 	t.table.onRow = func(i int) {
 		t.selected = t.shown[i].Path
 		t.showDetails(t.shown[i])
@@ -118,35 +127,6 @@ func (t *interpretersTab) apply() {
 	if t.selected != "" {
 		t.selectPath(t.selected)
 	}
-}
-
-func (t *interpretersTab) fillCell(row, col int, l *widget.Label) {
-	in := t.shown[row]
-	var text string
-	switch col {
-	case 0:
-		text = in.Version.String()
-	case 1:
-		text = in.Build()
-		if in.FreeThreaded {
-			l.Importance = widget.HighImportance
-			l.TextStyle = fyne.TextStyle{Bold: true}
-		}
-	case 2:
-		text = gilText(in.GILEnabled)
-	case 3:
-		text = string(in.Source)
-	case 4:
-		text = in.Arch
-	case 5:
-		text = string(in.Status)
-		if in.Status != envs.StatusOK {
-			l.Importance = widget.DangerImportance
-		}
-	case 6:
-		text = in.Path
-	}
-	l.SetText(text)
 }
 
 func gilText(b *bool) string {

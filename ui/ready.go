@@ -34,14 +34,29 @@ type readyCheck struct {
 func (c *core) checkReady(in envs.Interpreter, reqs []wheels.Requirement, what string) {
 	r := &readyCheck{c: c}
 	row := func(i int) wheels.Result { return r.results[i] }
+	version := func(i int) string { return row(i).Version }
 	columns := []column{
-		{"Package", 160, byText(func(i int) string { return row(i).Name })},
-		{"Requested", 110, byText(func(i int) string { return row(i).Requested })},
-		{"Status", 170, byText(func(i int) string { return string(row(i).Status) })},
-		{"Version", 90, byVersion(func(i int) string { return row(i).Version })},
-		{"Why", 520, byText(func(i int) string { return row(i).Reason })},
+		{title: "Package", width: 160, text: func(i int) string {
+			if len(row(i).RequiredBy) > 0 {
+				return "  " + row(i).Name // brought in by another
+			}
+			return row(i).Name
+		}, cmp: byText(func(i int) string { return row(i).Name })},
+		{title: "Requested", width: 110, text: func(i int) string { return row(i).Requested }},
+		{title: "Status", width: 170, text: func(i int) string { return string(row(i).Status) }, style: func(i int, l *widget.Label) {
+			switch res := row(i); {
+			case res.Status.Good() && len(res.BlockedBy) == 0:
+				l.Importance = widget.SuccessImportance
+			case res.Status == wheels.SourceOnly || len(res.BlockedBy) > 0:
+				l.Importance = widget.WarningImportance
+			case res.Status == wheels.NoCompatibleWheel || res.Status == wheels.NotFound:
+				l.Importance = widget.DangerImportance
+			}
+		}},
+		{title: "Version", width: 90, text: version, cmp: byVersion(version)},
+		{title: "Why", width: 520, text: func(i int) string { return row(i).Reason }},
 	}
-	r.table = newDataTable(c.app.Preferences(), "table.ready", columns, func() int { return len(r.results) }, r.fill)
+	r.table = newDataTable(c.app.Preferences(), "table.ready", columns, func() int { return len(r.results) })
 	r.table.onRow = func(i int) { r.why.SetText(r.results[i].Name + ": " + r.results[i].Reason) }
 	r.job = newJobView(c, jobReady, "")
 	r.summary = widget.NewLabel("")
@@ -85,33 +100,4 @@ func (c *core) checkReady(in envs.Interpreter, reqs []wheels.Requirement, what s
 		}
 		return text
 	})
-}
-
-func (r *readyCheck) fill(i, col int, l *widget.Label) {
-	res := r.results[i]
-	var text string
-	switch col {
-	case 0:
-		text = res.Name
-		if len(res.RequiredBy) > 0 {
-			text = "  " + text // brought in by another
-		}
-	case 1:
-		text = res.Requested
-	case 2:
-		text = string(res.Status)
-		switch {
-		case res.Status.Good() && len(res.BlockedBy) == 0:
-			l.Importance = widget.SuccessImportance
-		case res.Status == wheels.SourceOnly || len(res.BlockedBy) > 0:
-			l.Importance = widget.WarningImportance
-		case res.Status == wheels.NoCompatibleWheel || res.Status == wheels.NotFound:
-			l.Importance = widget.DangerImportance
-		}
-	case 3:
-		text = res.Version
-	case 4:
-		text = res.Reason
-	}
-	l.SetText(text)
 }

@@ -15,12 +15,31 @@ import (
 	version "github.com/hashicorp/go-version"
 )
 
-// column is a table column: its title, its width until the user drags
-// it, and how two data rows compare in it (nil: it does not sort).
+// column is a table column, defined once: its title, its width until the
+// user drags it, the text of a data row's cell, how that cell looks
+// (optional), and how two data rows compare when the column is sorted.
 type column struct {
 	title string
 	width float32
-	cmp   func(a, b int) int
+	text  func(row int) string
+	// style, when set, sets the cell's importance or weight.
+	style func(row int, l *widget.Label)
+	// cmp orders two rows; nil sorts by the text. unsorted: a click on
+	// the header does nothing.
+	cmp      func(a, b int) int
+	unsorted bool
+}
+
+// compare is how the column orders two rows, or nil when it does not
+// sort.
+func (c column) compare() func(a, b int) int {
+	switch {
+	case c.unsorted:
+		return nil
+	case c.cmp != nil:
+		return c.cmp
+	}
+	return byText(c.text)
 }
 
 // dataTable is a table of text over a tab's rows. A click on a header sorts
@@ -35,7 +54,6 @@ type dataTable struct {
 	prefs    fyne.Preferences
 	columns  []column
 	count    func() int
-	fill     func(row, col int, l *widget.Label)
 	order    []int // shown position -> data row
 	sortCol  int   // -1: the tab's order
 	desc     bool
@@ -47,8 +65,8 @@ type dataTable struct {
 	fit      textFitter
 }
 
-func newDataTable(prefs fyne.Preferences, key string, columns []column, count func() int, fill func(row, col int, l *widget.Label)) *dataTable {
-	t := &dataTable{key: key, prefs: prefs, columns: columns, count: count, fill: fill, sortCol: -1, selected: -1}
+func newDataTable(prefs fyne.Preferences, key string, columns []column, count func() int) *dataTable {
+	t := &dataTable{key: key, prefs: prefs, columns: columns, count: count, sortCol: -1, selected: -1}
 	t.Length = func() (int, int) { return len(t.order), len(columns) }
 	t.CreateCell = func() fyne.CanvasObject {
 		l := widget.NewLabel("")
@@ -82,7 +100,7 @@ func newDataTable(prefs fyne.Preferences, key string, columns []column, count fu
 		t.widths[i] = float32(prefs.FloatWithFallback(t.widthKey(i), float64(col.width)))
 		t.SetColumnWidth(i, t.widths[i])
 	}
-	if s := prefs.IntWithFallback(key+".sort", 0); s != 0 && (abs(s)-1) < len(columns) && columns[abs(s)-1].cmp != nil {
+	if s := prefs.IntWithFallback(key+".sort", 0); s != 0 && (abs(s)-1) < len(columns) && columns[abs(s)-1].compare() != nil {
 		t.sortCol, t.desc = abs(s)-1, s < 0
 	}
 	t.reload()
@@ -102,7 +120,7 @@ func (t *dataTable) reload() {
 		t.order = append(t.order, i)
 	}
 	if t.sortCol >= 0 {
-		by := t.columns[t.sortCol].cmp
+		by := t.columns[t.sortCol].compare()
 		// Ties keep the tab's order, whichever way the sort goes.
 		slices.SortFunc(t.order, func(a, b int) int {
 			c := by(a, b)
@@ -140,7 +158,7 @@ func (t *dataTable) selectRow(row int) {
 
 // sortBy sorts by col, the other way when it is already sorted by it.
 func (t *dataTable) sortBy(col int) {
-	if t.columns[col].cmp == nil {
+	if t.columns[col].compare() == nil {
 		return
 	}
 	if t.sortCol == col {
@@ -178,7 +196,11 @@ func (t *dataTable) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		bg.FillColor = want
 		bg.Refresh()
 	}
-	t.fill(row, id.Col, l)
+	col := t.columns[id.Col]
+	if col.style != nil {
+		col.style(row, l) // before the text, which redraws the label
+	}
+	l.SetText(col.text(row))
 	// Text that does not fit ends in "…" (the tab shows it whole elsewhere).
 	if fitted := t.fit.ellipsize(l.Text, t.widths[id.Col]-2*theme.InnerPadding(), l.TextStyle); fitted != l.Text {
 		l.SetText(fitted)

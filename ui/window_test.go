@@ -124,7 +124,7 @@ func TestColumnWidthsAndSortRemembered(t *testing.T) {
 	if tab.widths[1] != before+50 {
 		t.Fatalf("after the drag the Build column is %v wide, want %v", tab.widths[1], before+50)
 	}
-	again := newDataTable(win.core.app.Preferences(), "table.interpreters", tab.columns, tab.count, tab.fill)
+	again := newDataTable(win.core.app.Preferences(), "table.interpreters", tab.columns, tab.count)
 	if again.widths[1] != before+50 {
 		t.Errorf("the Build column comes back %v wide, want %v", again.widths[1], before+50)
 	}
