@@ -58,6 +58,9 @@ type Options struct {
 	// ExtraArgs go before the script (e.g. -X gil=1 as a control). Options
 	// that only free-threaded builds accept are refused for GIL builds.
 	ExtraArgs []string
+	// Env are settings added to the interpreter's environment
+	// (PYTHON_JIT=1).
+	Env []string
 	// Progress receives one line per step.
 	Progress func(step string)
 }
@@ -149,12 +152,26 @@ const (
 
 // Run benchmarks one interpreter. Nothing is kept unless it completes;
 // cancelled, it returns the context's error once its processes are gone.
+// The budget bounds the run: past twice the budget and ten seconds more
+// (start-up, calibration and the memory runs come on top of the rounds),
+// an interpreter that stopped answering is given up on.
 func Run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) {
-	r, err := run(ctx, in, opt)
-	if err != nil && ctx.Err() != nil {
-		return Result{}, ctx.Err()
+	if opt.Budget <= 0 {
+		opt.Budget = DefaultBudget
 	}
-	return r, err
+	limit := 2*opt.Budget + 10*time.Second
+	runCtx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	r, err := run(runCtx, in, opt)
+	switch {
+	case err == nil:
+		return r, nil
+	case ctx.Err() != nil:
+		return Result{}, ctx.Err()
+	case runCtx.Err() != nil:
+		return Result{}, fmt.Errorf("the benchmark of %s went past its budget of %v and was stopped after %v: %w", in.Path, opt.Budget, limit, err)
+	}
+	return Result{}, err
 }
 
 func run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) {
@@ -165,9 +182,6 @@ func run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) 
 		if !in.FreeThreaded && (strings.HasPrefix(a, "gil=") || a == "-Xgil=0" || a == "-Xgil=1") {
 			return Result{}, errors.New("-X gil is only for free-threaded builds")
 		}
-	}
-	if opt.Budget <= 0 {
-		opt.Budget = DefaultBudget
 	}
 	if opt.CellMs <= 0 {
 		opt.CellMs = 40
@@ -190,7 +204,7 @@ func run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) 
 	if r.BinarySHA256, err = fileSHA256(in.Path); err != nil {
 		return Result{}, err
 	}
-	py := &runner{python: in.Path, args: opt.ExtraArgs}
+	py := &runner{python: in.Path, args: opt.ExtraArgs, vars: opt.Env, answer: max(opt.Budget, 5*time.Second)}
 
 	progress("start-up time")
 	if r.StartupMs, err = py.startup(ctx, 5); err != nil {
@@ -211,7 +225,7 @@ func run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) 
 	r.GILEnabledStart = threads.gilStart
 
 	progress("calibrating")
-	iters, err := threads.calibrate(opt.CellMs)
+	iters, err := threads.calibrate(ctx, opt.CellMs)
 	if err != nil {
 		return Result{}, err
 	}
@@ -223,7 +237,7 @@ func run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) 
 		if err := ctx.Err(); err != nil {
 			return Result{}, err
 		}
-		samples, err := measureRound(threads, procs, iters, i)
+		samples, err := measureRound(ctx, threads, procs, iters, i)
 		if err != nil {
 			return Result{}, err
 		}
@@ -236,7 +250,7 @@ func run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) 
 			break
 		}
 	}
-	r.GILEnabledEnd, r.Warnings, err = threads.gilEnd()
+	r.GILEnabledEnd, r.Warnings, err = threads.gilEnd(ctx)
 	if err != nil {
 		return Result{}, err
 	}
@@ -260,14 +274,14 @@ func run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) 
 
 // measureRound runs one round: per workload, 1 thread, N threads and N
 // processes back to back, in an order that turns with the round.
-func measureRound(threads *server, procs []*server, iters map[Workload]int64, rnd int) ([]Sample, error) {
+func measureRound(ctx context.Context, threads *server, procs []*server, iters map[Workload]int64, rnd int) ([]Sample, error) {
 	n := len(procs)
 	var out []Sample
 	for _, w := range Workloads {
 		cells := []func() (Sample, error){
-			func() (Sample, error) { return threads.run(w, iters[w], 1) },
-			func() (Sample, error) { return threads.run(w, iters[w], n) },
-			func() (Sample, error) { return runTogether(procs, w, iters[w]) },
+			func() (Sample, error) { return threads.run(ctx, w, iters[w], 1) },
+			func() (Sample, error) { return threads.run(ctx, w, iters[w], n) },
+			func() (Sample, error) { return runTogether(ctx, procs, w, iters[w]) },
 		}
 		for i := range cells {
 			s, err := cells[(i+rnd)%len(cells)]()

@@ -178,3 +178,47 @@ func TestPeakMemoryIsTheInterpreters(t *testing.T) {
 		}
 	}
 }
+
+// An interpreter whose workload processes misbehave costs a bounded time
+// and leaves nothing running: one that hangs after its first answer is
+// given up on, one whose child holds the pipes is closed at once, a flood
+// on stderr is cut to its tail, and garbage or impossible numbers are
+// refused, naming what was printed.
+func TestMisbehavingWorkloadProcesses(t *testing.T) {
+	real := testenv.FreeThreaded(t)["3.14"]
+	for _, c := range []struct {
+		mode string
+		want string // "" : the run completes
+	}{
+		{"hang-after-first", "no answer"},
+		{"orphan", ""},
+		{"flood-stderr", ""},
+		{"garbage", `"Traceback? \x1b[31mno JSON here"`},
+		{"out-of-range", "not a count to run"},
+	} {
+		t.Run(c.mode, func(t *testing.T) {
+			py := testenv.Misbehaving(t, real, c.mode)
+			in := testenv.Interp(t, py)
+			start := time.Now()
+			r, err := bench.Run(t.Context(), in, bench.Options{MaxThreads: 2, Budget: 2 * time.Second})
+			took := time.Since(start)
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("after %v: %v", took, err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Fatalf("after %v: %v; want an error with %q", took, err, c.want)
+			case c.want != "" && strings.Count(err.Error(), c.want) != 1:
+				t.Errorf("the error says it more than once: %v", err)
+			case c.want == "" && r.Rounds < 5:
+				t.Errorf("%d rounds", r.Rounds)
+			}
+			t.Logf("%s: %v after %v", c.mode, err, took.Round(time.Millisecond))
+			if left := testenv.ProcessesWith(t, filepath.Dir(py)); len(left) > 0 {
+				t.Errorf("left running: %v", left)
+			}
+			if left := testenv.ProcessesWith(t, "sleep 600"); len(left) > 0 {
+				t.Errorf("the orphan is left running: %v", left)
+			}
+		})
+	}
+}

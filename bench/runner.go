@@ -1,15 +1,12 @@
 package bench
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"os/exec"
-	"strings"
+	"os"
 	"sync"
 	"time"
 
@@ -20,6 +17,20 @@ import (
 type runner struct {
 	python string
 	args   []string
+	// vars are settings added to the environment (PYTHON_JIT=1).
+	vars []string
+	// answer bounds each answer of a server: an interpreter that stops
+	// answering is given up on after it.
+	answer time.Duration
+}
+
+// env is the environment the interpreter runs with: nil (PyHangar's own)
+// unless there are settings to add.
+func (p *runner) env() []string {
+	if len(p.vars) == 0 {
+		return nil
+	}
+	return append(os.Environ(), p.vars...)
 }
 
 func (p *runner) argv(mode string, arg ...string) []string {
@@ -33,7 +44,7 @@ func (p *runner) startup(ctx context.Context, n int) (float64, error) {
 	var ms []float64
 	for i := 0; i <= n; i++ {
 		start := time.Now()
-		res, err := platform.Run(ctx, append(append([]string{p.python, "-I"}, p.args...), "-c", "pass"), platform.RunOptions{Timeout: 30 * time.Second})
+		res, err := platform.Run(ctx, append(append([]string{p.python, "-I"}, p.args...), "-c", "pass"), platform.RunOptions{Timeout: 30 * time.Second, Env: p.env()})
 		if err != nil {
 			return 0, err
 		}
@@ -49,15 +60,21 @@ func (p *runner) startup(ctx context.Context, n int) (float64, error) {
 
 // server is a workload process that stays up for the whole run and takes
 // one command at a time: the thread cells run in one, the process cells
-// in N others.
+// in N others. It runs as a platform.Worker: every answer has the run's
+// deadline, and closing it ends whatever it started.
 type server struct {
 	python   string
-	cmd      *exec.Cmd
-	in       io.WriteCloser
-	out      *bufio.Scanner
-	stderr   *strings.Builder // read only once the process has ended
+	w        *platform.Worker
 	gilStart *bool
-	closed   bool
+}
+
+// command is one line sent to a server (workload.py's protocol).
+type command struct {
+	Calibrate float64  `json:"calibrate,omitempty"` // target ms per cell
+	Run       Workload `json:"run,omitempty"`
+	N         int64    `json:"n,omitempty"`
+	Threads   int      `json:"threads,omitempty"`
+	GIL       bool     `json:"gil,omitempty"`
 }
 
 // serveN starts n servers at once and waits until each has warmed up.
@@ -85,89 +102,49 @@ func (p *runner) serveN(ctx context.Context, n int) ([]*server, error) {
 }
 
 func (p *runner) serve(ctx context.Context) (*server, error) {
-	argv := p.argv("serve")
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	s := &server{python: p.python, cmd: cmd, stderr: &strings.Builder{}}
-	cmd.Stderr = s.stderr
-	var err error
-	if s.in, err = cmd.StdinPipe(); err != nil {
-		return nil, err
-	}
-	stdout, err := cmd.StdoutPipe()
+	w, err := platform.StartWorker(ctx, p.argv("serve"), platform.WorkerOptions{Name: p.python, Env: p.env(), MaxLine: 64 << 10, Timeout: p.answer})
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
+	s := &server{python: p.python, w: w}
+	line, err := w.Receive(ctx)
+	if err != nil {
+		s.close()
+		return nil, fmt.Errorf("a benchmark process of %s did not start: %w", p.python, err)
 	}
-	s.out = bufio.NewScanner(stdout)
-	s.out.Buffer(make([]byte, 64<<10), 1<<20)
 	var ready struct {
 		Ready bool
 		GIL   *bool
 	}
-	if err := s.read(&ready); err != nil || !ready.Ready {
+	if err := json.Unmarshal(line, &ready); err != nil || !ready.Ready {
 		s.close()
-		return nil, fmt.Errorf("a benchmark process of %s did not start: %v", p.python, err)
+		return nil, w.Garbage(line, errors.New("not the benchmark's ready line"))
 	}
 	s.gilStart = ready.GIL
 	return s, nil
 }
 
 // ask sends one command and reads its answer into v.
-func (s *server) ask(cmd any, v any) error {
-	b, _ := json.Marshal(cmd)
-	if _, err := s.in.Write(append(b, '\n')); err != nil {
-		return s.failed(err)
-	}
-	return s.read(v)
-}
-
-func (s *server) read(v any) error {
-	if !s.out.Scan() {
-		err := s.out.Err()
-		if err == nil {
-			err = io.ErrUnexpectedEOF
-		}
-		return s.failed(err)
-	}
-	return json.Unmarshal(s.out.Bytes(), v)
-}
-
-// failed ends the process and names what it said before it went away.
-func (s *server) failed(err error) error {
-	s.close()
-	if tail := platform.LastLine([]byte(s.stderr.String())); tail != "" {
-		return fmt.Errorf("the benchmark failed in %s: %s", s.python, tail)
-	}
-	return fmt.Errorf("the benchmark process of %s stopped: %w", s.python, err)
+func (s *server) ask(ctx context.Context, cmd command, v any) error {
+	return s.w.Ask(ctx, cmd, v)
 }
 
 // close ends the process: it exits when its input closes; one that does
-// not within a few seconds is killed.
-func (s *server) close() {
-	if s.closed {
-		return
-	}
-	s.closed = true
-	s.in.Close()
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		s.cmd.Process.Kill()
-		<-done
-	}
-}
+// not within a few seconds is killed, with all it started.
+func (s *server) close() { s.w.Close(5 * time.Second) }
 
-func (s *server) calibrate(targetMs float64) (map[Workload]int64, error) {
+// maxIterations bounds what calibration may ask of one cell.
+const maxIterations = 1 << 40
+
+func (s *server) calibrate(ctx context.Context, targetMs float64) (map[Workload]int64, error) {
 	var out struct{ N map[Workload]int64 }
-	if err := s.ask(map[string]any{"calibrate": targetMs}, &out); err != nil {
+	if err := s.ask(ctx, command{Calibrate: targetMs}, &out); err != nil {
 		return nil, err
 	}
-	if len(out.N) != len(Workloads) {
-		return nil, fmt.Errorf("calibration in %s gave no answer", s.python)
+	for _, w := range Workloads {
+		if n, ok := out.N[w]; !ok || n < 1 || n > maxIterations {
+			return nil, fmt.Errorf("the calibration in %s gave %d iterations for %s, which is not a count to run", s.python, out.N[w], w)
+		}
 	}
 	return out.N, nil
 }
@@ -178,10 +155,22 @@ type timing struct {
 	CPU   int64 `json:"cpu_ns"`
 }
 
+// check refuses times that cannot be: an end before the start, negative
+// CPU time, a cell longer than an hour.
+func (t timing) check(python string) error {
+	if t.End < t.Start || t.CPU < 0 || t.End-t.Start > int64(time.Hour) {
+		return fmt.Errorf("%s reported a cell from %d to %d ns using %d ns of CPU, which cannot be", python, t.Start, t.End, t.CPU)
+	}
+	return nil
+}
+
 // run runs a workload's n iterations split over k threads.
-func (s *server) run(w Workload, n int64, k int) (Sample, error) {
+func (s *server) run(ctx context.Context, w Workload, n int64, k int) (Sample, error) {
 	var t timing
-	if err := s.ask(map[string]any{"run": w, "n": n, "threads": k}, &t); err != nil {
+	if err := s.ask(ctx, command{Run: w, N: n, Threads: k}, &t); err != nil {
+		return Sample{}, err
+	}
+	if err := t.check(s.python); err != nil {
 		return Sample{}, err
 	}
 	return Sample{Threads: k, Mode: ModeThread, WallNs: t.End - t.Start, CPUNs: t.CPU}, nil
@@ -190,7 +179,7 @@ func (s *server) run(w Workload, n int64, k int) (Sample, error) {
 // runTogether runs a workload's n iterations split over the processes,
 // started together: the sample is from the first start to the last end.
 // The processes' clocks are the system's monotonic clock, shared by all.
-func runTogether(procs []*server, w Workload, n int64) (Sample, error) {
+func runTogether(ctx context.Context, procs []*server, w Workload, n int64) (Sample, error) {
 	k := len(procs)
 	share := max(1, n/int64(k))
 	times := make([]timing, k)
@@ -200,7 +189,9 @@ func runTogether(procs []*server, w Workload, n int64) (Sample, error) {
 		wg.Add(1)
 		go func(i int, p *server) {
 			defer wg.Done()
-			errs[i] = p.ask(map[string]any{"run": w, "n": share, "threads": 1}, &times[i])
+			if errs[i] = p.ask(ctx, command{Run: w, N: share, Threads: 1}, &times[i]); errs[i] == nil {
+				errs[i] = times[i].check(p.python)
+			}
 		}(i, p)
 	}
 	wg.Wait()
@@ -219,12 +210,12 @@ func runTogether(procs []*server, w Workload, n int64) (Sample, error) {
 
 // gilEnd asks the thread server whether the GIL is still off, and for the
 // warnings the run raised.
-func (s *server) gilEnd() (*bool, []string, error) {
+func (s *server) gilEnd(ctx context.Context) (*bool, []string, error) {
 	var out struct {
 		GIL      *bool
 		Warnings []string
 	}
-	if err := s.ask(map[string]any{"gil": true}, &out); err != nil {
+	if err := s.ask(ctx, command{GIL: true}, &out); err != nil {
 		return nil, nil, err
 	}
 	if out.Warnings == nil {
@@ -238,7 +229,7 @@ func (s *server) gilEnd() (*bool, []string, error) {
 // alone (what the OS reports to a parent folds the parent's own size in).
 func (p *runner) memory(ctx context.Context, iters map[Workload]int64, k int) (int64, error) {
 	spec, _ := json.Marshal(map[string]any{"n": iters, "threads": k})
-	res, err := platform.Run(ctx, p.argv("memory", string(spec)), platform.RunOptions{Timeout: 5 * time.Minute})
+	res, err := platform.Run(ctx, p.argv("memory", string(spec)), platform.RunOptions{Timeout: 5 * time.Minute, Env: p.env()})
 	if err != nil {
 		return 0, err
 	}
@@ -248,8 +239,9 @@ func (p *runner) memory(ctx context.Context, iters map[Workload]int64, k int) (i
 	var out struct {
 		PeakRSS int64 `json:"peak_rss"`
 	}
-	if err := json.Unmarshal([]byte(platform.LastLine(res.Stdout)), &out); err != nil {
-		return 0, fmt.Errorf("the memory run of %s answered %q", p.python, platform.LastLine(res.Stdout))
+	last := platform.LastLine(res.Stdout)
+	if err := json.Unmarshal([]byte(last), &out); err != nil || out.PeakRSS < 0 || out.PeakRSS > 1<<44 {
+		return 0, fmt.Errorf("the memory run of %s answered %q, which is not a peak memory", p.python, platform.Shown([]byte(last), 200))
 	}
 	return out.PeakRSS, nil
 }

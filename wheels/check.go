@@ -2,6 +2,7 @@ package wheels
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"regexp"
 	"slices"
@@ -116,7 +117,10 @@ type Checker struct {
 	Parallel int                 // index requests at once; 0 means 8
 	// Progress, when set, hears of each package judged.
 	Progress func(done int, name string)
-	index    *Index
+	// Timeout bounds each answer of the interpreter judging; 0 means a
+	// minute.
+	Timeout time.Duration
+	index   *Index
 }
 
 // indexURL is the index chosen before the interpreter is asked ("" when
@@ -157,6 +161,21 @@ type pickAnswer struct {
 	FileIndex      int    `json:"file_index"`
 	Reason         string `json:"reason"`
 	OlderVersionOK string `json:"older_version_ok"`
+}
+
+// check refuses a pick that names a file the page does not list there,
+// or a status the judge does not give.
+func (a pickAnswer) check(files []File) error {
+	if !slices.Contains(Statuses, a.Status) {
+		return fmt.Errorf("the interpreter judged it %q, which is not a status", a.Status)
+	}
+	if a.File == "" {
+		return nil
+	}
+	if a.FileIndex < 0 || a.FileIndex >= len(files) || files[a.FileIndex].Filename != a.File {
+		return fmt.Errorf("the interpreter picked %q as file %d of %d on the page, which it is not", a.File, a.FileIndex, len(files))
+	}
+	return nil
 }
 
 type reqAnswer struct {

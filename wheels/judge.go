@@ -1,15 +1,11 @@
 package wheels
 
 import (
-	"bufio"
 	"context"
 	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os/exec"
-	"strings"
 	"time"
 
 	"github.com/pyhangar/pyhangar/platform"
@@ -21,15 +17,17 @@ var judgeScript string
 // judgeTimeout bounds one answer of the judge (its start included).
 const judgeTimeout = 60 * time.Second
 
+// judgeLine bounds one answer line of the judge.
+const judgeLine = 4 << 20
+
 // judge is judge.py running in the target interpreter: every question
 // about tags, versions, specifiers, markers and requirements goes to it,
 // so they follow that interpreter's own rules (pip's vendored packaging).
+// It runs as a platform.Worker: each answer has a deadline, its lines are
+// bounded, and closing it ends whatever it started.
 type judge struct {
 	python string
-	cmd    *exec.Cmd
-	in     io.WriteCloser
-	lines  chan string
-	stderr *strings.Builder
+	w      *platform.Worker
 	env    judgeEnv
 }
 
@@ -40,29 +38,15 @@ type judgeEnv struct {
 	PythonVersion string   `json:"python_version"`
 }
 
-func startJudge(ctx context.Context, python string) (*judge, error) {
-	cmd := exec.CommandContext(ctx, python, "-I", "-c", judgeScript)
-	j := &judge{python: python, cmd: cmd, stderr: &strings.Builder{}, lines: make(chan string)}
-	cmd.Stderr = j.stderr
-	var err error
-	if j.in, err = cmd.StdinPipe(); err != nil {
-		return nil, err
+func startJudge(ctx context.Context, python string, timeout time.Duration) (*judge, error) {
+	if timeout <= 0 {
+		timeout = judgeTimeout
 	}
-	out, err := cmd.StdoutPipe()
+	w, err := platform.StartWorker(ctx, []string{python, "-I", "-c", judgeScript}, platform.WorkerOptions{Name: python, MaxLine: judgeLine, Timeout: timeout})
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("cannot run %s: %w", python, err)
-	}
-	go func() {
-		sc := bufio.NewScanner(out)
-		sc.Buffer(make([]byte, 64<<10), 16<<20)
-		for sc.Scan() {
-			j.lines <- sc.Text()
-		}
-		close(j.lines)
-	}()
+	j := &judge{python: python, w: w}
 	var ready struct {
 		Ready bool   `json:"ready"`
 		Error string `json:"error"`
@@ -72,7 +56,10 @@ func startJudge(ctx context.Context, python string) (*judge, error) {
 		if ready.Error != "" {
 			return nil, fmt.Errorf("%s: %s", python, ready.Error)
 		}
-		return nil, fmt.Errorf("%s cannot judge packages: %v", python, err)
+		if err == nil {
+			err = errors.New("it did not say it was ready")
+		}
+		return nil, fmt.Errorf("%s cannot judge packages: %w", python, err)
 	}
 	if err := j.ask(ctx, map[string]any{"op": "env"}, &j.env); err != nil {
 		j.close()
@@ -84,15 +71,8 @@ func startJudge(ctx context.Context, python string) (*judge, error) {
 // ask sends a question and reads its answer into v; an answer with an
 // "error" is returned as one.
 func (j *judge) ask(ctx context.Context, q any, v any) error {
-	b, err := json.Marshal(q)
-	if err != nil {
+	if err := j.w.Send(q); err != nil {
 		return err
-	}
-	if j.in == nil {
-		return fmt.Errorf("%s stopped judging", j.python)
-	}
-	if _, err := j.in.Write(append(b, '\n')); err != nil {
-		return j.failed(err)
 	}
 	return j.read(ctx, v)
 }
@@ -135,36 +115,22 @@ func (j *judge) askMany(ctx context.Context, op string, items []any) ([]json.Raw
 	return out.Answers, errs, nil
 }
 
+// read reads one answer into v; garbage is named with the line printed.
 func (j *judge) read(ctx context.Context, v any) error {
-	timer := time.NewTimer(judgeTimeout)
-	defer timer.Stop()
-	select {
-	case line, ok := <-j.lines:
-		if !ok {
-			return j.failed(io.ErrUnexpectedEOF)
-		}
-		var e struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal([]byte(line), &e) == nil && e.Error != "" {
-			if err := json.Unmarshal([]byte(line), v); err == nil {
-				return errors.New(e.Error)
-			}
-		}
-		return json.Unmarshal([]byte(line), v)
-	case <-timer.C:
-		return j.failed(fmt.Errorf("no answer within %v", judgeTimeout))
-	case <-ctx.Done():
-		return ctx.Err()
+	line, err := j.w.Receive(ctx)
+	if err != nil {
+		return err
 	}
-}
-
-func (j *judge) failed(err error) error {
-	j.close()
-	if tail := platform.LastLine([]byte(j.stderr.String())); tail != "" {
-		return fmt.Errorf("%s stopped judging: %s", j.python, tail)
+	var e struct {
+		Error string `json:"error"`
 	}
-	return fmt.Errorf("%s stopped judging: %w", j.python, err)
+	if json.Unmarshal(line, &e) == nil && e.Error != "" {
+		return errors.New(e.Error)
+	}
+	if err := json.Unmarshal(line, v); err != nil {
+		return j.w.Garbage(line, err)
+	}
+	return nil
 }
 
 // closeIfStarted closes a judge that may not have started (nil).
@@ -175,24 +141,5 @@ func (j *judge) closeIfStarted() {
 }
 
 // close ends the judge: it exits when its input closes; one that does not
-// within a few seconds is killed.
-func (j *judge) close() {
-	if j.in == nil {
-		return
-	}
-	j.in.Close()
-	j.in = nil
-	done := make(chan struct{})
-	go func() {
-		for range j.lines {
-		}
-		j.cmd.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		j.cmd.Process.Kill()
-		<-done
-	}
-}
+// within a few seconds is killed, with all it started.
+func (j *judge) close() { j.w.Close(5 * time.Second) }

@@ -36,7 +36,7 @@ func (w *walk) start(ctx context.Context, reqs []Requirement) error {
 	}
 	ready := make(chan started, 1)
 	go func() {
-		j, err := startJudge(ctx, c.Python)
+		j, err := startJudge(ctx, c.Python, c.Timeout)
 		ready <- started{j, err}
 	}()
 	w.pages = &pageSet{got: map[string]*fetched{}}
@@ -219,6 +219,9 @@ func (w *walk) pick(ctx context.Context, frontier []*node) error {
 		var a pickAnswer
 		if errs[i] == nil {
 			errs[i] = json.Unmarshal(answers[i], &a)
+		}
+		if errs[i] == nil {
+			errs[i] = a.check(n.project.Files)
 		}
 		if errs[i] != nil {
 			a = pickAnswer{Status: NotChecked, Reason: errs[i].Error()}
