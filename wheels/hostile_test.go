@@ -43,7 +43,7 @@ func TestMisbehavingJudge(t *testing.T) {
 	if _, err := run("garbage"); err == nil || !strings.Contains(err.Error(), `"Traceback? \x1b[31mno JSON here"`) {
 		t.Errorf("garbage: %v", err)
 	}
-	if left := testenv.ProcessesWith(t, "judge.py"); len(left) > 0 {
+	if left := testenv.ProcessesWith(t, "PyHangar's judge"); len(left) > 0 {
 		t.Errorf("left running: %v", left)
 	}
 }
