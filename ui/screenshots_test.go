@@ -51,7 +51,7 @@ func TestScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	st.SetSetting(store.SettingMirror, org.URL)
+	st.SetSetting(t.Context(), store.SettingMirror, org.URL)
 	host := func() *platform.Host {
 		h := platform.ThisHost(data)
 		h.Env["PATH"] = strings.Join(path, ":")
