@@ -52,6 +52,16 @@ type Session struct {
 	Stdin       io.Reader
 	Interactive bool
 	Getenv      func(string) string
+	// rawStderr is stderr itself, for the control characters of a
+	// progress line (everything else goes through Stderr, escaped).
+	rawStderr io.Writer
+}
+
+// progressLine shows text as the one line of progress on the terminal: at
+// the line's start, the rest of the line cleared. The text's own control
+// characters are escaped; done ("" text) clears the line.
+func (s *Session) progressLine(text string) {
+	fmt.Fprintf(s.rawStderr, "\r%s\033[K", escapeControls([]byte(text)))
 }
 
 // command is one subcommand.
@@ -95,6 +105,7 @@ func Main(ctx context.Context, args []string, opt Options) int {
 	if opt.Getenv == nil {
 		opt.Getenv = os.Getenv
 	}
+	rawStderr := opt.Stderr
 	stdout, stderr := newSafeWriter(opt.Stdout), newSafeWriter(opt.Stderr)
 	defer stdout.Flush()
 	defer stderr.Flush()
@@ -131,7 +142,7 @@ func Main(ctx context.Context, args []string, opt Options) int {
 		return 2
 	}
 
-	s := &Session{Version: opt.Version, Stdout: opt.Stdout, Stderr: opt.Stderr, Stdin: opt.Stdin, Interactive: opt.Interactive, Getenv: opt.Getenv}
+	s := &Session{Version: opt.Version, Stdout: opt.Stdout, Stderr: opt.Stderr, Stdin: opt.Stdin, Interactive: opt.Interactive, Getenv: opt.Getenv, rawStderr: rawStderr}
 	if s.Stdin == nil {
 		s.Stdin = strings.NewReader("")
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/pyhangar/pyhangar/fetch"
 	"github.com/pyhangar/pyhangar/installer"
 )
 
@@ -32,7 +33,7 @@ func getUVCommand() command {
 				return nil
 			}
 			if *mirror != "" {
-				if _, err := installer.CheckURL(*mirror); err != nil {
+				if _, err := fetch.CheckURL(*mirror); err != nil {
 					return usagef("--mirror: %v", err)
 				}
 			}

@@ -34,12 +34,13 @@ func readyCommand() command {
 				return err
 			}
 			var reqs []wheels.Requirement
+			var src wheels.Sources
 			if *file != "" {
 				lines, err := envs.ReadRequirements(*file, "")
 				if err != nil {
 					return err
 				}
-				reqs = wheels.FromLines(lines)
+				reqs, src = wheels.FromLines(lines)
 			} else {
 				for _, a := range fs.Args() {
 					reqs = append(reqs, wheels.Requirement{Text: a})
@@ -47,11 +48,11 @@ func readyCommand() command {
 			}
 			var progress func(int, string)
 			if s.Interactive && !*asJSON {
-				progress = func(done int, name string) { fmt.Fprintf(s.Stderr, "\rchecked %d: %-40s", done, name) }
+				progress = func(done int, name string) { s.progressLine(fmt.Sprintf("checked %d: %s", done, name)) }
 			}
-			rep, err := s.Hangar.Ready(ctx, in, reqs, *index, progress)
+			rep, err := s.Hangar.Ready(ctx, in, reqs, src, *index, progress)
 			if progress != nil {
-				fmt.Fprint(s.Stderr, "\r\033[K")
+				s.progressLine("")
 			}
 			if err != nil {
 				return err

@@ -62,3 +62,49 @@ func TestReady(t *testing.T) {
 		t.Errorf("with PIP_INDEX_URL: %d %s %s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// Credentials in an index URL are sent, never shown: not in the table,
+// the JSON, the errors, the progress or the database.
+func TestReadyNeverShowsCredentials(t *testing.T) {
+	ix := testenv.StartPackageIndex(t,
+		testenv.IndexProject{Name: "pure", Files: []testenv.IndexFile{testenv.Wheel("pure-2.0-py3-none-any.whl", "gone")}})
+	ft := testenv.FreeThreaded(t)["3.14"]
+	dir := t.TempDir()
+	secret := strings.Replace(ix.URL, "http://", "http://alice:TOKEN@", 1)
+	var seen strings.Builder
+	for _, args := range [][]string{{"pure"}, {"pure", "--json"}} {
+		r := run(t, nil, append([]string{"--data-dir", dir, "ready", "--python", ft, "--index-url", secret}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("%v: %d %s", args, r.code, r.stderr)
+		}
+		seen.WriteString(r.stdout + r.stderr)
+	}
+	if !strings.Contains(seen.String(), "alice:****@") {
+		t.Errorf("the index is not named, redacted:\n%s", seen.String())
+	}
+	ix.Close()
+	r := run(t, nil, "--data-dir", t.TempDir(), "ready", "--python", ft, "--index-url", secret, "pure")
+	if r.code == 0 {
+		t.Fatal("an index that is gone answered")
+	}
+	seen.WriteString(r.stdout + r.stderr)
+	files, _ := filepath.Glob(filepath.Join(dir, "pyhangar.db*"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		seen.Write(b)
+	}
+	if strings.Contains(seen.String(), "TOKEN") {
+		t.Errorf("the credentials were shown or kept:\n%s", seen.String())
+	}
+}
+
+// On a terminal, the progress of a check is one line rewritten in place
+// (its carriage returns reach the terminal as such); a package's name
+// cannot bring control characters of its own.
+func TestReadyProgressOnATerminal(t *testing.T) {
+	ix := testenv.StartPackageIndex(t, testenv.IndexProject{Name: "pure", Files: []testenv.IndexFile{testenv.Wheel("pure-2.0-py3-none-any.whl")}})
+	r := runAnswering(t, nil, "", true, "--data-dir", t.TempDir(), "ready", "--python", testenv.FreeThreaded(t)["3.14"], "--index-url", ix.URL, "pure")
+	if r.code != 0 || !strings.Contains(r.stderr, "\rchecked 1: pure\033[K") || strings.Contains(r.stderr, `\u000d`) {
+		t.Errorf("progress: %q", r.stderr)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pyhangar/pyhangar/fetch"
 	"github.com/pyhangar/pyhangar/pyversion"
 )
 
@@ -76,7 +76,7 @@ func NewSite(mirror string) (*Site, error) {
 	if mirror == "" {
 		return &Site{Base: DefaultSite}, nil
 	}
-	u, err := CheckURL(strings.TrimRight(mirror, "/"))
+	u, err := fetch.CheckURL(strings.TrimRight(mirror, "/"))
 	if err != nil {
 		return nil, fmt.Errorf("mirror: %w", err)
 	}
@@ -95,33 +95,25 @@ func (s *Site) Rewrite(raw string) string {
 	return s.Base + u.RequestURI()
 }
 
-func (s *Site) getJSON(ctx context.Context, path string, v any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.Base+path, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "PyHangar")
+// getJSON reads a JSON answer of the site into v and returns the URL it
+// finally came from.
+func (s *Site) getJSON(ctx context.Context, path string, v any) (*url.URL, error) {
 	client := s.Client
 	if client == nil {
-		client = NewHTTPClient(30 * time.Second)
+		client = fetch.NewClient(30 * time.Second)
 	}
-	resp, err := client.Do(req)
+	where := fetch.Redact(s.Base + path)
+	resp, err := fetch.Get(ctx, client, fetch.Request{URL: s.Base + path, Header: http.Header{"Accept": {"application/json"}}, Limit: fetch.CatalogCap})
 	if err != nil {
-		return fmt.Errorf("cannot reach %s: %w", s.Base, err)
+		return nil, err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("%s%s: HTTP %s", s.Base, path, resp.Status)
+	if resp.Status != http.StatusOK {
+		return nil, fmt.Errorf("%s: HTTP %d %s", where, resp.Status, http.StatusText(resp.Status))
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return err
+	if err := json.Unmarshal(resp.Body, v); err != nil {
+		return nil, fmt.Errorf("%s answered with something that is not the JSON python.org serves: %w", where, err)
 	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return fmt.Errorf("%s%s: not the JSON python.org serves: %w", s.Base, path, err)
-	}
-	return nil
+	return resp.URL, nil
 }
 
 var releaseVersion = regexp.MustCompile(`^Python (\d+\.\d+\.\d+(?:(?:a|b|rc)\d+)?)$`)
@@ -137,7 +129,7 @@ func (s *Site) Releases(ctx context.Context) (Catalog, error) {
 		ReleaseDate string `json:"release_date"`
 		ResourceURI string `json:"resource_uri"`
 	}
-	if err := s.getJSON(ctx, "/api/v2/downloads/release/?is_published=true", &raw); err != nil {
+	if _, err := s.getJSON(ctx, "/api/v2/downloads/release/?is_published=true", &raw); err != nil {
 		return Catalog{}, err
 	}
 	cat := Catalog{Site: s.Base, FetchedAt: time.Now().UTC()}
@@ -176,7 +168,7 @@ func (s *Site) Files(ctx context.Context, releaseID string) ([]File, error) {
 		MD5      string `json:"md5_sum"`
 		FileSize int64  `json:"filesize"`
 	}
-	if err := s.getJSON(ctx, "/api/v2/downloads/release_file/?release="+url.QueryEscape(releaseID), &raw); err != nil {
+	if _, err := s.getJSON(ctx, "/api/v2/downloads/release_file/?release="+url.QueryEscape(releaseID), &raw); err != nil {
 		return nil, err
 	}
 	var out []File
@@ -265,10 +257,6 @@ func (s *Site) WindowsFeed(ctx context.Context) ([]WindowsFeedEntry, error) {
 			return nil, fmt.Errorf("the Windows feed's pages loop back to %s", page)
 		}
 		seen[page] = true
-		base, err := url.Parse(page)
-		if err != nil {
-			return nil, err
-		}
 		var feed struct {
 			Next     string             `json:"next"`
 			Versions []WindowsFeedEntry `json:"versions"`
@@ -277,7 +265,9 @@ func (s *Site) WindowsFeed(ctx context.Context) ([]WindowsFeedEntry, error) {
 		if !strings.HasPrefix(onSite, s.Base+"/") {
 			return nil, fmt.Errorf("the Windows feed points away from %s (%s)", s.Base, page)
 		}
-		if err := s.getJSON(ctx, strings.TrimPrefix(onSite, s.Base), &feed); err != nil {
+		// Links are read against where the page finally came from.
+		base, err := s.getJSON(ctx, strings.TrimPrefix(onSite, s.Base), &feed)
+		if err != nil {
 			return nil, err
 		}
 		for _, e := range feed.Versions {

@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pyhangar/pyhangar/fetch"
 )
 
 // Checksum is what a download must hash to. SHA-256 is preferred; MD5 is
@@ -83,64 +83,23 @@ type Downloader struct {
 	// Backoff is the wait before the first retry, doubled for each next
 	// one; default 500 ms.
 	Backoff time.Duration
-}
-
-// IsLoopback reports whether a URL's host is this machine.
-func IsLoopback(u *url.URL) bool {
-	host := u.Hostname()
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// CheckURL allows https everywhere and http only on loopback.
-func CheckURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("bad URL %q: %w", raw, err)
-	}
-	switch {
-	case u.Scheme == "https":
-	case u.Scheme == "http" && IsLoopback(u):
-	default:
-		return nil, fmt.Errorf("refusing %s: downloads need https (plain http only for a mirror on this machine)", raw)
-	}
-	return u, nil
-}
-
-// NewHTTPClient is the client for everything PyHangar fetches: redirects
-// are followed only to URLs CheckURL allows. timeout 0 means none (a
-// download is bounded by its context and its stall timeout instead).
-func NewHTTPClient(timeout time.Duration) *http.Client {
-	return &http.Client{
-		Timeout: timeout,
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= 10 {
-				return errors.New("too many redirects")
-			}
-			if _, err := CheckURL(req.URL.String()); err != nil {
-				return fmt.Errorf("%w: %w", errRedirectRefused, err)
-			}
-			return nil
-		},
-	}
+	// Cap bounds a download whose size nobody gave in advance; 0 means
+	// fetch.InstallerCap.
+	Cap int64
 }
 
 func (d *Downloader) client() *http.Client {
 	if d.Client != nil {
 		return d.Client
 	}
-	return NewHTTPClient(0)
+	return fetch.NewClient(0)
 }
 
 var (
-	errRedirectRefused = errors.New("redirect refused")
-	errTooLong         = errors.New("the server sent more than the announced size")
-	errPermanent       = errors.New("permanent")
-	errStalled         = errors.New("no data arrived")
-	errRetry           = errors.New("the server asked to try again later")
+	errTooLong   = errors.New("the server sent more than the announced size")
+	errPermanent = errors.New("permanent")
+	errStalled   = errors.New("no data arrived")
+	errRetry     = errors.New("the server asked to try again later")
 )
 
 // Download fetches rawURL into dest, hashing while it streams into
@@ -152,7 +111,7 @@ var (
 // error. On cancel the part file is removed. Two processes must not
 // download to the same dest at once (callers hold the install's lock).
 func (d *Downloader) Download(ctx context.Context, rawURL, dest string, sum Checksum, size int64, progress Progress) (err error) {
-	if _, err := CheckURL(rawURL); err != nil {
+	if _, err := fetch.CheckURL(rawURL); err != nil {
 		return err
 	}
 	h, err := sum.newHash()
@@ -177,7 +136,7 @@ func (d *Downloader) Download(ctx context.Context, rawURL, dest string, sum Chec
 	}
 	for {
 		if err := d.transfer(ctx, rawURL, part, size, h, progress); err != nil {
-			return fmt.Errorf("downloading %s: %w", rawURL, err)
+			return fmt.Errorf("downloading %s: %w", fetch.Redact(rawURL), err)
 		}
 		got := hex.EncodeToString(h.Sum(nil))
 		if strings.EqualFold(got, sum.Hex) {
@@ -191,7 +150,7 @@ func (d *Downloader) Download(ctx context.Context, rawURL, dest string, sum Chec
 			h.Reset()
 			continue
 		}
-		return fmt.Errorf("%w for %s: expected %s %s, got %s; the file was deleted", ErrHashMismatch, rawURL, sum.Algo, sum.Hex, got)
+		return fmt.Errorf("%w for %s: expected %s %s, got %s; the file was deleted", ErrHashMismatch, fetch.Redact(rawURL), sum.Algo, sum.Hex, got)
 	}
 }
 
@@ -271,7 +230,7 @@ func (d *Downloader) fetch(ctx context.Context, rawURL, part string, size int64,
 		if cause := context.Cause(actx); errors.Is(cause, errStalled) {
 			return cause
 		}
-		if errors.Is(err, errRedirectRefused) {
+		if errors.Is(err, fetch.ErrRefused) {
 			return fmt.Errorf("%w: %w", errPermanent, err)
 		}
 		return err
@@ -305,6 +264,17 @@ func (d *Downloader) fetch(ctx context.Context, rawURL, part string, size int64,
 	if total <= 0 && resp.ContentLength > 0 {
 		total = have + resp.ContentLength
 	}
+	// Without a size given in advance, the cap bounds it.
+	limit := size
+	if limit <= 0 {
+		limit = d.Cap
+		if limit <= 0 {
+			limit = fetch.InstallerCap
+		}
+		if total > limit {
+			return fmt.Errorf("%w: the server says %s is %d bytes, and PyHangar takes at most %d from it (%w)", errPermanent, fetch.Redact(rawURL), total, limit, fetch.ErrTooLarge)
+		}
+	}
 	buf := make([]byte, 256<<10)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -313,7 +283,10 @@ func (d *Downloader) fetch(ctx context.Context, rawURL, part string, size int64,
 		n, rerr := resp.Body.Read(buf)
 		if n > 0 {
 			stall.Reset(stallTimeout)
-			if size > 0 && have+int64(n) > size {
+			if have+int64(n) > limit {
+				if size <= 0 {
+					return fmt.Errorf("%w: %s sent more than %d bytes, what PyHangar takes at most (%w)", errPermanent, fetch.Redact(rawURL), limit, fetch.ErrTooLarge)
+				}
 				return errTooLong
 			}
 			if _, err := f.Write(buf[:n]); err != nil {

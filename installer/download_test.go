@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pyhangar/pyhangar/fetch"
 )
 
 func sha(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
@@ -128,12 +130,12 @@ func TestDownloadTooLongIsCut(t *testing.T) {
 
 func TestDownloadRefusesInsecureURLsAndRedirects(t *testing.T) {
 	for _, u := range []string{"http://downloads.example.com/f", "ftp://example.com/f", "file:///etc/passwd"} {
-		if _, err := CheckURL(u); err == nil {
+		if _, err := fetch.CheckURL(u); err == nil {
 			t.Errorf("%s accepted", u)
 		}
 	}
 	for _, u := range []string{"https://www.python.org/ftp/", "http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]:9/x"} {
-		if _, err := CheckURL(u); err != nil {
+		if _, err := fetch.CheckURL(u); err != nil {
 			t.Errorf("%s refused: %v", u, err)
 		}
 	}
@@ -143,7 +145,7 @@ func TestDownloadRefusesInsecureURLsAndRedirects(t *testing.T) {
 	defer srv.Close()
 	dest := filepath.Join(t.TempDir(), "f")
 	err := (&Downloader{}).Download(context.Background(), srv.URL+"/f", dest, Checksum{"sha256", strings.Repeat("0", 64)}, 0, nil)
-	if err == nil || !strings.Contains(err.Error(), "redirect refused") {
+	if err == nil || !strings.Contains(err.Error(), "refused by PyHangar's network policy") {
 		t.Fatalf("err = %v", err)
 	}
 	noPart(t, dest)
@@ -375,7 +377,30 @@ func TestCatalogRefusesARedirectToHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = site.Releases(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "redirect refused") {
+	if err == nil || !strings.Contains(err.Error(), "refused by PyHangar's network policy") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// A download whose size nobody gave is bounded by its cap: refused at
+// once when the server announces more, stopped when it sends more.
+func TestDownloadWithoutASizeHasACap(t *testing.T) {
+	body := bytes.Repeat([]byte("u"), 5000)
+	for _, announce := range []bool{true, false} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if announce {
+				w.Header().Set("Content-Length", "5000")
+			}
+			w.Write(body[:2500])
+			w.(http.Flusher).Flush()
+			w.Write(body[2500:])
+		}))
+		dest := filepath.Join(t.TempDir(), "uv.tar.gz")
+		err := (&Downloader{Cap: 1000}).Download(t.Context(), srv.URL+"/uv.tar.gz", dest, Checksum{"sha256", sha(body)}, 0, nil)
+		srv.Close()
+		if !errors.Is(err, fetch.ErrTooLarge) {
+			t.Errorf("announced %v: %v", announce, err)
+		}
+		noPart(t, dest)
 	}
 }

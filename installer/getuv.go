@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 
 	version "github.com/hashicorp/go-version"
 
+	"github.com/pyhangar/pyhangar/fetch"
 	"github.com/pyhangar/pyhangar/platform"
 )
 
@@ -116,19 +116,19 @@ var tagPath = regexp.MustCompile(`/releases/tag/v?([0-9][0-9A-Za-z.+-]*)$`)
 // /releases/latest with a redirect to that release's tag.
 func (g *UVGetter) Latest(ctx context.Context) (string, error) {
 	url := g.base() + "/astral-sh/uv/releases/latest"
-	if _, err := CheckURL(url); err != nil {
+	if _, err := fetch.CheckURL(url); err != nil {
 		return "", err
 	}
-	client := *NewHTTPClient(30 * time.Second)
+	client := *fetch.NewClient(30 * time.Second)
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	req, err := http.NewRequestWithContext(ctx, http.MethodHead, url, nil)
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("User-Agent", "PyHangar")
+	req.Header.Set("User-Agent", fetch.UserAgent)
 	resp, err := client.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("cannot reach %s: %w", g.base(), err)
+		return "", fmt.Errorf("cannot reach %s: %s", fetch.Redact(g.base()), fetch.Redact(err.Error()))
 	}
 	resp.Body.Close()
 	m := tagPath.FindStringSubmatch(resp.Header.Get("Location"))
@@ -202,11 +202,12 @@ func (g *UVGetter) Get(ctx context.Context, ver string) (OwnUV, error) {
 	}
 	defer platform.RemoveAll(work)
 	archive := filepath.Join(work, name)
-	d := g.Downloader
-	if d == nil {
-		d = &Downloader{}
+	var d Downloader
+	if g.Downloader != nil {
+		d = *g.Downloader
 	}
-	g.emit(Event{Line: "downloading " + url, Pct: -1})
+	d.Cap = fetch.ArchiveCap // uv's archive is about 20 MB
+	g.emit(Event{Line: "downloading " + fetch.Redact(url), Pct: -1})
 	err = d.Download(ctx, url, archive, Checksum{Algo: "sha256", Hex: sum}, 0, func(done, total int64) {
 		pct := -1.0
 		if total > 0 {
@@ -269,31 +270,18 @@ func (g *UVGetter) Get(ctx context.Context, ver string) (OwnUV, error) {
 // checksum fetches a release asset's .sha256 file: "HEX *NAME" or
 // "HEX  NAME", for the asset name.
 func (g *UVGetter) checksum(ctx context.Context, url, name string) (string, error) {
-	if _, err := CheckURL(url); err != nil {
-		return "", err
-	}
 	client := g.Client
 	if client == nil {
-		client = NewHTTPClient(30 * time.Second)
+		client = fetch.NewClient(30 * time.Second)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	resp, err := fetch.Get(ctx, client, fetch.Request{URL: url, Limit: fetch.ChecksumCap})
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("User-Agent", "PyHangar")
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("cannot reach %s: %w", g.base(), err)
+	if resp.Status != http.StatusOK {
+		return "", fmt.Errorf("no checksum for %s (%s: HTTP %d); uv is not installed without one", name, fetch.Redact(url), resp.Status)
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("no checksum for %s (%s: HTTP %s); uv is not installed without one", name, url, resp.Status)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 4096))
-	if err != nil {
-		return "", err
-	}
-	fields := strings.Fields(string(body))
+	fields := strings.Fields(string(resp.Body))
 	if len(fields) < 1 || len(fields[0]) != 64 {
 		return "", fmt.Errorf("%s is not a SHA-256 checksum file", url)
 	}

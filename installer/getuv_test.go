@@ -81,7 +81,7 @@ func TestGetUV(t *testing.T) {
 		"bad-sha":       "checksum mismatch",
 		"no-sha":        "no checksum",
 		"truncated":     "unexpected EOF",
-		"http-redirect": "redirect refused",
+		"http-redirect": "refused by PyHangar's network policy",
 	} {
 		gh.Fault = fault
 		data := t.TempDir()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/fetch"
 	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/pyversion"
 )
@@ -206,13 +207,13 @@ func (in *Installer) download(ctx context.Context, j job, f File, rec *Record, l
 	if f.Checksum.Weak() {
 		log("warning: python.org lists only an MD5 checksum for " + f.Name + "; it is checked, but MD5 is weak")
 	}
-	rec.URL, rec.SHA256 = f.URL, f.Checksum.Hex
+	rec.URL, rec.SHA256 = fetch.Strip(f.URL), f.Checksum.Hex
 	dir := downloadDir(in.DataDir, j.target)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
 	dest := filepath.Join(dir, filepath.Base(f.URL))
-	log("downloading " + f.URL)
+	log("downloading " + fetch.Redact(f.URL))
 	d := in.Downloader
 	if d == nil {
 		d = &Downloader{}

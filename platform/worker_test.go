@@ -101,6 +101,7 @@ func TestWorkerBoundsWhatItKeeps(t *testing.T) {
 	if err := w.Ask(t.Context(), 1, &v); err != nil {
 		t.Fatal(err)
 	}
+	w.Close(time.Second) // all of stderr has come
 	if tail := w.Stderr(); len(tail) > StderrTail || !strings.HasSuffix(tail, "oops\n") {
 		t.Errorf("stderr kept: %d bytes, ending %q", len(tail), tail[max(0, len(tail)-10):])
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/fetch"
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/platform"
 )
@@ -193,17 +194,35 @@ func (p *Profile) venvNotes(v Venv) ([]string, error) {
 		case envs.ReqPackage:
 			packages++
 		case envs.ReqIndex:
-			special = append(special, fmt.Sprintf("%s: %s — packages may come from %s", l.Where(), l.Text, l.Value))
+			special = append(special, fmt.Sprintf("%s: %s", l.Where(), indexNote(l)))
 		case envs.ReqDirect:
 			special = append(special, fmt.Sprintf("%s: installs %s from outside the package index", l.Where(), l.Text))
 		case envs.ReqEditable:
 			special = append(special, fmt.Sprintf("%s: installs %s in development mode (its build runs here)", l.Where(), l.Value))
 		case envs.ReqOption:
-			special = append(special, fmt.Sprintf("%s: pip option %s", l.Where(), l.Text))
+			special = append(special, fmt.Sprintf("%s: pip option %s", l.Where(), strings.TrimSpace(l.Option+" "+l.Value)))
 		}
 	}
 	notes = append(notes, fmt.Sprintf("installs %d packages from %s with pip (their build scripts may run)", packages, p.RequirementsPath(v)))
 	return append(notes, special...), nil
+}
+
+// indexNote says in words what an index option of a requirements file
+// changes.
+func indexNote(l envs.ReqLine) string {
+	switch l.Option {
+	case "--index-url", "--pypi-url":
+		return "packages come from " + fetch.Redact(l.Value) + " instead of the index (" + l.Option + ")"
+	case "--extra-index-url":
+		return "packages may also come from " + fetch.Redact(l.Value) + " (--extra-index-url)"
+	case "--no-index":
+		return "no index is asked: packages come only from --find-links (--no-index)"
+	case "--find-links":
+		return "packages may come from " + fetch.Redact(l.Value) + " (--find-links)"
+	case "--trusted-host":
+		return l.Value + " is trusted without https (--trusted-host)"
+	}
+	return strings.TrimSpace(l.Option + " " + l.Value)
 }
 
 // venvMatches: a recorded venv satisfies the profile when its base is the

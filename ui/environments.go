@@ -277,7 +277,8 @@ func (t *environmentsTab) createDialog(pre envs.Interpreter) {
 			t.c.showError("The requirements file cannot be read", err)
 			return
 		}
-		t.c.checkReady(list[python.SelectedIndex()], wheels.FromLines(lines), filepath.Base(path))
+		reqs, src := wheels.FromLines(lines)
+		t.c.checkReady(list[python.SelectedIndex()], reqs, src, filepath.Base(path))
 	})
 	checkReqs.Disable()
 	reqs.OnChanged = func(s string) {
@@ -509,7 +510,7 @@ func (t *environmentsTab) readyFor() {
 			t.job.say(e.Name + " holds no packages besides pip: nothing to check.")
 			return
 		}
-		t.c.checkReady(in, reqs, fmt.Sprintf("The %d packages of %s (newest releases)", len(reqs), e.Name))
+		t.c.checkReady(in, reqs, wheels.Sources{}, fmt.Sprintf("The %d packages of %s (newest releases)", len(reqs), e.Name))
 	}, t.c.win)
 	d.Resize(t.c.dialogSize(0.6, 0))
 	d.Show()

@@ -31,7 +31,7 @@ type readyCheck struct {
 }
 
 // checkReady checks reqs (what names them: "requirements.txt") for in.
-func (c *core) checkReady(in envs.Interpreter, reqs []wheels.Requirement, what string) {
+func (c *core) checkReady(in envs.Interpreter, reqs []wheels.Requirement, src wheels.Sources, what string) {
 	r := &readyCheck{c: c}
 	row := func(i int) wheels.Result { return r.results[i] }
 	version := func(i int) string { return row(i).Version }
@@ -81,7 +81,7 @@ func (c *core) checkReady(in envs.Interpreter, reqs []wheels.Requirement, what s
 	var rep wheels.Report
 	r.job.run("Reading the package index…", func(ctx context.Context) error {
 		var err error
-		rep, err = c.h.Ready(ctx, in, reqs, "", func(done int, name string) { r.job.progress(-1, fmt.Sprintf("checked %d: %s", done, name)) })
+		rep, err = c.h.Ready(ctx, in, reqs, src, "", func(done int, name string) { r.job.progress(-1, fmt.Sprintf("checked %d: %s", done, name)) })
 		return err
 	}, func(err error) string {
 		if err != nil {

@@ -132,7 +132,7 @@ func TestScreenshots(t *testing.T) {
 		reqs = append(reqs, wheels.Requirement{Text: r})
 	}
 	win.Tabs.SelectIndex(tabEnvironments)
-	win.core.checkReady(testenv.Interp(t, ft["3.14"]), reqs, "requirements.txt")
+	win.core.checkReady(testenv.Interp(t, ft["3.14"]), reqs, wheels.Sources{}, "requirements.txt")
 	waitIdle(win)
 	f, err := os.Create(filepath.Join(out, "ready.png"))
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/pyhangar/pyhangar/fetch"
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/store"
@@ -25,7 +26,7 @@ func mirrorValidator(s string) error {
 	if strings.TrimSpace(s) == "" {
 		return nil
 	}
-	_, err := installer.CheckURL(strings.TrimSpace(s))
+	_, err := fetch.CheckURL(strings.TrimSpace(s))
 	return err
 }
 

@@ -72,12 +72,40 @@ type Requirement struct {
 	Constraint bool
 }
 
+// Sources are where a requirements file says packages come from.
+type Sources struct {
+	IndexURL       string   // its --index-url (the last one), or ""
+	ExtraIndexURLs []string // its --extra-index-url lines
+	NoIndex        bool     // --no-index
+}
+
+// Use makes the checker ask the indexes a requirements file names, as pip
+// does: its --index-url replaces the one given before, its
+// --extra-index-url lines are asked too, --no-index asks none.
+func (c *Checker) Use(s Sources) {
+	if s.IndexURL != "" {
+		c.IndexURL = s.IndexURL
+	}
+	c.ExtraIndexURLs = append(c.ExtraIndexURLs, s.ExtraIndexURLs...)
+	c.NoIndex = c.NoIndex || s.NoIndex
+}
+
 // FromLines takes a requirements file's lines (envs.ReadRequirements):
-// requirements and constraints to check, and the lines PyHangar cannot
-// judge, each with its reason. Options and includes are not requirements.
-func FromLines(lines []envs.ReqLine) []Requirement {
+// requirements and constraints to check, the lines PyHangar cannot judge
+// (each with its reason), and the indexes the file names. Other options
+// and includes are not requirements.
+func FromLines(lines []envs.ReqLine) ([]Requirement, Sources) {
 	var out []Requirement
+	var src Sources
 	for _, l := range lines {
+		switch l.Option {
+		case "--index-url", "--pypi-url":
+			src.IndexURL = l.Value
+		case "--extra-index-url":
+			src.ExtraIndexURLs = append(src.ExtraIndexURLs, l.Value)
+		case "--no-index":
+			src.NoIndex = true
+		}
 		r := Requirement{Text: l.Text, Where: l.Where(), Constraint: l.Constraint}
 		switch l.Kind {
 		case envs.ReqPackage:
@@ -90,37 +118,44 @@ func FromLines(lines []envs.ReqLine) []Requirement {
 		}
 		out = append(out, r)
 	}
-	return out
+	return out, src
 }
 
 // Report is a check's answer.
 type Report struct {
-	Python        string    `json:"python"`
-	PythonVersion string    `json:"python_version"`
-	FreeThreaded  bool      `json:"free_threaded"`
-	Index         string    `json:"index"`
-	Results       []Result  `json:"results"`
-	Requests      int64     `json:"requests"`
-	Offline       string    `json:"offline,omitempty"`
-	OldestAnswer  time.Time `json:"oldest_answer,omitzero"`
+	Python        string `json:"python"`
+	PythonVersion string `json:"python_version"`
+	FreeThreaded  bool   `json:"free_threaded"`
+	// Index is the index asked (credentials hidden), ExtraIndexes those
+	// asked besides (--extra-index-url).
+	Index        string    `json:"index"`
+	ExtraIndexes []string  `json:"extra_indexes,omitempty"`
+	Results      []Result  `json:"results"`
+	Requests     int64     `json:"requests"`
+	Offline      string    `json:"offline,omitempty"`
+	OldestAnswer time.Time `json:"oldest_answer,omitzero"`
 }
 
-// Checker checks requirements for one interpreter against one index.
+// Checker checks requirements for one interpreter against its indexes.
 type Checker struct {
 	Python string
 	// IndexURL is the index to ask; "" means PIP_INDEX_URL, else the
 	// index-url pip is configured with (as the interpreter's pip reads
-	// its configuration), else PyPI.
-	IndexURL string
-	Getenv   func(string) string // nil: os.Getenv
-	Cache    PageCache           // may be nil
-	Parallel int                 // index requests at once; 0 means 8
+	// its configuration), else PyPI. ExtraIndexURLs are asked too, as
+	// pip's --extra-index-url; NoIndex (--no-index) asks none.
+	IndexURL       string
+	ExtraIndexURLs []string
+	NoIndex        bool
+	Getenv         func(string) string // nil: os.Getenv
+	Cache          PageCache           // may be nil
+	Parallel       int                 // index requests at once; 0 means 8
 	// Progress, when set, hears of each package judged.
 	Progress func(done int, name string)
 	// Timeout bounds each answer of the interpreter judging; 0 means a
 	// minute.
 	Timeout time.Duration
-	index   *Index
+	index   *Index   // the first index
+	indexes []*Index // all of them
 }
 
 // indexURL is the index chosen before the interpreter is asked ("" when
@@ -213,7 +248,17 @@ func (c *Checker) Check(ctx context.Context, reqs []Requirement) (Report, error)
 		return Report{}, err
 	}
 	defer w.j.close()
-	rep := Report{Python: c.Python, PythonVersion: w.j.env.PythonVersion, FreeThreaded: w.j.env.FreeThreaded, Index: c.index.URL, Results: []Result{}}
+	rep := Report{Python: c.Python, PythonVersion: w.j.env.PythonVersion, FreeThreaded: w.j.env.FreeThreaded, Results: []Result{}}
+	for i, ix := range c.indexes {
+		if i == 0 {
+			rep.Index = ix.Shown()
+		} else {
+			rep.ExtraIndexes = append(rep.ExtraIndexes, ix.Shown())
+		}
+	}
+	if c.NoIndex {
+		rep.Index = "none (--no-index)"
+	}
 	if err := w.readRequirements(ctx, reqs); err != nil {
 		return rep, err
 	}
@@ -221,9 +266,11 @@ func (c *Checker) Check(ctx context.Context, reqs []Requirement) (Report, error)
 		return rep, err
 	}
 	rep.Results = w.results()
-	rep.Requests = c.index.Requests()
-	if err, oldest := c.index.Offline(); err != nil {
-		rep.Offline, rep.OldestAnswer = err.Error(), oldest
+	for _, ix := range c.indexes {
+		rep.Requests += ix.Requests()
+		if err, oldest := ix.Offline(); err != nil && rep.Offline == "" {
+			rep.Offline, rep.OldestAnswer = err.Error(), oldest
+		}
 	}
 	return rep, nil
 }
@@ -250,9 +297,10 @@ func result(n *node, nodes map[string]*node, bads map[string]bool) Result {
 	return r
 }
 
-// pageSet reads each project's page once, whoever asks first.
+// pageSet reads each project's page once, whoever asks first, from every
+// index, as pip does: the files of all of them are candidates.
 type pageSet struct {
-	ix  *Index
+	ixs []*Index
 	mu  sync.Mutex
 	got map[string]*fetched
 }
@@ -295,8 +343,37 @@ func (s *pageSet) get(ctx context.Context, name string) (Project, error) {
 		s.got[name] = f
 	}
 	s.mu.Unlock()
-	f.once.Do(func() { f.p, f.err = s.ix.Project(ctx, name) })
+	f.once.Do(func() { f.p, f.err = s.read(ctx, name) })
 	return f.p, f.err
+}
+
+// read merges a project's pages from the indexes: not found only where
+// none has it, failed only where none could say.
+func (s *pageSet) read(ctx context.Context, name string) (Project, error) {
+	out := Project{Name: name, NotFound: true}
+	var firstErr error
+	answered := false
+	for _, ix := range s.ixs {
+		p, err := ix.Project(ctx, name)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		answered = true
+		if !p.NotFound {
+			out.NotFound = false
+			for _, f := range p.Files {
+				f.index = ix
+				out.Files = append(out.Files, f)
+			}
+		}
+	}
+	if !answered && firstErr != nil {
+		return Project{Name: name}, firstErr
+	}
+	return out, nil
 }
 
 var nameSeparators = regexp.MustCompile(`[-_.]+`)

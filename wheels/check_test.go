@@ -182,7 +182,11 @@ func TestRequirementsFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, by := check(t, testenv.FreeThreaded(t)["3.14"], ix.URL, nil, wheels.FromLines(lines)...)
+	reqs, src := wheels.FromLines(lines)
+	if src.IndexURL != "https://example.invalid/simple" || src.NoIndex || len(src.ExtraIndexURLs) > 0 {
+		t.Errorf("the file's sources: %+v", src)
+	}
+	rep, by := check(t, testenv.FreeThreaded(t)["3.14"], ix.URL, nil, reqs...)
 	want(t, by, "pure", wheels.PurePython, "3.1", "")
 	want(t, by, "fast", wheels.FreeThreadedWheel, "1.0", "fast-1.0-cp314-cp314t-"+many+".whl")
 	var notChecked []string

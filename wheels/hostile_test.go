@@ -1,10 +1,16 @@
 package wheels_test
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/internal/testenv"
 	"github.com/pyhangar/pyhangar/store"
 	"github.com/pyhangar/pyhangar/wheels"
@@ -45,5 +51,103 @@ func TestMisbehavingJudge(t *testing.T) {
 	}
 	if left := testenv.ProcessesWith(t, "PyHangar's judge"); len(left) > 0 {
 		t.Errorf("left running: %v", left)
+	}
+}
+
+// Every URL a check fetches goes through the network policy: a page's
+// link to plain http elsewhere is not followed, metadata that does not
+// hash as the page declares is refused and not kept, links are read
+// against the URL the page finally came from.
+func TestIndexAnswersUnderThePolicy(t *testing.T) {
+	w := testenv.Wheel
+	bad := w("tampered-1.0-py3-none-any.whl", "evil")
+	bad.MetadataSHA256 = strings.Repeat("0", 64)
+	away := w("away-1.0-py3-none-any.whl", "evil")
+	away.URL = "http://files.example/away-1.0-py3-none-any.whl"
+	ix := testenv.StartPackageIndex(t,
+		testenv.IndexProject{Name: "tampered", Files: []testenv.IndexFile{bad}},
+		testenv.IndexProject{Name: "away", Files: []testenv.IndexFile{away}},
+		testenv.IndexProject{Name: "evil", Files: []testenv.IndexFile{w("evil-1.0-py3-none-any.whl")}},
+	)
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ft := testenv.FreeThreaded(t)["3.14"]
+	for range 2 { // the second time, nothing bad was kept
+		_, by := check(t, ft, ix.URL, st, names("tampered", "away")...)
+		if r := by["tampered"]; !strings.Contains(r.Reason, "checksum mismatch") || len(r.BlockedBy) > 0 {
+			t.Errorf("tampered: %s", r.Reason)
+		}
+		if r := by["away"]; !strings.Contains(r.Reason, "needs https") {
+			t.Errorf("away: %s", r.Reason)
+		}
+		if _, ok := by["evil"]; ok {
+			t.Error("evil was read from metadata PyHangar should have refused")
+		}
+	}
+	for _, p := range ix.Paths() {
+		if strings.HasSuffix(p, "evil-1.0-py3-none-any.whl.metadata") || strings.Contains(p, "/simple/evil") {
+			t.Errorf("asked for %s", p)
+		}
+	}
+}
+
+// A requirements file's own --index-url is asked instead of the index
+// given before, as pip does, and its --extra-index-url too; nothing goes
+// to the index it replaced.
+func TestRequirementsFileChoosesItsIndexes(t *testing.T) {
+	w := testenv.Wheel
+	public := testenv.StartPackageIndex(t, testenv.IndexProject{Name: "internal-tool", Files: []testenv.IndexFile{w("internal_tool-9.9-py3-none-any.whl")}})
+	private := testenv.StartPackageIndex(t, testenv.IndexProject{Name: "internal-tool", Files: []testenv.IndexFile{w("internal_tool-1.0-py3-none-any.whl")}})
+	extra := testenv.StartPackageIndex(t, testenv.IndexProject{Name: "helper", Files: []testenv.IndexFile{w("helper-2.0-py3-none-any.whl")}})
+	dir := t.TempDir()
+	req := filepath.Join(dir, "requirements.txt")
+	os.WriteFile(req, []byte("--index-url "+private.URL+"\n--extra-index-url "+extra.URL+"\ninternal-tool\nhelper\n"), 0o644)
+	lines, err := envs.ReadRequirements(req, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs, src := wheels.FromLines(lines)
+	st, _ := store.Open(t.TempDir())
+	defer st.Close()
+	c := &wheels.Checker{Python: testenv.FreeThreaded(t)["3.14"], IndexURL: public.URL, Cache: st}
+	c.Use(src)
+	rep, err := c.Check(t.Context(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]wheels.Result{}
+	for _, r := range rep.Results {
+		by[r.Name] = r
+	}
+	if by["internal-tool"].Version != "1.0" || by["helper"].Version != "2.0" || rep.Index != private.URL || len(rep.ExtraIndexes) != 1 {
+		t.Errorf("results %+v, index %s, extras %v", rep.Results, rep.Index, rep.ExtraIndexes)
+	}
+	if public.Requests() != 0 {
+		t.Errorf("the index the file replaced was asked %d times: %v", public.Requests(), public.Paths())
+	}
+}
+
+// Links are read against the URL the page finally came from, after a
+// redirect.
+func TestLinksFollowTheRedirect(t *testing.T) {
+	meta := "Metadata-Version: 2.1\nName: moved\nVersion: 1.0\nRequires-Dist: leaf\n"
+	mux := http.NewServeMux()
+	mux.HandleFunc("/simple/moved/", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/mirror/simple/moved/", http.StatusFound)
+	})
+	mux.HandleFunc("/mirror/simple/moved/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<a href="../../files/moved-1.0-py3-none-any.whl" data-core-metadata="true">moved-1.0-py3-none-any.whl</a>`)
+	})
+	mux.HandleFunc("/mirror/files/moved-1.0-py3-none-any.whl.metadata", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, meta) })
+	mux.HandleFunc("/simple/leaf/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	_, by := check(t, testenv.FreeThreaded(t)["3.14"], srv.URL+"/simple/", nil, names("moved")...)
+	if r := by["moved"]; r.Status != wheels.PurePython || by["leaf"].Status != wheels.NotFound {
+		t.Errorf("moved: %+v; leaf: %+v", r, by["leaf"])
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -22,6 +21,8 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/pyhangar/pyhangar/fetch"
 )
 
 // DefaultIndex is PyPI's simple API.
@@ -35,23 +36,31 @@ const (
 	accept = jsonType + ", " + htmlType + ";q=0.2, text/html;q=0.01"
 )
 
-// Body limits: a project page (numpy's lists thousands of files) and one
-// distribution's METADATA.
-const (
-	pageLimit     = 64 << 20
-	metadataLimit = 4 << 20
-)
+// notSimpleAPI is a page that came, but is not a project page: the
+// index is there, it answered something else.
+type notSimpleAPI struct{ msg string }
+
+func (e notSimpleAPI) Error() string { return e.msg }
+
+// maxAgeCap clamps how long an answer is used without asking again,
+// whatever the index says.
+const maxAgeCap = 24 * time.Hour
 
 // Page is an index answer as kept in the cache.
 type Page struct {
-	URL          string
+	// URL is where it is kept: the URL asked for, without credentials.
+	URL string
+	// Final is where the answer finally came from (without credentials):
+	// what its links are read against.
+	Final        string
 	ContentType  string
 	ETag         string
 	LastModified string
 	Body         []byte
 	FetchedAt    time.Time
 	// MaxAge is how long the index said the answer stays fresh
-	// (Cache-Control: max-age); a fresh answer is used without asking.
+	// (Cache-Control: max-age, at most a day); a fresh answer is used
+	// without asking.
 	MaxAge time.Duration
 }
 
@@ -68,8 +77,11 @@ type File struct {
 	RequiresPython string `json:"requires_python,omitempty"`
 	Yanked         bool   `json:"yanked,omitempty"`
 	// Metadata says the index serves the file's core metadata at URL +
-	// ".metadata" (PEP 658, PEP 714).
-	Metadata bool `json:"-"`
+	// ".metadata" (PEP 658, PEP 714), and MetadataSHA256 what the index
+	// says it hashes to (checked before it is used or kept).
+	Metadata       bool   `json:"-"`
+	MetadataSHA256 string `json:"-"`
+	index          *Index // the index that lists it
 }
 
 // Project is a project page: its files, or that the index does not know
@@ -80,17 +92,21 @@ type Project struct {
 	NotFound bool
 }
 
-// Index reads a package index's simple API. Answers are cached with their
-// ETag and Last-Modified and asked again with them; an answer still fresh
-// (max-age), and any METADATA (it never changes), is used without asking.
-// When the index cannot be reached, cached answers are used, and Offline
-// and Oldest say so.
+// Index reads a package index's simple API, through PyHangar's network
+// policy (package fetch). Answers are cached, without credentials, with
+// their ETag and Last-Modified and asked again with them; an answer still
+// fresh (max-age), and any METADATA whose hash matches (it never changes),
+// is used without asking. When the index cannot be reached, cached
+// answers are used, and Offline and Oldest say so.
 type Index struct {
-	URL    string // the simple API's root, ending in "/"
+	// URL is the simple API's root, ending in "/", as given (credentials
+	// and all: they are sent, never shown).
+	URL    string
 	Client *http.Client
 	Cache  PageCache // may be nil
 	Now    func() time.Time
 
+	root     *url.URL
 	requests atomic.Int64
 	mu       sync.Mutex
 	offline  error
@@ -100,40 +116,18 @@ type Index struct {
 // NewIndex checks the URL (https, or http on this machine only) and makes
 // an index client.
 func NewIndex(rawURL string, cache PageCache) (*Index, error) {
-	u, err := checkURL(rawURL)
+	u, err := fetch.CheckURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
 	}
-	ix := &Index{URL: u.String(), Cache: cache, Now: time.Now}
-	ix.Client = &http.Client{Timeout: 60 * time.Second, CheckRedirect: func(req *http.Request, via []*http.Request) error {
-		if len(via) >= 10 {
-			return errors.New("too many redirects")
-		}
-		_, err := checkURL(req.URL.String())
-		return err
-	}}
-	return ix, nil
+	return &Index{URL: u.String(), root: u, Cache: cache, Now: time.Now, Client: fetch.NewClient(60 * time.Second)}, nil
 }
 
-// checkURL accepts https anywhere and plain http only on this machine.
-func checkURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("%q is not an index URL", raw)
-	}
-	switch u.Scheme {
-	case "https":
-		return u, nil
-	case "http":
-		if ip := net.ParseIP(u.Hostname()); u.Hostname() == "localhost" || (ip != nil && ip.IsLoopback()) {
-			return u, nil
-		}
-	}
-	return nil, fmt.Errorf("%s: the index must be reached over https (plain http only on this machine)", raw)
-}
+// Shown is the index's URL as it may be shown: credentials hidden.
+func (ix *Index) Shown() string { return fetch.Redact(ix.URL) }
 
 // Requests is how many HTTP requests the index was sent.
 func (ix *Index) Requests() int64 { return ix.requests.Load() }
@@ -146,30 +140,54 @@ func (ix *Index) Offline() (error, time.Time) {
 	return ix.offline, ix.oldest
 }
 
+// withAuth gives a URL on the index's own host the index's credentials,
+// as pip does for the files an index lists.
+func (ix *Index) withAuth(u *url.URL) *url.URL {
+	if ix.root.User != nil && u.User == nil && u.Host == ix.root.Host {
+		c := *u
+		c.User = ix.root.User
+		return &c
+	}
+	return u
+}
+
 // Project reads a project's page (name in its normalised form).
 func (ix *Index) Project(ctx context.Context, name string) (Project, error) {
-	page, found, err := ix.get(ctx, ix.URL+name+"/", accept, pageLimit, false)
+	page, found, err := ix.get(ctx, ix.URL+name+"/", accept, fetch.PageCap, "")
 	if err != nil || !found {
 		return Project{Name: name, NotFound: !found}, err
 	}
-	base, _ := url.Parse(page.URL)
+	final := page.Final
+	if final == "" {
+		final = page.URL
+	}
+	base, err := url.Parse(final)
+	if err != nil {
+		return Project{Name: name}, err
+	}
+	base = ix.withAuth(base)
 	var files []File
-	if strings.HasPrefix(page.ContentType, jsonType) || strings.HasPrefix(page.ContentType, "application/json") {
+	ct := strings.ToLower(page.ContentType)
+	switch {
+	case strings.HasPrefix(ct, jsonType), strings.HasPrefix(ct, "application/json"):
 		files, err = parseJSON(page.Body, base)
-	} else {
+	case strings.HasPrefix(ct, htmlType), strings.HasPrefix(ct, "text/html"), ct == "":
 		files, err = parseHTML(page.Body, base)
+	default:
+		err = fmt.Errorf("its content type is %q", page.ContentType)
 	}
 	if err != nil {
-		return Project{Name: name}, fmt.Errorf("the index's page for %s: %w", name, err)
+		return Project{Name: name}, notSimpleAPI{fmt.Sprintf("%s answered for %s with something that is not a simple-API page: %v", ix.Shown(), name, err)}
 	}
 	return Project{Name: name, Files: files}, nil
 }
 
-// Metadata reads a file's core metadata (PEP 658).
+// Metadata reads a file's core metadata (PEP 658), checked against the
+// hash the index gave for it.
 func (ix *Index) Metadata(ctx context.Context, f File) (string, error) {
-	page, found, err := ix.get(ctx, f.URL+".metadata", "*/*", metadataLimit, true)
+	page, found, err := ix.get(ctx, f.URL+".metadata", "*/*", fetch.MetadataCap, f.MetadataSHA256)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("the metadata of %s: %w", f.Filename, err)
 	}
 	if !found {
 		return "", fmt.Errorf("the index lists metadata for %s but does not serve it", f.Filename)
@@ -177,65 +195,61 @@ func (ix *Index) Metadata(ctx context.Context, f File) (string, error) {
 	return string(page.Body), nil
 }
 
-// get fetches u through the cache; found is false for a 404.
-func (ix *Index) get(ctx context.Context, u, acceptHdr string, limit int64, immutable bool) (Page, bool, error) {
+// get fetches u through the cache; found is false for a 404. sum, when
+// given, is the SHA-256 the body must have: such a body never changes, so
+// a kept one that matches is used without asking.
+func (ix *Index) get(ctx context.Context, u, acceptHdr string, limit int64, sum string) (Page, bool, error) {
+	key := fetch.Strip(u)
 	var cached Page
 	var have bool
 	if ix.Cache != nil {
-		cached, have, _ = ix.Cache.IndexPage(ctx, u)
+		cached, have, _ = ix.Cache.IndexPage(ctx, key)
+	}
+	if have && sum != "" && fetch.CheckSHA256(cached.Body, sum) != nil {
+		have = false // kept before the hash was known, or tampered with
 	}
 	now := ix.Now()
-	if have && (immutable || now.Before(cached.FetchedAt.Add(cached.MaxAge))) {
+	if have && (sum != "" || now.Before(cached.FetchedAt.Add(cached.MaxAge))) {
 		return cached, true, nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return Page{}, false, err
-	}
-	req.Header.Set("Accept", acceptHdr)
-	req.Header.Set("User-Agent", "PyHangar")
+	h := http.Header{"Accept": {acceptHdr}}
 	if have {
 		if cached.ETag != "" {
-			req.Header.Set("If-None-Match", cached.ETag)
+			h.Set("If-None-Match", cached.ETag)
 		}
 		if cached.LastModified != "" {
-			req.Header.Set("If-Modified-Since", cached.LastModified)
+			h.Set("If-Modified-Since", cached.LastModified)
 		}
 	}
 	ix.requests.Add(1)
-	resp, err := ix.Client.Do(req)
-	if err != nil {
+	resp, err := fetch.Get(ctx, ix.Client, fetch.Request{URL: u, Header: h, Limit: limit, SHA256: sum})
+	switch {
+	case err != nil && errors.Is(err, fetch.ErrRefused), err != nil && errors.Is(err, fetch.ErrTooLarge), err != nil && errors.Is(err, fetch.ErrHashMismatch):
+		return Page{}, false, err
+	case err != nil:
 		if have && ctx.Err() == nil {
 			ix.usedCached(err, cached)
 			return cached, true, nil
 		}
 		return Page{}, false, err
 	}
-	defer resp.Body.Close()
 	switch {
-	case resp.StatusCode == http.StatusNotModified && have:
+	case resp.Status == http.StatusNotModified && have:
 		cached.FetchedAt, cached.MaxAge = now.UTC(), maxAge(resp.Header)
 		ix.save(ctx, cached)
 		return cached, true, nil
-	case resp.StatusCode == http.StatusNotFound:
+	case resp.Status == http.StatusNotFound:
 		return Page{}, false, nil
-	case resp.StatusCode != http.StatusOK:
-		err := fmt.Errorf("%s answered %s", u, resp.Status)
-		if have && resp.StatusCode >= 500 {
+	case resp.Status != http.StatusOK:
+		err := fmt.Errorf("%s answered HTTP %d %s", fetch.Redact(u), resp.Status, http.StatusText(resp.Status))
+		if have && resp.Status >= 500 {
 			ix.usedCached(err, cached)
 			return cached, true, nil
 		}
 		return Page{}, false, err
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return Page{}, false, err
-	}
-	if int64(len(body)) > limit {
-		return Page{}, false, fmt.Errorf("%s is larger than %d MiB", u, limit>>20)
-	}
-	page := Page{URL: u, ContentType: resp.Header.Get("Content-Type"), ETag: resp.Header.Get("ETag"),
-		LastModified: resp.Header.Get("Last-Modified"), Body: body, FetchedAt: now.UTC(), MaxAge: maxAge(resp.Header)}
+	page := Page{URL: key, Final: fetch.Strip(resp.URL.String()), ContentType: resp.Header.Get("Content-Type"), ETag: resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"), Body: resp.Body, FetchedAt: now.UTC(), MaxAge: maxAge(resp.Header)}
 	ix.save(ctx, page)
 	return page, true, nil
 }
@@ -257,15 +271,16 @@ func (ix *Index) usedCached(err error, p Page) {
 
 var maxAgeRE = regexp.MustCompile(`(?i)(?:^|[,\s])max-age=(\d+)`)
 
-// maxAge reads Cache-Control's max-age (no-cache and no-store: none).
+// maxAge reads Cache-Control's max-age (no-cache and no-store: none), at
+// most a day.
 func maxAge(h http.Header) time.Duration {
 	cc := h.Get("Cache-Control")
 	if strings.Contains(strings.ToLower(cc), "no-cache") || strings.Contains(strings.ToLower(cc), "no-store") {
 		return 0
 	}
 	if m := maxAgeRE.FindStringSubmatch(cc); m != nil {
-		if s, err := strconv.Atoi(m[1]); err == nil {
-			return time.Duration(s) * time.Second
+		if s, err := strconv.ParseInt(m[1], 10, 64); err == nil {
+			return min(time.Duration(min(s, int64(maxAgeCap/time.Second)))*time.Second, maxAgeCap)
 		}
 	}
 	return 0
@@ -297,7 +312,15 @@ func parseJSON(body []byte, base *url.URL) ([]File, error) {
 			file.RequiresPython = *f.RequiresPython
 		}
 		file.Yanked = truthy(f.Yanked)
-		file.Metadata = truthy(f.CoreMetadata) || (len(f.CoreMetadata) == 0 && truthy(f.DistInfo))
+		meta := f.CoreMetadata
+		if len(meta) == 0 {
+			meta = f.DistInfo
+		}
+		file.Metadata = truthy(meta)
+		var hashes map[string]string
+		if json.Unmarshal(meta, &hashes) == nil {
+			file.MetadataSHA256 = strings.ToLower(hashes["sha256"])
+		}
 		files = append(files, file)
 	}
 	return files, nil
@@ -344,10 +367,10 @@ func parseHTML(body []byte, base *url.URL) ([]File, error) {
 					f.Yanked = true
 				case "data-core-metadata":
 					coreSeen = true
-					f.Metadata = string(v) != "false"
+					f.Metadata, f.MetadataSHA256 = htmlMetadata(string(v))
 				case "data-dist-info-metadata":
 					if !coreSeen {
-						f.Metadata = string(v) != "false"
+						f.Metadata, f.MetadataSHA256 = htmlMetadata(string(v))
 					}
 				}
 			}
@@ -365,6 +388,17 @@ func parseHTML(body []byte, base *url.URL) ([]File, error) {
 			}
 		}
 	}
+}
+
+// htmlMetadata reads data-core-metadata: "true", or "sha256=HEX" (PEP 714).
+func htmlMetadata(v string) (bool, string) {
+	if v == "false" {
+		return false, ""
+	}
+	if algo, hex, ok := strings.Cut(v, "="); ok && strings.EqualFold(algo, "sha256") {
+		return true, strings.ToLower(hex)
+	}
+	return true, ""
 }
 
 func stripFragment(u *url.URL) string {

@@ -3,6 +3,7 @@ package wheels
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -40,13 +41,32 @@ func (w *walk) start(ctx context.Context, reqs []Requirement) error {
 		ready <- started{j, err}
 	}()
 	w.pages = &pageSet{got: map[string]*fetched{}}
-	if u := c.indexURL(); u != "" {
+	closeJudge := func() { go func() { s := <-ready; s.j.closeIfStarted() }() }
+	addIndex := func(u, what string) error {
 		ix, err := NewIndex(u, c.Cache)
 		if err != nil {
-			go func() { s := <-ready; s.j.closeIfStarted() }()
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		w.pages.ixs = append(w.pages.ixs, ix)
+		return nil
+	}
+	primary := c.indexURL()
+	if !c.NoIndex && primary != "" {
+		if err := addIndex(primary, "the index"); err != nil {
+			closeJudge()
 			return err
 		}
-		w.pages.ix = ix
+	}
+	for _, u := range c.ExtraIndexURLs {
+		if c.NoIndex {
+			break
+		}
+		if err := addIndex(u, "an extra index"); err != nil {
+			closeJudge()
+			return err
+		}
+	}
+	if len(w.pages.ixs) > 0 && primary != "" {
 		var guesses []string
 		for _, r := range reqs {
 			if m := guessName.FindStringSubmatch(r.Text); m != nil && r.Skip == "" && !r.Constraint {
@@ -60,7 +80,7 @@ func (w *walk) start(ctx context.Context, reqs []Requirement) error {
 		return s.err
 	}
 	w.j = s.j
-	if w.pages.ix == nil {
+	if primary == "" && !c.NoIndex {
 		u, err := w.j.pipIndexURL(ctx)
 		if err != nil {
 			w.j.close()
@@ -74,9 +94,12 @@ func (w *walk) start(ctx context.Context, reqs []Requirement) error {
 			w.j.close()
 			return fmt.Errorf("pip's configured index-url: %w", err)
 		}
-		w.pages.ix = ix
+		w.pages.ixs = append([]*Index{ix}, w.pages.ixs...)
 	}
-	c.index = w.pages.ix
+	c.indexes = w.pages.ixs
+	if len(c.indexes) > 0 {
+		c.index = c.indexes[0]
+	}
 	return nil
 }
 
@@ -156,6 +179,12 @@ func (w *walk) walkDependencies(ctx context.Context) error {
 			frontier = append(frontier, n)
 		}
 	}
+	if len(w.c.indexes) == 0 {
+		for _, n := range frontier {
+			n.pick = pickAnswer{Status: NotChecked, Reason: "--no-index: pip takes packages only from --find-links, which PyHangar does not read"}
+		}
+		return nil
+	}
 	done := 0
 	for len(frontier) > 0 {
 		if err := ctx.Err(); err != nil {
@@ -166,7 +195,11 @@ func (w *walk) walkDependencies(ctx context.Context) error {
 			return err
 		}
 		if failed := w.pages.failed(); failed != nil && done == 0 && w.pages.allFailed() {
-			return fmt.Errorf("the index %s cannot be reached, and nothing from it is kept here: %w", w.c.index.URL, failed)
+			var other notSimpleAPI
+			if errors.As(failed, &other) {
+				return failed
+			}
+			return fmt.Errorf("the index %s cannot be reached, and nothing from it is kept here: %w", w.c.index.Shown(), failed)
 		}
 		if err := w.pick(ctx, frontier); err != nil {
 			return err
@@ -204,7 +237,7 @@ func (w *walk) pick(ctx context.Context, frontier []*node) error {
 		case n.fetchErr != nil:
 			n.pick = pickAnswer{Status: NotChecked, Reason: "the index could not tell: " + n.fetchErr.Error()}
 		case n.project.NotFound:
-			n.pick = pickAnswer{Status: NotFound, Reason: "not on the index " + w.c.index.URL}
+			n.pick = pickAnswer{Status: NotFound, Reason: "not on the index " + w.c.index.Shown()}
 		default:
 			toPick = append(toPick, n)
 			picks = append(picks, map[string]any{"name": n.name, "specifier": n.picked, "files": n.project.Files})
@@ -245,7 +278,7 @@ func (w *walk) readDependencies(ctx context.Context, withFiles []*node) ([]*node
 			merrs[i] = fmt.Errorf("the index has no metadata for %s", f.Filename)
 			return
 		}
-		metas[i], merrs[i] = w.c.index.Metadata(ctx, f)
+		metas[i], merrs[i] = f.index.Metadata(ctx, f)
 	})
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -50,6 +50,26 @@ type IndexFile struct {
 	RequiresPython string
 	Yanked         bool
 	Metadata       string
+	// URL, when set, is the file's link on the page instead of the
+	// stand-in's own (to test links that lead elsewhere).
+	URL string
+	// MetadataSHA256, when set, is the hash the page declares for the
+	// metadata instead of its real one (to test a mismatch).
+	MetadataSHA256 string
+}
+
+func (f IndexFile) link() string {
+	if f.URL != "" {
+		return f.URL
+	}
+	return "../../files/" + f.Filename
+}
+
+func (f IndexFile) metadataSum() string {
+	if f.MetadataSHA256 != "" {
+		return f.MetadataSHA256
+	}
+	return sum(f.Metadata)
 }
 
 // Wheel is a file with METADATA naming the project, its version and the
@@ -147,7 +167,7 @@ func (ix *PackageIndex) serve(w http.ResponseWriter, r *http.Request) {
 		ctype = "application/vnd.pypi.simple.v1+json"
 		files := []map[string]any{}
 		for _, f := range p.Files {
-			entry := map[string]any{"filename": f.Filename, "url": "../../files/" + f.Filename,
+			entry := map[string]any{"filename": f.Filename, "url": f.link(),
 				"hashes": map[string]string{"sha256": sum(f.Filename)}}
 			if f.RequiresPython != "" {
 				entry["requires-python"] = f.RequiresPython
@@ -156,7 +176,7 @@ func (ix *PackageIndex) serve(w http.ResponseWriter, r *http.Request) {
 				entry["yanked"] = "withdrawn by its maintainers"
 			}
 			if f.Metadata != "" {
-				entry["core-metadata"] = map[string]string{"sha256": sum(f.Metadata)}
+				entry["core-metadata"] = map[string]string{"sha256": f.metadataSum()}
 			}
 			files = append(files, entry)
 		}
@@ -166,7 +186,7 @@ func (ix *PackageIndex) serve(w http.ResponseWriter, r *http.Request) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.1\"><title>Links for %s</title></head><body>\n", html.EscapeString(p.Name))
 		for _, f := range p.Files {
-			fmt.Fprintf(&b, `<a href="../../files/%s#sha256=%s"`, html.EscapeString(f.Filename), sum(f.Filename))
+			fmt.Fprintf(&b, `<a href="%s#sha256=%s"`, html.EscapeString(f.link()), sum(f.Filename))
 			if f.RequiresPython != "" {
 				fmt.Fprintf(&b, ` data-requires-python="%s"`, html.EscapeString(f.RequiresPython))
 			}
@@ -174,7 +194,7 @@ func (ix *PackageIndex) serve(w http.ResponseWriter, r *http.Request) {
 				b.WriteString(` data-yanked="withdrawn by its maintainers"`)
 			}
 			if f.Metadata != "" {
-				fmt.Fprintf(&b, ` data-core-metadata="sha256=%s"`, sum(f.Metadata))
+				fmt.Fprintf(&b, ` data-core-metadata="sha256=%s"`, f.metadataSum())
 			}
 			fmt.Fprintf(&b, ">%s</a><br/>\n", html.EscapeString(f.Filename))
 		}
