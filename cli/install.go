@@ -182,7 +182,11 @@ func uninstallCommand() command {
 			if fs.NArg() != 1 {
 				return usagef("uninstall takes one SPEC or PATH")
 			}
-			in, err := newInstaller(ctx, s, "", nil)
+			in, err := newInstaller(ctx, s, "", func(e installer.Event) {
+				if e.Line != "" {
+					fmt.Fprintln(s.Stderr, e.Line)
+				}
+			})
 			if err != nil {
 				return err
 			}

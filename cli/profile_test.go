@@ -148,10 +148,18 @@ func TestProfileDoesNotReplaceTheUsersVenv(t *testing.T) {
 	if v.Profile != profile {
 		t.Errorf("the venv's record should name the profile that made it: %+v", v)
 	}
+	// Recreating it, the plan says what stays: what the user saved there.
+	os.WriteFile(filepath.Join(v.Path, "notes.txt"), []byte("mine"), 0o644)
 	os.WriteFile(profile, []byte("name = \"team\"\n\n[[venv]]\nname = \"team-venv\"\npython = \""+"3.11"+"\"\n"), 0o644)
 	r = run(t, nil, "--data-dir", data, "profile", "apply", profile, "--dry-run")
-	if !strings.Contains(r.stdout, "to recreate") || !strings.Contains(r.stdout, "deletes the venv at "+v.Path) {
+	if !strings.Contains(r.stdout, "to recreate") || !strings.Contains(r.stdout, "replaces the venv at "+v.Path) || !strings.Contains(r.stdout, "notes.txt (not the venv's own) stay") {
 		t.Errorf("recreating the profile's own venv: %s %s", r.stdout, r.stderr)
+	}
+	if r := run(t, nil, "--data-dir", data, "profile", "apply", profile, "--yes"); r.code != 0 {
+		t.Fatalf("apply the recreate: %s", r.stderr)
+	}
+	if b, _ := os.ReadFile(filepath.Join(v.Path, "notes.txt")); string(b) != "mine" {
+		t.Error("the recreate deleted the user's notes")
 	}
 }
 

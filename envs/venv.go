@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -151,7 +152,8 @@ func MakeVenvDir(ctx context.Context, opt MakeOptions) (result Identity, err err
 	}
 
 	// The target: missing, an empty directory, or (with Recreate) a venv
-	// that is moved aside until the new one is made.
+	// that is moved aside until the new one is made. What the user saved
+	// in it besides the venv's own files comes back at once and stays.
 	j := createJournal{Dir: dir}
 	if fi, err := os.Lstat(dir); err == nil {
 		if !fi.IsDir() {
@@ -166,9 +168,9 @@ func MakeVenvDir(ctx context.Context, opt MakeOptions) (result Identity, err err
 				return Identity{}, fmt.Errorf("%s is not a venv; refusing to replace it", dir)
 			}
 			j.Aside = fmt.Sprintf("%s.replaced-%d", dir, time.Now().UnixNano())
-		} else {
-			j.Existed = true
+			j.Kept = Foreign(dir)
 		}
+		j.Existed = true
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return Identity{}, err
 	}
@@ -177,24 +179,31 @@ func MakeVenvDir(ctx context.Context, opt MakeOptions) (result Identity, err err
 			return Identity{}, err
 		}
 	}
+	var kept []string
 	if j.Aside != "" {
-		if err := os.Rename(dir, j.Aside); err != nil {
-			if opt.Journal != "" {
+		if kept, err = j.moveAside(); err != nil {
+			if opt.Journal != "" && j.undo(true) == nil {
 				os.Remove(opt.Journal)
 			}
-			return Identity{}, fmt.Errorf("moving the old venv aside: %w", err)
+			return Identity{}, err
+		}
+		if len(kept) > 0 {
+			opt.Progress("Kept what is not the venv's own: " + strings.Join(kept, ", "))
 		}
 	}
 	defer func() {
 		if err == nil {
 			if j.Aside != "" {
-				platform.RemoveAll(j.Aside)
+				if derr := j.dropAside(); derr != nil {
+					opt.Progress("The replaced venv is left at " + j.Aside + ".done: " + derr.Error())
+				}
 			}
 			return
 		}
-		// Leave nothing half made; put a replaced venv back. The journal
-		// stays when that fails, for the next create to try again.
-		if j.undo(platform.RemoveAll) == nil && opt.Journal != "" {
+		// Leave nothing half made (what the user put there stays); put a
+		// replaced venv back. The journal stays when that fails, for the
+		// next create to try again.
+		if j.undo(true) == nil && opt.Journal != "" {
 			os.Remove(opt.Journal)
 		}
 	}()
@@ -204,7 +213,11 @@ func MakeVenvDir(ctx context.Context, opt MakeOptions) (result Identity, err err
 
 	var argv []string
 	if opt.Via == ToolUV {
-		argv = []string{opt.UV, "venv", "--python", opt.Base.Path, "--no-progress", "--color", "never", dir}
+		argv = []string{opt.UV, "venv", "--python", opt.Base.Path, "--no-progress", "--color", "never"}
+		if len(kept) > 0 {
+			argv = append(argv, "--allow-existing") // the user's files stay
+		}
+		argv = append(argv, dir)
 	} else {
 		argv = []string{opt.Base.Path, "-I", "-m", "venv", dir}
 	}
@@ -233,14 +246,21 @@ func MakeVenvDir(ctx context.Context, opt MakeOptions) (result Identity, err err
 	return made, nil
 }
 
-// createJournal is what MakeVenvDir notes before it changes anything: its
-// target, whether that was an empty directory already, and where a venv
+// createJournal is what MakeVenvDir notes before it changes anything:
+// its target, whether the target was there already, and where a venv
 // being replaced is moved.
 type createJournal struct {
 	Dir     string `json:"dir"`
 	Existed bool   `json:"existed,omitempty"`
 	Aside   string `json:"aside,omitempty"`
+	// Kept are the entries of a replaced venv that are not the venv's
+	// own: they stay in Dir all along.
+	Kept []string `json:"kept,omitempty"`
 }
+
+// venvMade is what PyHangar made in a venv's folder: the venv's own
+// entries, nothing the user saved beside them.
+var venvMade = platform.Made{Owns: func(name string) bool { return venvEntries[name] }, KeepOthers: true}
 
 // write saves the journal whole or not at all (a temporary file renamed
 // into place), so a kill never leaves half of one.
@@ -259,27 +279,88 @@ func (j createJournal) write(path string) error {
 	return os.Rename(tmp, path)
 }
 
-// undo puts the target back as it was before the create: remove takes
-// away what the create made there, then the replaced venv comes back, or
-// the empty directory is made again. A venv being replaced that is not
-// aside was never moved (or the create had finished), so the target is
-// left as it is.
-func (j createJournal) undo(remove func(dir string) error) error {
-	if j.Aside != "" {
-		if _, err := os.Lstat(j.Aside); err != nil {
-			return nil
-		}
+// moveAside moves the venv being replaced aside in one rename, then brings
+// back at once what is not the venv's own (the user's notes, a project):
+// those stay where they are through the whole recreate. It returns their
+// names.
+func (j createJournal) moveAside() ([]string, error) {
+	if err := os.Rename(j.Dir, j.Aside); err != nil {
+		return nil, fmt.Errorf("moving the old venv aside: %w", err)
 	}
-	if err := remove(j.Dir); err != nil {
+	if err := os.Mkdir(j.Dir, 0o755); err != nil {
+		return nil, err
+	}
+	var kept []string
+	for _, name := range Foreign(j.Aside) {
+		if err := os.Rename(filepath.Join(j.Aside, name), filepath.Join(j.Dir, name)); err != nil {
+			return kept, fmt.Errorf("keeping %s: %w", name, err)
+		}
+		kept = append(kept, name)
+	}
+	return kept, nil
+}
+
+// dropAside deletes the replaced venv once the new one is made: first
+// renamed to .done (so an undo after a kill sees the create finished),
+// then the venv's own entries go; anything else found there stays.
+func (j createJournal) dropAside() error {
+	done := j.Aside + ".done"
+	if err := os.Rename(j.Aside, done); err != nil {
 		return err
 	}
+	_, err := platform.DeleteMade(done, venvMade)
+	return err
+}
+
+// undo puts the target back as it was before the create: what the
+// create made there goes (the venv's own entries), then the replaced
+// venv's entries come back, or the folder goes when the create made it
+// and nothing else is in it. live says the create failed just now, in
+// this process: whatever else is in the folder was put there meanwhile,
+// and stays. After a kill, something the journal does not account for
+// (someone may have put a project there since) refuses the undo, naming
+// it, and nothing is deleted. A venv being replaced that is not aside was
+// never moved (or the create had finished), so the target is left as it
+// is.
+func (j createJournal) undo(live bool) error {
 	if j.Aside != "" {
-		return os.Rename(j.Aside, j.Dir)
+		if _, err := os.Lstat(j.Aside); err != nil {
+			_, err := platform.DeleteMade(j.Aside+".done", venvMade) // finished, unless killed while dropping it
+			return err
+		}
 	}
-	if j.Existed {
-		return os.Mkdir(j.Dir, 0o755)
+	if !live {
+		var unknown []string
+		for _, name := range Foreign(j.Dir) {
+			if !slices.Contains(j.Kept, name) {
+				unknown = append(unknown, name)
+			}
+		}
+		if len(unknown) > 0 {
+			return fmt.Errorf("%s holds more than a venv (%s); nothing was deleted", j.Dir, strings.Join(unknown, ", "))
+		}
 	}
-	return nil
+	m := venvMade
+	m.KeepFolder = j.Existed
+	if _, err := platform.DeleteMade(j.Dir, m); err != nil {
+		return err
+	}
+	if j.Aside == "" {
+		return nil
+	}
+	if err := os.MkdirAll(j.Dir, 0o755); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(j.Aside)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(j.Aside, e.Name()), filepath.Join(j.Dir, e.Name())); err != nil {
+			return fmt.Errorf("putting %s back: %w", e.Name(), err)
+		}
+	}
+	return os.Remove(j.Aside)
 }
 
 // undoInterrupted undoes, as its journal says, what a MakeVenvDir killed
@@ -293,34 +374,14 @@ func undoInterrupted(journal string, progress func(string)) error {
 		return err
 	}
 	var j createJournal
-	if err := json.Unmarshal(b, &j); err != nil || !filepath.IsAbs(j.Dir) {
+	if err := json.Unmarshal(b, &j); err != nil || !filepath.IsAbs(j.Dir) || (j.Aside != "" && filepath.Dir(j.Aside) != filepath.Dir(j.Dir)) {
 		return fmt.Errorf("%s is not a journal PyHangar wrote; remove it to go on", journal)
 	}
 	progress(fmt.Sprintf("An earlier create of %s was interrupted; undoing what it left.", j.Dir))
-	if err := j.undo(removeHalfMade); err != nil {
+	if err := j.undo(false); err != nil {
 		return fmt.Errorf("undoing the interrupted create of %s: %w", j.Dir, err)
 	}
 	return os.Remove(journal)
-}
-
-// removeHalfMade removes what an interrupted create made at dir: a venv's
-// own files and nothing else. A folder reached through a link, or holding
-// anything a venv does not (someone put it there since), is kept.
-func removeHalfMade(dir string) error {
-	fi, err := os.Lstat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil || !fi.IsDir() {
-		return fmt.Errorf("%s is no longer a folder; nothing was deleted", dir)
-	}
-	if link := linkOnPath(dir); link != "" {
-		return fmt.Errorf("%s is reached through the symbolic link %s; nothing was deleted", dir, link)
-	}
-	if foreign := Foreign(dir); len(foreign) > 0 {
-		return fmt.Errorf("%s holds more than a venv (%s); nothing was deleted", dir, strings.Join(foreign, ", "))
-	}
-	return platform.RemoveAll(dir)
 }
 
 // InstallRequirements installs a requirements file into a venv with pip
@@ -394,48 +455,26 @@ func Foreign(dir string) []string {
 	return out
 }
 
-// linkOnPath returns the first component of an absolute path that is a
-// symbolic link, or "".
-func linkOnPath(abs string) string {
-	vol := filepath.VolumeName(abs)
-	p := vol + string(filepath.Separator)
-	for _, part := range strings.Split(strings.TrimPrefix(abs[len(vol):], string(filepath.Separator)), string(filepath.Separator)) {
-		if part == "" {
-			continue
-		}
-		p = filepath.Join(p, part)
-		if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSymlink != 0 {
-			return p
-		}
-	}
-	return ""
-}
-
-// RemoveVenv deletes a venv directory, and only that: dir must be a real
-// directory reached without any link on its path, hold pyvenv.cfg and
-// nothing but a venv's own entries (a project made into a venv with
-// "python -m venv ." is refused, naming what else is there), must not be
-// the file system root or the home dir, and known must say PyHangar made
-// it or the user registered it. Anything else is refused and nothing is
-// touched.
+// RemoveVenv deletes a venv directory, and only that, by the one rule
+// for deleting (platform.DeleteMade): dir must be a real directory reached
+// without any link on its path, hold pyvenv.cfg and nothing but a venv's
+// own entries (a project made into a venv with "python -m venv ." is
+// refused, naming what else is there), must not be the file system root
+// or the home dir, and known must say PyHangar made it or the user
+// registered it. Anything else is refused and nothing is touched.
 func RemoveVenv(dir string, known func(dir string) bool) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
 	abs = filepath.Clean(abs)
-	fi, err := os.Lstat(abs)
-	if err != nil {
+	if _, err := os.Lstat(abs); err != nil {
 		return fmt.Errorf("%s: %w", abs, unwrapPath(err))
 	}
-	if link := linkOnPath(abs); link != "" {
+	if link := platform.LinkOnPath(abs); link != "" {
 		return fmt.Errorf("%s is reached through the symbolic link %s; PyHangar never deletes through a link (remove the venv by its own path)", abs, link)
 	}
-	if !fi.IsDir() {
-		return fmt.Errorf("%s is not a directory", abs)
-	}
-	home, _ := os.UserHomeDir()
-	if abs == filepath.Dir(abs) || (home != "" && abs == filepath.Clean(home)) {
+	if home, _ := os.UserHomeDir(); abs == filepath.Dir(abs) || (home != "" && abs == filepath.Clean(home)) {
 		return fmt.Errorf("refusing to delete %s", abs)
 	}
 	if !IsVenvDir(abs) {
@@ -447,7 +486,9 @@ func RemoveVenv(dir string, known func(dir string) bool) error {
 	if !known(abs) {
 		return fmt.Errorf("PyHangar did not make %s and it is not registered; nothing was deleted (register it with 'pyhangar venv add' to manage it)", abs)
 	}
-	if err := platform.RemoveAll(abs); err != nil {
+	m := venvMade
+	m.KeepOthers = false // a file saved there since refuses the delete
+	if _, err := platform.DeleteMade(abs, m); err != nil {
 		return fmt.Errorf("deleting %s: %w", abs, err)
 	}
 	return nil

@@ -165,23 +165,31 @@ func TestVenvFailedCreateLeavesNothing(t *testing.T) {
 	if _, _, err := create(t, old, base, ""); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(old, "marker"), []byte("old"), 0o644)
+	os.WriteFile(filepath.Join(old, "lib", "marker"), []byte("old"), 0o644)
+	os.WriteFile(filepath.Join(old, "notes.txt"), []byte("mine"), 0o644)
 	_, err := envs.MakeVenvDir(context.Background(), envs.MakeOptions{Dir: old, Base: base, Recreate: true, Requirements: req})
 	if err == nil {
 		t.Fatal("recreate with bad requirements succeeded")
 	}
-	if b, _ := os.ReadFile(filepath.Join(old, "marker")); string(b) != "old" {
+	if b, _ := os.ReadFile(filepath.Join(old, "lib", "marker")); string(b) != "old" {
 		t.Fatal("a failed recreate lost the old venv")
 	}
 	if matches, _ := filepath.Glob(old + ".replaced-*"); len(matches) != 0 {
 		t.Fatalf("left behind: %v", matches)
 	}
-	// A good recreate replaces it.
+	// A good recreate replaces the venv's own files; what the user saved
+	// in its folder stays.
 	if _, err := envs.MakeVenvDir(context.Background(), envs.MakeOptions{Dir: old, Base: base, Recreate: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(old, "marker")); !os.IsNotExist(err) {
-		t.Fatal("recreate kept the old contents")
+	if _, err := os.Stat(filepath.Join(old, "lib", "marker")); !os.IsNotExist(err) {
+		t.Fatal("recreate kept the old venv's contents")
+	}
+	if b, _ := os.ReadFile(filepath.Join(old, "notes.txt")); string(b) != "mine" {
+		t.Fatal("recreate deleted the user's notes")
+	}
+	if matches, _ := filepath.Glob(old + ".replaced-*"); len(matches) != 0 {
+		t.Fatalf("left behind: %v", matches)
 	}
 }
 

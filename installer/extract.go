@@ -215,10 +215,8 @@ func (x *extractor) finish(err error) error {
 	}
 	x.root.Close()
 	if err != nil {
-		entries, _ := os.ReadDir(x.dir)
-		for _, e := range entries {
-			platform.RemoveAll(filepath.Join(x.dir, e.Name()))
-		}
+		// What was written goes; the target, new and empty before, stays.
+		platform.DeleteMade(x.dir, platform.Made{KeepFolder: true, Within: x.dir})
 	}
 	return err
 }

@@ -196,11 +196,11 @@ func (g *UVGetter) Get(ctx context.Context, ver string) (OwnUV, error) {
 	own.SHA256 = sum
 
 	work := filepath.Join(UVDir(g.DataDir), ".get-"+ver)
-	platform.RemoveAll(work) // what a killed get-uv left
+	platform.DeleteMade(work, workArea(g.DataDir)) // what a killed get-uv left
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return OwnUV{}, err
 	}
-	defer platform.RemoveAll(work)
+	defer platform.DeleteMade(work, workArea(g.DataDir))
 	archive := filepath.Join(work, name)
 	var d Downloader
 	if g.Downloader != nil {
@@ -260,7 +260,9 @@ func (g *UVGetter) Get(ctx context.Context, ver string) (OwnUV, error) {
 	}
 	own.Reports = strings.TrimSpace(string(res.Stdout))
 	g.emit(Event{Line: own.Reports, Pct: -1})
-	platform.RemoveAll(dest)
+	if _, err := platform.DeleteMade(dest, workArea(g.DataDir)); err != nil {
+		return OwnUV{}, err
+	}
 	if err := os.Rename(staged, dest); err != nil {
 		return OwnUV{}, err
 	}
@@ -327,5 +329,6 @@ func OwnUVs(dataDir string) []string {
 
 // RemoveOwnUV deletes tools/uv/ and everything in it.
 func RemoveOwnUV(dataDir string) error {
-	return platform.RemoveAll(UVDir(dataDir))
+	_, err := platform.DeleteMade(UVDir(dataDir), workArea(dataDir))
+	return err
 }

@@ -194,3 +194,32 @@ func scriptTarball(t *testing.T, path, name, body string) {
 		t.Fatal(err)
 	}
 }
+
+// Uninstall deletes what the build wrote under its prefix and keeps what
+// someone saved there beside it, naming it; the record goes.
+func TestUninstallKeepsWhatTheBuildDidNotWrite(t *testing.T) {
+	data := t.TempDir()
+	st := newStore(t)
+	prefix := filepath.Join(data, "pythons", "cpython-3.12.9")
+	for _, f := range []string{"bin/python3.12", "lib/python3.12/os.py", "include/python3.12/Python.h", "share/man/man1/python3.12.1", "my-notes.txt"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(prefix, f)), 0o755)
+		os.WriteFile(filepath.Join(prefix, f), []byte("x"), 0o644)
+	}
+	rec := installer.Record{Spec: "3.12.9", Variant: "standard", Method: installer.RoutePythonOrg, Target: "cpython-3.12.9",
+		Started: time.Now(), Status: installer.StatusOK, Path: filepath.Join(prefix, "bin", "python3.12")}
+	if _, err := st.StartInstall(t.Context(), rec); err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	in := &installer.Installer{DataDir: data, Records: st, OS: "linux", Progress: func(e installer.Event) { lines = append(lines, e.Line) }}
+	if _, err := in.Uninstall(t.Context(), "3.12.9"); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := os.ReadDir(prefix)
+	if len(left) != 1 || left[0].Name() != "my-notes.txt" || !strings.Contains(strings.Join(lines, "\n"), "my-notes.txt") {
+		t.Errorf("left %v; said %q", left, lines)
+	}
+	if recs, _ := st.Installs(t.Context()); len(recs) != 0 {
+		t.Errorf("records: %+v", recs)
+	}
+}

@@ -23,8 +23,12 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 		}
 		// No install owns it: the remains of an attempt that died.
 		log("removing the remains of an earlier attempt: " + prefix)
-		if err := platform.RemoveAll(prefix); err != nil {
+		kept, err := platform.DeleteMade(prefix, builtPrefix(in.DataDir))
+		if err != nil {
 			return "", err
+		}
+		if len(kept) > 0 {
+			log("kept what the build did not write there: " + strings.Join(kept, ", "))
 		}
 	}
 	tarball, sum, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return SourceTarball(files, j.rel.Version) },
@@ -40,7 +44,7 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 	if err != nil {
 		return "", err
 	}
-	defer platform.RemoveAll(work)
+	defer platform.DeleteMade(work, workArea(in.DataDir))
 	in.emit(Event{Phase: "extract", Pct: -1})
 	archive, err := OpenVerified(tarball, sum)
 	if err != nil {
@@ -58,12 +62,12 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 	err = BuildSource(ctx, src, BuildOptions{Prefix: prefix, FreeThreaded: j.spec.FreeThreaded, Optimize: in.Optimize, Log: logFile,
 		Progress: func(phase string, pct float64) { in.emit(Event{Phase: phase, Pct: pct}) }})
 	if err != nil {
-		platform.RemoveAll(prefix) // no half install
+		platform.DeleteMade(prefix, builtPrefix(in.DataDir)) // no half install
 		return "", err
 	}
 	exe := InterpreterIn(prefix, j.rel.Version, j.spec.FreeThreaded)
 	if _, err := os.Stat(exe); err != nil {
-		platform.RemoveAll(prefix)
+		platform.DeleteMade(prefix, builtPrefix(in.DataDir))
 		return "", fmt.Errorf("the build finished but %s is missing", exe)
 	}
 	return exe, nil

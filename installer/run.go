@@ -196,7 +196,7 @@ func (in *Installer) forgetOlder(ctx context.Context, rec Record) error {
 // discard removes what a job wrote under the data dir.
 func (in *Installer) discard(j job) {
 	if j.route == RoutePythonOrg && in.goos() != "darwin" {
-		platform.RemoveAll(filepath.Join(in.PythonsDir(), j.target))
+		platform.DeleteMade(filepath.Join(in.PythonsDir(), j.target), builtPrefix(in.DataDir))
 	}
 }
 
@@ -250,7 +250,7 @@ func (in *Installer) obtain(ctx context.Context, j job, rec *Record, log func(st
 	if err != nil {
 		return "", Checksum{}, nil, err
 	}
-	return path, f.Checksum, func() { platform.RemoveAll(downloadDir(in.DataDir, j.target)) }, nil
+	return path, f.Checksum, func() { platform.DeleteMade(downloadDir(in.DataDir, j.target), workArea(in.DataDir)) }, nil
 }
 
 func copyFile(src, dst string) error {

@@ -40,13 +40,13 @@ func sweep(ctx context.Context, dataDir string, records Records, goos string) ([
 			if err != nil {
 				continue // its process still runs
 			}
-			platform.RemoveAll(downloadDir(dataDir, r.Target))
+			platform.DeleteMade(downloadDir(dataDir, r.Target), workArea(dataDir))
 			builds, _ := filepath.Glob(filepath.Join(dataDir, "build", r.Target+"-*"))
 			for _, b := range builds {
-				platform.RemoveAll(b)
+				platform.DeleteMade(b, workArea(dataDir))
 			}
 			if !owned[r.Target] && r.Method == RoutePythonOrg && goos != "darwin" {
-				platform.RemoveAll(filepath.Join(dataDir, "pythons", r.Target))
+				platform.DeleteMade(filepath.Join(dataDir, "pythons", r.Target), builtPrefix(dataDir))
 			}
 			lock.Unlock()
 		}

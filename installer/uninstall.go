@@ -60,8 +60,12 @@ func (in *Installer) Uninstall(ctx context.Context, target string) (Record, erro
 			if !ok {
 				return r, fmt.Errorf("%s is not under %s; refusing to delete it", r.Path, in.PythonsDir())
 			}
-			if err := platform.RemoveAll(prefix); err != nil {
+			kept, err := platform.DeleteMade(prefix, builtPrefix(in.DataDir))
+			if err != nil {
 				return r, err
+			}
+			if len(kept) > 0 {
+				in.emit(Event{Line: fmt.Sprintf("kept in %s what the build did not write: %s", prefix, strings.Join(kept, ", ")), Pct: -1})
 			}
 		}
 		// Every record of what was removed goes (on Windows one install

@@ -134,7 +134,11 @@ func (p *Profile) Plan(ctx context.Context, m Machine) ([]Step, error) {
 				"the profile will not replace it: rename the venv in the profile, or remove it yourself (pyhangar venv rm %s)", v.Name, rec.Path, v.Name)}
 		case ok:
 			st.State, st.Detail = Recreate, rec.Path
-			st.Notes = append(st.Notes, fmt.Sprintf("deletes the venv at %s (this profile made it) and makes it again", rec.Path))
+			note := fmt.Sprintf("replaces the venv at %s (this profile made it): its own files are deleted and made again", rec.Path)
+			if kept := envs.Foreign(rec.Path); len(kept) > 0 {
+				note += "; " + strings.Join(kept, ", ") + " (not the venv's own) stay"
+			}
+			st.Notes = append(st.Notes, note)
 		default:
 			st.State, st.Detail = Create, filepath.Join(m.VenvsDir, v.Name)
 			st.Notes = append(st.Notes, "makes a new venv at "+st.Detail)
