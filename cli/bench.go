@@ -161,41 +161,26 @@ func benchHistory(ctx context.Context, s *Session, args []string) error {
 }
 
 func benchExport(ctx context.Context, s *Session, args []string) error {
-	fs := newFlags(s, "bench export", "bench export --format csv|json [--out FILE]")
+	fs := newFlags(s, "bench export", "bench export --format csv|json [--out FILE [--replace]]")
 	format := fs.String("format", "", "csv (one row per run and thread count) or json (runs with their raw samples)")
 	outPath := fs.String("out", "", "write to FILE instead of stdout")
+	replace := fs.Bool("replace", false, "with --out: replace FILE when it is there already")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *format != "csv" && *format != "json" {
 		return usagef("--format must be csv or json")
 	}
-	runs, err := s.Store.BenchRuns(ctx, 0)
-	if err != nil {
+	if *outPath == "" {
+		_, err := s.Hangar.Export(ctx, s.Stdout, *format, nil)
 		return err
 	}
-	var w io.Writer = s.Stdout
-	var f *os.File
-	if *outPath != "" {
-		if f, err = os.Create(*outPath); err != nil {
-			return err
-		}
-		w = f
+	n, err := s.Hangar.ExportFile(ctx, *outPath, *format, nil, *replace)
+	if err != nil {
+		return replaceHint(err)
 	}
-	if *format == "json" {
-		err = s.Store.ExportBenchJSON(ctx, w, runs)
-	} else {
-		err = store.ExportBenchCSV(w, runs)
-	}
-	if f != nil {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			fmt.Fprintf(s.Stderr, "Wrote %d runs to %s\n", len(runs), *outPath)
-		}
-	}
-	return err
+	fmt.Fprintf(s.Stderr, "Wrote %d runs to %s\n", n, *outPath)
+	return nil
 }
 
 func benchImport(ctx context.Context, s *Session, args []string) error {

@@ -76,3 +76,38 @@ func TestFailedCreateKeepsWhatTheUserSavedMeanwhile(t *testing.T) {
 		t.Errorf("left in the folder: %v", left)
 	}
 }
+
+// profile export, and bench export --out, never replace a file of the
+// user's unless told to: a hand-written requirements file beside the
+// profile is refused, named, and left as it was.
+func TestExportNeverReplacesTheUsersFiles(t *testing.T) {
+	gil := testenv.GIL(t, "3.13")
+	data := t.TempDir()
+	if r := run(t, nil, "--data-dir", data, "venv", "create", "work", "--python", gil, "--requirements", testenv.OfflineRequirements(t)); r.code != 0 {
+		t.Fatalf("create: %s", r.stderr)
+	}
+	repo := t.TempDir()
+	mine := filepath.Join(repo, "work-requirements.txt")
+	os.WriteFile(mine, []byte("hand-written==1.0\n"), 0o644)
+	r := run(t, nil, "--data-dir", data, "profile", "export", filepath.Join(repo, "team.toml"))
+	if r.code != 1 || !strings.Contains(r.stderr, mine+" already exists") || !strings.Contains(r.stderr, "--replace") {
+		t.Fatalf("export over the user's file: %d %s", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(mine); string(b) != "hand-written==1.0\n" {
+		t.Fatal("the user's requirements file was replaced")
+	}
+	if _, err := os.Stat(filepath.Join(repo, "team.toml")); !os.IsNotExist(err) {
+		t.Error("a refused export wrote the profile")
+	}
+	if r := run(t, nil, "--data-dir", data, "profile", "export", filepath.Join(repo, "team.toml"), "--replace"); r.code != 0 {
+		t.Fatalf("export --replace: %s", r.stderr)
+	}
+	out := filepath.Join(repo, "runs.json")
+	os.WriteFile(out, []byte("mine"), 0o644)
+	if r := run(t, nil, "--data-dir", data, "bench", "export", "--format", "json", "--out", out); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
+		t.Errorf("bench export over a file: %d %s", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(out); string(b) != "mine" {
+		t.Error("bench export replaced the file")
+	}
+}

@@ -342,6 +342,18 @@ func TestInstallFromAFile(t *testing.T) {
 	if r := run(t, nil, "--data-dir", fresh, "install", "3.14", "--from", tarball, "--sha256", sum); r.code != 1 || !strings.Contains(r.stderr, "is Python 3.13.5, not 3.14") {
 		t.Errorf("a spec the file is not: %d %s", r.code, r.stderr)
 	}
+	// A catalog that lists only an MD5 for the file: the SHA-256 given
+	// still applies, beside it, and a wrong one stops the install before
+	// anything of the file runs.
+	md5only := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1002, Version: "3.13.5", Tarball: tarball, MD5Only: true})
+	weak := t.TempDir()
+	r = run(t, nil, "--data-dir", weak, "install", "--from", tarball, "--mirror", md5only.URL, "--sha256", strings.Repeat("ab", 32))
+	if r.code != 1 || !strings.Contains(r.stderr, "checksum mismatch") || strings.Contains(r.stderr, "configure") {
+		t.Errorf("a wrong --sha256 beside a catalog's MD5: %d %s", r.code, r.stderr)
+	}
+	if out := startsBuilding(weak, "--from", tarball, "--mirror", md5only.URL, "--sha256", sum); !strings.Contains(out, "checked against the SHA-256 given ("+sum+") and python.org's catalog (md5 ") {
+		t.Errorf("the right --sha256 beside a catalog's MD5: %s", out)
+	}
 	if _, err := os.Stat(tarball); err != nil {
 		t.Fatalf("the user's file is gone: %v", err)
 	}

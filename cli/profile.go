@@ -16,7 +16,7 @@ func profileCommand() command {
 		summary: "set this machine up from a team profile, or export one",
 		run: func(ctx context.Context, s *Session, args []string) error {
 			if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-				fmt.Fprintln(s.Stdout, "Usage: pyhangar profile apply FILE [--dry-run] [--yes] [--mirror URL] [--bench-out FILE]\n       pyhangar profile export FILE [--name NAME]")
+				fmt.Fprintln(s.Stdout, "Usage: pyhangar profile apply FILE [--dry-run] [--yes] [--mirror URL] [--bench-out FILE [--replace]]\n       pyhangar profile export FILE [--name NAME] [--replace]")
 				if len(args) == 0 {
 					return usagef("a profile subcommand is required")
 				}
@@ -34,8 +34,8 @@ func profileCommand() command {
 }
 
 // profileMachine wires a profile to this machine's PyHangar.
-func profileMachine(ctx context.Context, s *Session, mirror, benchOut string, progress func(int, profile.Step, string)) (profile.Machine, error) {
-	m, err := s.Hangar.ProfileMachine(ctx, mirror, benchOut)
+func profileMachine(ctx context.Context, s *Session, mirror, benchOut string, replace bool, progress func(int, profile.Step, string)) (profile.Machine, error) {
+	m, err := s.Hangar.ProfileMachine(ctx, mirror, benchOut, replace)
 	if err != nil {
 		return m, usageError{err.Error()}
 	}
@@ -70,11 +70,12 @@ func confirm(s *Session, question string) bool {
 }
 
 func profileApply(ctx context.Context, s *Session, args []string) error {
-	fs := newFlags(s, "profile apply", "profile apply FILE [--dry-run] [--yes] [--mirror URL] [--bench-out FILE]")
+	fs := newFlags(s, "profile apply", "profile apply FILE [--dry-run] [--yes] [--mirror URL] [--bench-out FILE [--replace]]")
 	dry := fs.Bool("dry-run", false, "show the plan and change nothing")
 	yes := fs.Bool("yes", false, "apply without asking (read the plan first: --dry-run shows it)")
 	mirror := fs.String("mirror", "", "a python.org mirror for installs")
 	benchOut := fs.String("bench-out", "", "with [bench] after_setup: write this machine's benchmark runs to FILE (bench export's JSON), for the team to compare")
+	replace := fs.Bool("replace", false, "with --bench-out: replace FILE when it is there already")
 	pos, err := interleaved(fs, args)
 	if err != nil {
 		return err
@@ -87,7 +88,7 @@ func profileApply(ctx context.Context, s *Session, args []string) error {
 		return err
 	}
 	last := -1
-	m, err := profileMachine(ctx, s, *mirror, *benchOut, func(i int, st profile.Step, line string) {
+	m, err := profileMachine(ctx, s, *mirror, *benchOut, *replace, func(i int, st profile.Step, line string) {
 		switch {
 		case line != "":
 			fmt.Fprintf(s.Stderr, "    %s\n", line)
@@ -144,8 +145,9 @@ func profileApply(ctx context.Context, s *Session, args []string) error {
 }
 
 func profileExport(ctx context.Context, s *Session, args []string) error {
-	fs := newFlags(s, "profile export", "profile export FILE [--name NAME]")
+	fs := newFlags(s, "profile export", "profile export FILE [--name NAME] [--replace]")
 	name := fs.String("name", "", "the profile's name (default: the file's name)")
+	replace := fs.Bool("replace", false, "replace the profile and the requirements files beside it when they are there already")
 	pos, err := interleaved(fs, args)
 	if err != nil {
 		return err
@@ -164,9 +166,9 @@ func profileExport(ctx context.Context, s *Session, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := profile.Export(ctx, pos[0], *name, records, venvs)
+	p, err := profile.Export(ctx, pos[0], *name, records, venvs, func(string) bool { return *replace })
 	if err != nil {
-		return err
+		return replaceHint(err)
 	}
 	fmt.Fprintf(s.Stdout, "Wrote %s: %d interpreters, %d venvs.\n", p.Path, len(p.Python), len(p.Venv))
 	return nil

@@ -81,11 +81,11 @@ func TestProfilePlanCallsOutWhatRequirementsReach(t *testing.T) {
 		t.Fatalf("dry run: %d %s", r.code, r.stderr)
 	}
 	for _, want := range []string{
-		filepath.Join(dir, "requirements.txt") + ":3: --index-url https://pypi.example.org/simple — packages may come from https://pypi.example.org/simple",
-		filepath.Join(dir, "requirements.txt") + ":4: --trusted-host pypi.example.org",
+		filepath.Join(dir, "requirements.txt") + ":3: packages come from https://pypi.example.org/simple instead of the index (--index-url)",
+		filepath.Join(dir, "requirements.txt") + ":4: pypi.example.org is trusted without https (--trusted-host)",
 		filepath.Join(dir, "more.txt") + ":1: installs git+https://example.org/lib.git#egg=lib from outside the package index",
 		filepath.Join(dir, "more.txt") + ":2: installs . in development mode",
-		"installs 1 packages from " + filepath.Join(dir, "requirements.txt"),
+		"installs 1 package from " + filepath.Join(dir, "requirements.txt"),
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("the plan lacks %q:\n%s", want, r.stdout)

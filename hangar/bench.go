@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
@@ -47,26 +47,45 @@ func (h *Hangar) Bench(ctx context.Context, targets []envs.Interpreter, opt benc
 	return results, ids, nil
 }
 
-// ExportRuns writes the stored runs with the given ids to path as bench
-// export --format json does.
-func (h *Hangar) ExportRuns(ctx context.Context, path string, ids []int64) error {
+// Export writes stored runs (ids nil: every one) as bench export does:
+// "json" (the runs with their raw samples, for bench import) or "csv".
+// It returns how many runs it wrote.
+func (h *Hangar) Export(ctx context.Context, w io.Writer, format string, ids []int64) (int, error) {
 	all, err := h.Store.BenchRuns(ctx, 0)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	want := map[int64]bool{}
-	for _, id := range ids {
-		want[id] = true
-	}
-	var runs []store.BenchRun
-	for _, run := range all {
-		if want[run.ID] {
-			runs = append(runs, run)
+	runs := all
+	if ids != nil {
+		want := map[int64]bool{}
+		for _, id := range ids {
+			want[id] = true
+		}
+		runs = nil
+		for _, run := range all {
+			if want[run.ID] {
+				runs = append(runs, run)
+			}
 		}
 	}
-	var buf bytes.Buffer
-	if err := h.Store.ExportBenchJSON(ctx, &buf, runs); err != nil {
-		return err
+	switch format {
+	case "json":
+		err = h.Store.ExportBenchJSON(ctx, w, runs)
+	case "csv":
+		err = store.ExportBenchCSV(w, runs)
+	default:
+		err = fmt.Errorf("no export format %q (csv or json)", format)
 	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
+	return len(runs), err
+}
+
+// ExportFile writes the export to a file of the user's: whole or not at
+// all, and over a file that is there only when replace says so.
+func (h *Hangar) ExportFile(ctx context.Context, path, format string, ids []int64, replace bool) (int, error) {
+	var buf bytes.Buffer
+	n, err := h.Export(ctx, &buf, format, ids)
+	if err != nil {
+		return n, err
+	}
+	return n, platform.WriteFile(path, buf.Bytes(), replace)
 }

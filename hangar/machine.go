@@ -14,8 +14,9 @@ import (
 // installer (uv when present, python.org or the mirror; "" means the
 // mirror setting), its venvs and its benchmark history. When benchOut is
 // not "", the benchmark step also writes its runs there (bench export's
-// JSON), for a lead collecting one file per machine.
-func (h *Hangar) ProfileMachine(ctx context.Context, mirror, benchOut string) (profile.Machine, error) {
+// JSON), for a lead collecting one file per machine; replace says it may
+// replace a file that is there.
+func (h *Hangar) ProfileMachine(ctx context.Context, mirror, benchOut string, replace bool) (profile.Machine, error) {
 	in, err := h.Installer(ctx, mirror, nil)
 	if err != nil {
 		return profile.Machine{}, err
@@ -32,7 +33,8 @@ func (h *Hangar) ProfileMachine(ctx context.Context, mirror, benchOut string) (p
 			if err != nil || benchOut == "" {
 				return err
 			}
-			return h.ExportRuns(ctx, benchOut, ids)
+			_, err = h.ExportFile(ctx, benchOut, "json", ids, replace)
+			return err
 		},
 	}, nil
 }

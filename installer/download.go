@@ -41,25 +41,36 @@ func (c Checksum) Weak() bool { return c.Algo != "sha256" }
 // ErrHashMismatch is returned (wrapped) when a download's hash is wrong.
 var ErrHashMismatch = errors.New("checksum mismatch")
 
-// OpenVerified opens path and checks that its content hashes to sum; the
-// returned file is positioned at its start. The file that was hashed is
-// the file the caller reads, so nothing can be swapped in between.
-func OpenVerified(path string, sum Checksum) (*os.File, error) {
-	h, err := sum.newHash()
-	if err != nil {
-		return nil, err
+// OpenVerified opens path and checks that its content hashes to every one
+// of sums (at least one); the returned file is positioned at its start.
+// The file that was hashed is the file the caller reads, so nothing can be
+// swapped in between.
+func OpenVerified(path string, sums ...Checksum) (*os.File, error) {
+	if len(sums) == 0 {
+		return nil, fmt.Errorf("no checksum to verify %s against", path)
+	}
+	hashes := make([]hash.Hash, len(sums))
+	writers := make([]io.Writer, len(sums))
+	for i, sum := range sums {
+		h, err := sum.newHash()
+		if err != nil {
+			return nil, err
+		}
+		hashes[i], writers[i] = h, h
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := io.Copy(io.MultiWriter(writers...), f); err != nil {
 		f.Close()
 		return nil, err
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, sum.Hex) {
-		f.Close()
-		return nil, fmt.Errorf("%w for %s: expected %s %s, got %s", ErrHashMismatch, path, sum.Algo, sum.Hex, got)
+	for i, sum := range sums {
+		if got := hex.EncodeToString(hashes[i].Sum(nil)); !strings.EqualFold(got, sum.Hex) {
+			f.Close()
+			return nil, fmt.Errorf("%w for %s: expected %s %s, got %s", ErrHashMismatch, path, sum.Algo, sum.Hex, got)
+		}
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		f.Close()

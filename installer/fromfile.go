@@ -72,39 +72,43 @@ func (in *Installer) InstallFrom(ctx context.Context, path string, spec *envs.Sp
 	if s.FreeThreaded && !freeThreadedRelease(ver) {
 		return envs.Interpreter{}, Record{}, fmt.Errorf("Python %s has no free-threaded build (they start with 3.13); pass %s to build it standard", ver, ver)
 	}
-	sum, from, err := in.checksumOf(ctx, ver, filepath.Base(abs), sha256)
+	sums, from, err := in.checksumOf(ctx, ver, filepath.Base(abs), sha256)
 	if err != nil {
 		return envs.Interpreter{}, Record{}, err
 	}
 	in.emit(Event{Line: fmt.Sprintf("%s is checked against %s", filepath.Base(abs), from), Pct: -1})
-	j := job{spec: s, route: RoutePythonOrg, rel: Release{Version: ver}, local: abs, sum: sum}
+	j := job{spec: s, route: RoutePythonOrg, rel: Release{Version: ver}, local: abs, sums: sums}
 	j.target, j.what = targetFor(in.goos(), ver, s)
 	rec := Record{Spec: s.String(), Variant: variantOf(s), Method: RoutePythonOrg, Started: time.Now().UTC(), Status: StatusRunning}
 	return in.run(ctx, j, rec)
 }
 
 // checksumOf finds what a python.org file must hash to: the catalog's
-// checksum (python.org's answer now, or what it said before), else the one
-// the user gave. Both given must agree.
-func (in *Installer) checksumOf(ctx context.Context, ver pyversion.Version, name, given string) (Checksum, string, error) {
+// checksum (python.org's answer now, or what it said before) and the one
+// the user gave, every one of them. The user's SHA-256 always applies:
+// beside a catalog's MD5 (never enough when the user asked for more),
+// and equal to a catalog's SHA-256.
+func (in *Installer) checksumOf(ctx context.Context, ver pyversion.Version, name, given string) ([]Checksum, string, error) {
 	var user Checksum
 	if given != "" {
 		h := strings.ToLower(strings.TrimSpace(given))
 		if b, err := hex.DecodeString(h); err != nil || len(b) != 32 {
-			return Checksum{}, "", fmt.Errorf("--sha256 %q is not a SHA-256 (64 hex digits)", given)
+			return nil, "", fmt.Errorf("--sha256 %q is not a SHA-256 (64 hex digits)", given)
 		}
 		user = Checksum{Algo: "sha256", Hex: h}
 	}
 	known, ok := in.catalogChecksum(ctx, ver, name)
 	switch {
 	case ok && user.Hex != "" && known.Algo == "sha256" && known.Hex != user.Hex:
-		return Checksum{}, "", fmt.Errorf("the SHA-256 given (%s) is not the one python.org's catalog gives %s (%s)", user.Hex, name, known.Hex)
+		return nil, "", fmt.Errorf("the SHA-256 given (%s) is not the one python.org's catalog gives %s (%s)", user.Hex, name, known.Hex)
+	case ok && user.Hex != "" && known.Algo != "sha256":
+		return []Checksum{user, known}, "the SHA-256 given (" + user.Hex + ") and python.org's catalog (" + known.Algo + " " + known.Hex + ")", nil
 	case ok:
-		return known, "python.org's catalog (" + known.Algo + " " + known.Hex + ")", nil
+		return []Checksum{known}, "python.org's catalog (" + known.Algo + " " + known.Hex + ")", nil
 	case user.Hex != "":
-		return user, "the SHA-256 given (" + user.Hex + ")", nil
+		return []Checksum{user}, "the SHA-256 given (" + user.Hex + ")", nil
 	}
-	return Checksum{}, "", fmt.Errorf("%w: PyHangar cannot check %s, which the catalog on record does not list (run 'pyhangar available' while online, or use a mirror); "+
+	return nil, "", fmt.Errorf("%w: PyHangar cannot check %s, which the catalog on record does not list (run 'pyhangar available' while online, or use a mirror); "+
 		"give its SHA-256 from python.org's download page with --sha256 HEX", ErrUnchecked, name)
 }
 

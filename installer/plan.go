@@ -18,10 +18,10 @@ type job struct {
 	what   string // shown in messages: 3.13.5t
 	rel    Release
 	files  []File
-	// local is a file the user brought (install --from), and sum what it
-	// must hash to; otherwise the file is downloaded.
+	// local is a file the user brought (install --from), and sums what it
+	// must hash to (every one); otherwise the file is downloaded.
 	local string
-	sum   Checksum
+	sums  []Checksum
 }
 
 // targetFor names what installing spec's release rel installs into.

@@ -10,13 +10,13 @@ import (
 )
 
 func (in *Installer) macOS(ctx context.Context, j job, rec *Record, log func(string)) (string, error) {
-	pkg, sum, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return MacInstaller(files, j.rel.Version) },
+	pkg, sums, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return MacInstaller(files, j.rel.Version) },
 		"the macOS package of "+string(j.rel.Version))
 	if err != nil {
 		return "", err
 	}
 	defer done()
-	verified, err := OpenVerified(pkg, sum)
+	verified, err := OpenVerified(pkg, sums...)
 	if err != nil {
 		return "", err
 	}

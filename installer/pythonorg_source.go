@@ -31,7 +31,7 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 			log("kept what the build did not write there: " + strings.Join(kept, ", "))
 		}
 	}
-	tarball, sum, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return SourceTarball(files, j.rel.Version) },
+	tarball, sums, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return SourceTarball(files, j.rel.Version) },
 		"Python-"+string(j.rel.Version)+".tar.xz")
 	if err != nil {
 		return "", err
@@ -46,7 +46,7 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 	}
 	defer platform.DeleteMade(work, workArea(in.DataDir))
 	in.emit(Event{Phase: "extract", Pct: -1})
-	archive, err := OpenVerified(tarball, sum)
+	archive, err := OpenVerified(tarball, sums...)
 	if err != nil {
 		return "", err
 	}

@@ -28,7 +28,7 @@ func (in *Installer) windows(ctx context.Context, j job, rec *Record, log func(s
 	if _, err := os.Stat(exe); err == nil {
 		return exe, nil // the official install holds both builds
 	}
-	dl, sum, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return WindowsInstaller(files, j.rel.Version, arch) },
+	dl, sums, done, err := in.obtain(ctx, j, rec, log, func(files []File) (File, bool) { return WindowsInstaller(files, j.rel.Version, arch) },
 		"python-"+string(j.rel.Version)+"-"+arch+".exe")
 	if err != nil {
 		return "", err
@@ -43,7 +43,7 @@ func (in *Installer) windows(ctx context.Context, j job, rec *Record, log func(s
 	if err := copyFile(dl, kept); err != nil {
 		return "", err
 	}
-	verified, err := OpenVerified(kept, sum)
+	verified, err := OpenVerified(kept, sums...)
 	if err != nil {
 		os.Remove(kept)
 		return "", err

@@ -236,21 +236,23 @@ func (in *Installer) download(ctx context.Context, j job, f File, rec *Record, l
 // obtain gives the job's file and what it must hash to: the file the user
 // brought, or the one pick chooses among the release's files, downloaded.
 // done removes what the download left.
-func (in *Installer) obtain(ctx context.Context, j job, rec *Record, log func(string), pick func([]File) (File, bool), name string) (path string, sum Checksum, done func(), err error) {
+func (in *Installer) obtain(ctx context.Context, j job, rec *Record, log func(string), pick func([]File) (File, bool), name string) (path string, sums []Checksum, done func(), err error) {
 	if j.local != "" {
-		rec.URL, rec.SHA256 = "file://"+filepath.ToSlash(j.local), j.sum.Hex
-		log(fmt.Sprintf("installing from %s (%s %s)", j.local, j.sum.Algo, j.sum.Hex))
-		return j.local, j.sum, func() {}, nil
+		rec.URL, rec.SHA256 = "file://"+filepath.ToSlash(j.local), j.sums[0].Hex
+		for _, sum := range j.sums {
+			log(fmt.Sprintf("installing from %s, checked against %s %s", j.local, sum.Algo, sum.Hex))
+		}
+		return j.local, j.sums, func() {}, nil
 	}
 	f, ok := pick(j.files)
 	if !ok {
-		return "", Checksum{}, nil, fmt.Errorf("python.org lists no %s", name)
+		return "", nil, nil, fmt.Errorf("python.org lists no %s", name)
 	}
 	path, err = in.download(ctx, j, f, rec, log)
 	if err != nil {
-		return "", Checksum{}, nil, err
+		return "", nil, nil, err
 	}
-	return path, f.Checksum, func() { platform.DeleteMade(downloadDir(in.DataDir, j.target), workArea(in.DataDir)) }, nil
+	return path, []Checksum{f.Checksum}, func() { platform.DeleteMade(downloadDir(in.DataDir, j.target), workArea(in.DataDir)) }, nil
 }
 
 func copyFile(src, dst string) error {

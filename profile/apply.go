@@ -207,7 +207,11 @@ func (p *Profile) venvNotes(v Venv) ([]string, error) {
 			special = append(special, fmt.Sprintf("%s: pip option %s", l.Where(), strings.TrimSpace(l.Option+" "+l.Value)))
 		}
 	}
-	notes = append(notes, fmt.Sprintf("installs %d packages from %s with pip (their build scripts may run)", packages, p.RequirementsPath(v)))
+	noun := "packages"
+	if packages == 1 {
+		noun = "package"
+	}
+	notes = append(notes, fmt.Sprintf("installs %d %s from %s with pip (their build scripts may run)", packages, noun, p.RequirementsPath(v)))
 	return append(notes, special...), nil
 }
 
@@ -353,12 +357,19 @@ func (p *Profile) createVenv(ctx context.Context, m Machine, v Venv, progress fu
 // Export writes the profile describing this machine's PyHangar-made
 // interpreters and venvs to path, with each venv's requirements frozen
 // into a file beside it.
-func Export(ctx context.Context, path, name string, records []installer.Record, venvs []envs.Venv) (*Profile, error) {
+//
+// Nothing is written until everything is known; a file that is there
+// already (the profile, or a requirements file beside it) is refused,
+// naming each (a *platform.ExistsError), unless replace says of its path
+// that it may be replaced.
+func Export(ctx context.Context, path, name string, records []installer.Record, venvs []envs.Venv, replace func(path string) bool) (*Profile, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
 	}
 	p := &Profile{Name: name, Path: abs, Dir: filepath.Dir(abs)}
+	files := map[string][]byte{} // path -> content
+	var order []string
 	seen := map[string]bool{}
 	for _, r := range records {
 		if r.Status != installer.StatusOK || seen[r.Spec] {
@@ -379,9 +390,9 @@ func Export(ctx context.Context, path, name string, records []installer.Record, 
 		}
 		if frozen != "" {
 			item.Requirements = v.Name + "-requirements.txt"
-			if err := os.WriteFile(filepath.Join(p.Dir, item.Requirements), []byte(frozen), 0o644); err != nil {
-				return nil, err
-			}
+			f := filepath.Join(p.Dir, item.Requirements)
+			files[f] = []byte(frozen)
+			order = append(order, f)
 		}
 		p.Venv = append(p.Venv, item)
 	}
@@ -391,7 +402,23 @@ func Export(ctx context.Context, path, name string, records []installer.Record, 
 	if err := toml.NewEncoder(&buf).Encode(p); err != nil {
 		return nil, err
 	}
-	return p, os.WriteFile(abs, buf.Bytes(), 0o644)
+	files[abs] = buf.Bytes()
+	order = append(order, abs)
+	var keep []string
+	for _, f := range order {
+		if !replace(f) {
+			keep = append(keep, f)
+		}
+	}
+	if err := platform.Existing(keep...); err != nil {
+		return nil, err
+	}
+	for _, f := range order {
+		if err := platform.WriteFile(f, files[f], replace(f)); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 // freeze lists a venv's installed packages (pip freeze).

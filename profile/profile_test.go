@@ -184,12 +184,14 @@ func stateList(steps []profile.Step) string {
 	return strings.Join(s, ",")
 }
 
-// TestApplyBuildsAndCreatesThenIsANoOp applies a profile against the
-// loopback python.org stand-in: a real source build of 3.13.5t and a real
-// venv with a locally built wheel; the second apply changes nothing.
-func TestApplyBuildsAndCreatesThenIsANoOp(t *testing.T) {
-	tarball := testenv.SourceTarball(t, "3.13.5")
-	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1001, Version: "3.13.5", Tarball: tarball})
+// TestApplyInstallsAndCreatesThenIsANoOp applies a profile: an install
+// through uv (the stand-in, which brings the real free-threaded 3.13 test
+// build; the python.org source route is built for real by cli's
+// TestInstallFromSourceEndToEnd) and a real venv with a locally built
+// wheel; the second apply changes nothing.
+func TestApplyInstallsAndCreatesThenIsANoOp(t *testing.T) {
+	t.Setenv("UV_PYTHON_INSTALL_DIR", t.TempDir())
+	t.Setenv("UV_STANDIN_PYTHONS", "3.13.5t="+testenv.FreeThreaded(t)["3.13"])
 	data := t.TempDir()
 	st, err := store.Open(data)
 	if err != nil {
@@ -202,7 +204,7 @@ func TestApplyBuildsAndCreatesThenIsANoOp(t *testing.T) {
 
 [[python]]
 spec = "3.13t"
-via = "python.org"
+via = "uv"
 
 [[venv]]
 name = "ft-dev"
@@ -213,7 +215,8 @@ requirements = "requirements-dev.txt"
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := machine(t, data, st, org.URL)
+	m := machine(t, data, st, "")
+	m.Installer.UV = &installer.UV{Path: testenv.UVStandIn(), Version: "uv 0.9.24 (stand-in)", Dir: data}
 	start := time.Now()
 	steps, err := p.Apply(context.Background(), m)
 	if err != nil {
@@ -239,7 +242,21 @@ requirements = "requirements-dev.txt"
 	out2 := filepath.Join(t.TempDir(), "exported.toml")
 	venvs, _ := st.Venvs(t.Context())
 	recs, _ := st.Installs(t.Context())
-	if _, err := profile.Export(context.Background(), out2, "exported", recs, venvs); err != nil {
+	// A requirements file of the user's beside it is not replaced unless
+	// told to.
+	mine := filepath.Join(filepath.Dir(out2), "ft-dev-requirements.txt")
+	os.WriteFile(mine, []byte("hand-written\n"), 0o644)
+	var exists *platform.ExistsError
+	if _, err := profile.Export(context.Background(), out2, "exported", recs, venvs, func(string) bool { return false }); !errors.As(err, &exists) || exists.Paths[0] != mine {
+		t.Fatalf("over the user's file: %v", err)
+	}
+	if b, _ := os.ReadFile(mine); string(b) != "hand-written\n" {
+		t.Fatal("the user's requirements file was replaced")
+	}
+	if _, err := os.Stat(out2); !os.IsNotExist(err) {
+		t.Error("a refused export wrote the profile")
+	}
+	if _, err := profile.Export(context.Background(), out2, "exported", recs, venvs, func(string) bool { return true }); err != nil {
 		t.Fatal(err)
 	}
 	back, err := profile.Load(out2)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -387,22 +386,8 @@ func (t *benchmarksTab) export(format string) {
 		path := w.URI().Path()
 		w.Close()
 		t.c.background(func() error {
-			runs, err := t.c.store.BenchRuns(t.c.ctx, 0)
-			if err != nil {
-				return err
-			}
-			f, err := os.Create(path)
-			if err != nil {
-				return err
-			}
-			if format == "csv" {
-				err = store.ExportBenchCSV(f, runs)
-			} else {
-				err = t.c.store.ExportBenchJSON(t.c.ctx, f, runs)
-			}
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
+			// The save dialog asked before the file was replaced.
+			_, err := t.c.h.ExportFile(t.c.ctx, path, format, nil, true)
 			return err
 		}, func(err error) {
 			if err != nil {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/profile"
 )
 
@@ -160,7 +161,7 @@ func (t *teamTab) remember(path string) {
 }
 
 func (t *teamTab) machine() (profile.Machine, error) {
-	return t.c.h.ProfileMachine(t.c.ctx, "", "")
+	return t.c.h.ProfileMachine(t.c.ctx, "", "", false)
 }
 
 // load reads a profile and shows its plan; a malformed one is refused with
@@ -306,6 +307,47 @@ func (t *teamTab) start() {
 	})
 }
 
+// exportTo writes the profile of this machine to path; a requirements
+// file beside it that is there already is replaced only once the user
+// says so.
+func (t *teamTab) exportTo(path string, replace func(string) bool) {
+	var p *profile.Profile
+	t.c.background(func() error {
+		recs, err := t.c.store.Installs(t.c.ctx)
+		if err != nil {
+			return err
+		}
+		venvs, err := t.c.store.Venvs(t.c.ctx)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		p, err = profile.Export(t.c.ctx, path, name, recs, venvs, replace)
+		return err
+	}, func(err error) {
+		var exists *platform.ExistsError
+		switch {
+		case errors.As(err, &exists):
+			d := dialog.NewConfirm("Replace these files?", strings.Join(exists.Paths, "\n")+"\n\nare there already, beside the profile. Replace them with this machine's frozen requirements?",
+				func(yes bool) {
+					if yes {
+						t.exportTo(path, func(string) bool { return true })
+					}
+				}, t.c.win)
+			d.SetConfirmText("Replace")
+			d.SetDismissText("Keep them")
+			d.Show()
+			return
+		case err != nil:
+			t.c.showError("Export failed", err)
+			return
+		}
+		t.intro.Hide()
+		t.plan.Show()
+		t.file.SetText(fmt.Sprintf("Wrote %s: %d interpreters, %d venvs, with their requirements beside it. Commit it to your team's repository.", p.Path, len(p.Python), len(p.Venv)))
+	})
+}
+
 func (t *teamTab) export() {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
@@ -313,28 +355,8 @@ func (t *teamTab) export() {
 		}
 		path := w.URI().Path()
 		w.Close()
-		var p *profile.Profile
-		t.c.background(func() error {
-			recs, err := t.c.store.Installs(t.c.ctx)
-			if err != nil {
-				return err
-			}
-			venvs, err := t.c.store.Venvs(t.c.ctx)
-			if err != nil {
-				return err
-			}
-			name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-			p, err = profile.Export(t.c.ctx, path, name, recs, venvs)
-			return err
-		}, func(err error) {
-			if err != nil {
-				t.c.showError("Export failed", err)
-				return
-			}
-			t.intro.Hide()
-			t.plan.Show()
-			t.file.SetText(fmt.Sprintf("Wrote %s: %d interpreters, %d venvs, with their requirements beside it. Commit it to your team's repository.", p.Path, len(p.Python), len(p.Venv)))
-		})
+		// The save dialog asked about the profile itself.
+		t.exportTo(path, func(p string) bool { return p == path })
 	}, t.c.win)
 	d.SetFileName("team.toml")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".toml"}))
