@@ -157,7 +157,9 @@ func (x *extractor) tar(ctx context.Context, tr *tar.Reader, name string) error 
 		}
 		switch hdr.Typeflag {
 		case tar.TypeDir:
-			err = x.mkdir(hdr.Name)
+			if err = x.count(hdr.Name, 0); err == nil {
+				err = x.mkdir(hdr.Name)
+			}
 		case tar.TypeReg:
 			err = x.file(hdr.Name, os.FileMode(hdr.Mode), tr)
 		case tar.TypeSymlink:
@@ -180,6 +182,28 @@ type extractor struct {
 	dir   string
 	root  *os.Root
 	links []string
+	// written and entries count what was unpacked, against the bounds.
+	written, entries int64
+}
+
+// Bounds of one archive's contents: CPython's source tarball unpacks to
+// about 120 MB in 5,000 entries, uv's archive to about 50 MB in three.
+var (
+	maxUnpacked int64 = 4 << 30
+	maxEntries  int64 = 200_000
+)
+
+// count adds an entry of n bytes, refusing the archive past a bound.
+func (x *extractor) count(name string, n int64) error {
+	x.entries++
+	x.written += n
+	switch {
+	case x.entries > maxEntries:
+		return fmt.Errorf("%w: it holds more than %d entries (at %s); PyHangar stops there", ErrUnsafeArchive, maxEntries, name)
+	case x.written > maxUnpacked:
+		return fmt.Errorf("%w: it unpacks to more than %d MiB (at %s); PyHangar stops there", ErrUnsafeArchive, maxUnpacked>>20, name)
+	}
+	return nil
 }
 
 func newExtractor(dir string) (*extractor, error) {
@@ -316,13 +340,21 @@ func (x *extractor) file(name string, mode os.FileMode, r io.Reader) error {
 	if err := x.replace(rel); err != nil {
 		return err
 	}
+	if err := x.count(name, 0); err != nil {
+		return err
+	}
 	out, err := x.root.OpenFile(rel, os.O_CREATE|os.O_EXCL|os.O_WRONLY, mode&0o777|0o600)
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(out, r)
+	// Never more than the bound left, whatever the header said.
+	n, err := io.Copy(out, io.LimitReader(r, maxUnpacked-x.written+1))
 	if cerr := out.Close(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = x.count(name, n)
+		x.entries--
 	}
 	return err
 }

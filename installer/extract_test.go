@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -222,4 +223,26 @@ func flipped(b []byte, i int) []byte {
 	out := append([]byte(nil), b...)
 	out[i] ^= 0xff
 	return out
+}
+
+// An archive that unpacks past its bound (a few bytes of xz can claim
+// gigabytes) is refused at the bound, saying so, and what it wrote goes.
+func TestExtractIsBounded(t *testing.T) {
+	defer func(u, e int64) { maxUnpacked, maxEntries = u, e }(maxUnpacked, maxEntries)
+	maxUnpacked, maxEntries = 1<<20, 50
+	big := writeTarXZ(t, []entry{{name: "a/small", body: "x"}, {name: "a/bomb", body: strings.Repeat("\x00", 3<<20)}})
+	dir := filepath.Join(t.TempDir(), "out")
+	if err := extract(t, big, dir); !errors.Is(err, ErrUnsafeArchive) || !strings.Contains(err.Error(), "unpacks to more than") {
+		t.Errorf("3 MiB under a 1 MiB bound: %v", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("left: %v", left)
+	}
+	var many []entry
+	for i := range 60 {
+		many = append(many, entry{name: fmt.Sprintf("f%d", i), body: "x"})
+	}
+	if err := extract(t, writeTarXZ(t, many), filepath.Join(t.TempDir(), "out")); err == nil || !strings.Contains(err.Error(), "more than 50 entries") {
+		t.Errorf("60 entries under a bound of 50: %v", err)
+	}
 }

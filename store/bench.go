@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pyhangar/pyhangar/bench"
@@ -31,18 +32,21 @@ func runKey(m platform.Machine, r bench.Result) string {
 // SaveBenchRun stores a completed run, its machine snapshot and every raw
 // sample in one transaction: a run is stored whole or not at all.
 func (s *Store) SaveBenchRun(ctx context.Context, m platform.Machine, r bench.Result) (int64, error) {
-	id, _, err := s.saveBenchRun(ctx, m, r)
-	return id, err
-}
-
-// saveBenchRun stores a run unless one with its key is there already;
-// fresh says which.
-func (s *Store) saveBenchRun(ctx context.Context, m platform.Machine, r bench.Result) (id int64, fresh bool, err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, false, err
+		return 0, err
 	}
 	defer tx.Rollback()
+	id, _, err := saveBenchRun(ctx, tx, m, r)
+	if err != nil {
+		return 0, err
+	}
+	return id, tx.Commit()
+}
+
+// saveBenchRun stores a run in tx unless one with its key is there
+// already; fresh says which.
+func saveBenchRun(ctx context.Context, tx *sql.Tx, m platform.Machine, r bench.Result) (id int64, fresh bool, err error) {
 	key := runKey(m, r)
 	err = tx.QueryRowContext(ctx, `SELECT id FROM bench_runs WHERE run_key = ?`, key).Scan(&id)
 	switch {
@@ -61,7 +65,7 @@ func (s *Store) saveBenchRun(ctx context.Context, m platform.Machine, r bench.Re
 	if err := insertSamples(ctx, tx, id, r.Samples); err != nil {
 		return 0, false, fmt.Errorf("saving a sample: %w", err)
 	}
-	return id, true, tx.Commit()
+	return id, true, nil
 }
 
 func insertMachine(ctx context.Context, tx *sql.Tx, m platform.Machine, at time.Time) (int64, error) {
@@ -93,14 +97,20 @@ func insertRun(ctx context.Context, tx *sql.Tx, machineID int64, key string, r b
 	return res.LastInsertId()
 }
 
+// insertSamples writes the samples a hundred rows to a statement (one
+// prepared statement per run would stay with the transaction until it
+// ends: an import of thousands of runs would hold them all).
 func insertSamples(ctx context.Context, tx *sql.Tx, runID int64, samples []bench.Sample) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO bench_samples (run_id, workload, threads, mode, repeat, wall_ns, cpu_ns, peak_rss) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, smp := range samples {
-		if _, err := stmt.ExecContext(ctx, runID, smp.Workload, smp.Threads, smp.Mode, smp.Repeat, smp.WallNs, smp.CPUNs, smp.PeakRSS); err != nil {
+	const rows = 100
+	for start := 0; start < len(samples); start += rows {
+		chunk := samples[start:min(start+rows, len(samples))]
+		q := `INSERT INTO bench_samples (run_id, workload, threads, mode, repeat, wall_ns, cpu_ns, peak_rss) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?),", len(chunk)), ",")
+		args := make([]any, 0, 8*len(chunk))
+		for _, smp := range chunk {
+			args = append(args, runID, smp.Workload, smp.Threads, smp.Mode, smp.Repeat, smp.WallNs, smp.CPUNs, smp.PeakRSS)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
 	}

@@ -35,23 +35,44 @@ func (s *Store) ExportBenchJSON(ctx context.Context, w io.Writer, runs []BenchRu
 }
 
 // ImportBenchJSON stores the runs of another machine's JSON export, each
-// with its machine snapshot and samples. A run already stored (the same
-// run, imported before or measured here) is skipped.
+// with its machine snapshot and samples, all of them or none: the file is
+// read a run at a time (memory stays about one run), each run checked
+// (checkImported), and a run that is not one refuses the import, naming
+// the run and its field. A run already stored (the same run, imported
+// before or measured here) is skipped.
 func (s *Store) ImportBenchJSON(ctx context.Context, r io.Reader) (imported, skipped int, err error) {
-	var runs []exportedRun
-	dec := json.NewDecoder(io.LimitReader(r, 512<<20))
-	if err := dec.Decode(&runs); err != nil {
-		return 0, 0, fmt.Errorf("not a PyHangar benchmark export (bench export --format json): %w", err)
+	notExport := func(err error) error {
+		return fmt.Errorf("not a PyHangar benchmark export (bench export --format json): %w; nothing was imported", err)
 	}
-	for i, run := range runs {
-		res := run.Result
-		if res.Path == "" || res.Started.IsZero() || len(res.ThreadCounts) == 0 {
-			return imported, skipped, fmt.Errorf("run %d of the export lacks its interpreter, start time or thread counts", i+1)
+	lr := &io.LimitedReader{R: r, N: maxImport + 1}
+	dec := json.NewDecoder(lr)
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		if err == nil {
+			err = fmt.Errorf("it does not start with a list of runs")
 		}
+		return 0, 0, notExport(err)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tx.Rollback()
+	for i := 1; dec.More(); i++ {
+		var run exportedRun
+		if err := dec.Decode(&run); err != nil {
+			if lr.N <= 0 {
+				err = fmt.Errorf("it is larger than %d MiB", maxImport>>20)
+			}
+			return 0, 0, notExport(fmt.Errorf("run %d: %w", i, err))
+		}
+		if err := checkImported(run); err != nil {
+			return 0, 0, fmt.Errorf("run %d of the export: %w; nothing was imported", i, err)
+		}
+		res := run.Result
 		res.Samples = run.Samples
-		_, fresh, err := s.saveBenchRun(ctx, run.Machine, res)
+		_, fresh, err := saveBenchRun(ctx, tx, run.Machine, res)
 		if err != nil {
-			return imported, skipped, err
+			return 0, 0, fmt.Errorf("run %d of the export: %w; nothing was imported", i, err)
 		}
 		if fresh {
 			imported++
@@ -59,7 +80,10 @@ func (s *Store) ImportBenchJSON(ctx context.Context, r io.Reader) (imported, ski
 			skipped++
 		}
 	}
-	return imported, skipped, nil
+	if tok, err := dec.Token(); err != nil || tok != json.Delim(']') {
+		return 0, 0, notExport(fmt.Errorf("the list of runs does not end"))
+	}
+	return imported, skipped, tx.Commit()
 }
 
 // ExportBenchCSV writes one row per run and workload, and a row of the

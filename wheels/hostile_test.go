@@ -151,3 +151,34 @@ func TestLinksFollowTheRedirect(t *testing.T) {
 		t.Errorf("moved: %+v; leaf: %+v", r, by["leaf"])
 	}
 }
+
+// A check is bounded: a wheel whose name multiplies its tag sets is not
+// read, a package whose metadata names thousands of dependencies has
+// them not checked, saying why, and the rest goes on.
+func TestCheckIsBounded(t *testing.T) {
+	w := testenv.Wheel
+	var many []string
+	for i := range 3000 {
+		many = append(many, fmt.Sprintf("dep%d", i))
+	}
+	var py, abi, plat []string
+	for i := range 20 {
+		py, abi, plat = append(py, fmt.Sprintf("cp3%d", i)), append(abi, fmt.Sprintf("abi%d", i)), append(plat, fmt.Sprintf("p%d", i))
+	}
+	bomb := "bomb-1.0-" + strings.Join(py, ".") + "-" + strings.Join(abi, ".") + "-" + strings.Join(plat, ".") + ".whl"
+	ix := testenv.StartPackageIndex(t,
+		testenv.IndexProject{Name: "greedy", Files: []testenv.IndexFile{w("greedy-1.0-py3-none-any.whl", many...)}},
+		testenv.IndexProject{Name: "bomb", Files: []testenv.IndexFile{w(bomb), w("bomb-1.0-py3-none-any.whl")}},
+		testenv.IndexProject{Name: "pure", Files: []testenv.IndexFile{w("pure-3.1-py3-none-any.whl")}},
+	)
+	rep, by := check(t, testenv.FreeThreaded(t)["3.14"], ix.URL, nil, names("greedy", "bomb", "pure")...)
+	if r := by["greedy"]; r.Status != wheels.PurePython || !strings.Contains(r.Reason, "names 3000, more than the 256") {
+		t.Errorf("greedy: %s %s", r.Status, r.Reason)
+	}
+	if r := by["bomb"]; r.Status != wheels.PurePython || !strings.Contains(r.Reason, "1 of its files were not read") {
+		t.Errorf("bomb: %s %s", r.Status, r.Reason)
+	}
+	if by["pure"].Status != wheels.PurePython || len(rep.Results) != 3 {
+		t.Errorf("the rest: %+v", rep.Results)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // walk is one check under way: the judge, the pages read, and the graph
@@ -239,6 +240,11 @@ func (w *walk) pick(ctx context.Context, frontier []*node) error {
 		case n.project.NotFound:
 			n.pick = pickAnswer{Status: NotFound, Reason: "not on the index " + w.c.index.Shown()}
 		default:
+			files, dropped := boundedFiles(n.project.Files)
+			if dropped > 0 {
+				n.project.Files = files
+				n.note = fmt.Sprintf("%d of its files were not read: their names claim more than %d tag combinations or run past %d bytes", dropped, maxTagSet, maxFilename)
+			}
 			toPick = append(toPick, n)
 			picks = append(picks, map[string]any{"name": n.name, "specifier": n.picked, "files": n.project.Files})
 		}
@@ -310,7 +316,15 @@ func (w *walk) readDependencies(ctx context.Context, withFiles []*node) ([]*node
 			n.note = "its dependencies were not checked: " + errs[i].Error()
 			continue
 		}
+		if len(d.Deps) > maxDeps {
+			n.note = fmt.Sprintf("its dependencies were not checked: its metadata names %d, more than the %d PyHangar follows for one package", len(d.Deps), maxDeps)
+			continue
+		}
 		for _, dep := range d.Deps {
+			if _, known := w.nodes[dep.Name]; !known && len(w.nodes) >= maxPackages {
+				n.note = fmt.Sprintf("some of its dependencies were not checked: the check reached %d packages, as many as PyHangar follows", maxPackages)
+				break
+			}
 			m := w.get(dep.Name, dep.Display)
 			if !slices.Contains(n.deps, m.name) {
 				n.deps = append(n.deps, m.name)
@@ -351,4 +365,49 @@ func (w *walk) results() []Result {
 		}
 	}
 	return out
+}
+
+// Bounds of one check: the packages it follows, the dependencies one
+// package may bring, and the files whose names it reads (a wheel's name
+// compresses its tag sets, cp39.cp310-abi3-..., which multiply).
+const (
+	maxPackages = 2000
+	maxDeps     = 256
+	maxTagSet   = 256
+	maxFilename = 1024
+)
+
+// boundedFiles leaves out files whose names claim more tag combinations
+// than maxTagSet, or are longer than maxFilename; dropped counts them.
+func boundedFiles(files []File) (kept []File, dropped int) {
+	kept = files[:0:0]
+	for _, f := range files {
+		if len(f.Filename) > maxFilename || tagCombinations(f.Filename) > maxTagSet {
+			dropped++
+			continue
+		}
+		kept = append(kept, f)
+	}
+	return kept, dropped
+}
+
+// tagCombinations is how many tags a wheel's name stands for: the product
+// of its python, abi and platform tag sets (1 for anything else).
+func tagCombinations(filename string) int {
+	name, ok := strings.CutSuffix(filename, ".whl")
+	if !ok {
+		return 1
+	}
+	parts := strings.Split(name, "-")
+	if len(parts) < 5 {
+		return 1
+	}
+	n := 1
+	for _, p := range parts[len(parts)-3:] {
+		n *= strings.Count(p, ".") + 1
+		if n > maxTagSet {
+			return n
+		}
+	}
+	return n
 }
