@@ -53,6 +53,20 @@ go test -race -tags "$TAGS" -count=1 -run '^$' ./... >/dev/null
 step "go test -race (under Xvfb)"
 xvfb-run -a -s "-screen 0 1280x800x24" go test -race -tags "$TAGS" -count=1 -p 1 -timeout 60m ./...
 
+# The fuzz targets, each for a bounded time on top of its checked-in
+# corpus (which the run above already replayed): hostile requirements
+# files, index pages, benchmark exports, profiles and archives. Longer by
+# hand: go test -run '^$' -fuzz '^FuzzX$' -fuzztime 10m ./pkg
+step "fuzz (${PYHANGAR_FUZZTIME:=10s} each)"
+for target in envs:FuzzRequirements wheels:FuzzSimpleAPIPages store:FuzzImport profile:FuzzLoad installer:FuzzExtract; do
+  pkg=${target%%:*} name=${target#*:}
+  if ! out=$(go test -run '^$' -fuzz "^$name\$" -fuzztime "$PYHANGAR_FUZZTIME" -fuzzminimizetime 1s "./$pkg" 2>&1); then
+    echo "$out"
+    exit 1
+  fi
+  echo "$name: $(echo "$out" | grep -E '^fuzz: elapsed' | tail -n 1)"
+done
+
 # Each benchmark once, so none of them rots; the figures are printed.
 step "benchmarks (one iteration each)"
 xvfb-run -a -s "-screen 0 1280x800x24" go test -tags "$TAGS" -run '^$' -bench . -benchtime 1x -p 1 ./...

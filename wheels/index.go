@@ -304,7 +304,7 @@ func parseJSON(body []byte, base *url.URL) ([]File, error) {
 	files := make([]File, 0, len(doc.Files))
 	for _, f := range doc.Files {
 		u, err := base.Parse(f.URL)
-		if err != nil {
+		if err != nil || f.Filename == "" {
 			continue
 		}
 		file := File{Filename: f.Filename, URL: stripFragment(u)}
