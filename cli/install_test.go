@@ -159,7 +159,7 @@ func TestInstallCancelledDuringBuild(t *testing.T) {
 	if left := leftovers(t, data); len(left) != 0 {
 		t.Errorf("a cancelled build left: %v", left)
 	}
-	recs, _ := st.Installs(ctx)
+	recs, _ := st.Installs(t.Context())
 	if len(recs) != 1 || recs[0].Status != "cancelled" {
 		t.Errorf("records: %+v", recs)
 	}
