@@ -58,9 +58,10 @@ type Options struct {
 	// ExtraArgs go before the script (e.g. -X gil=1 as a control). Options
 	// that only free-threaded builds accept are refused for GIL builds.
 	ExtraArgs []string
-	// Env are settings added to the interpreter's environment
-	// (PYTHON_JIT=1).
-	Env []string
+	// JIT measures an interpreter that has the JIT twice, with
+	// PYTHON_JIT=0 and PYTHON_JIT=1 in rounds back to back (RunPaired);
+	// one without it is measured as usual, and its result says so.
+	JIT bool
 	// Progress receives one line per step.
 	Progress func(step string)
 }
@@ -89,13 +90,24 @@ type WorkloadResult struct {
 
 // Result is one interpreter's run.
 type Result struct {
-	Path            string            `json:"path"`
-	Version         pyversion.Version `json:"version"`
-	FreeThreaded    bool              `json:"free_threaded"`
-	Args            []string          `json:"args,omitempty"`
-	GILEnabledStart *bool             `json:"gil_enabled_start"`
-	GILEnabledEnd   *bool             `json:"gil_enabled_end"`
-	StartupMs       float64           `json:"startup_ms"`
+	Path         string            `json:"path"`
+	Version      pyversion.Version `json:"version"`
+	FreeThreaded bool              `json:"free_threaded"`
+	Args         []string          `json:"args,omitempty"`
+	// Variant is how the interpreter ran (PYTHON_JIT=1); "" as it is.
+	Variant envs.Variant `json:"variant,omitempty"`
+	// Paired, for a variant measured beside another of the same
+	// interpreter (RunPaired), holds per workload its single-thread time
+	// against Baseline's, round by round; PairedVerdict says it in words.
+	Baseline        envs.Variant       `json:"baseline,omitempty"`
+	Paired          map[Workload]Ratio `json:"paired,omitempty"`
+	PairedVerdict   string             `json:"paired_verdict,omitempty"`
+	GILEnabledStart *bool              `json:"gil_enabled_start"`
+	GILEnabledEnd   *bool              `json:"gil_enabled_end"`
+	// JITEnabled says whether the JIT was on in the run's processes (nil:
+	// a build without it).
+	JITEnabled *bool   `json:"jit_enabled,omitempty"`
+	StartupMs  float64 `json:"startup_ms"`
 	// Workloads are each workload's figures; the headline maps below hold
 	// their median, keyed by thread count.
 	Workloads      map[Workload]WorkloadResult `json:"workloads"`
@@ -108,20 +120,23 @@ type Result struct {
 	// HeadlineSpread is the IQR/median of the per-round headline
 	// efficiency; Noisy says it stayed above NoisyAbove to the end of the
 	// budget, and then no verdict is given.
-	HeadlineSpread float64   `json:"headline_spread"`
-	Rounds         int       `json:"rounds"`
-	Noisy          bool      `json:"noisy"`
-	Verdict        string    `json:"verdict"`
-	FTCostPct      *float64  `json:"ft_cost_pct,omitempty"`
-	ComparedWith   string    `json:"ft_cost_against,omitempty"`
-	Warnings       []string  `json:"warnings"`
-	ThreadCounts   []int     `json:"thread_counts"`
-	Repeats        int       `json:"repeats"`
-	BinarySHA256   string    `json:"binary_sha256"`
-	SuiteVersion   string    `json:"suite_version"`
-	Started        time.Time `json:"started"`
-	Finished       time.Time `json:"finished"`
-	Samples        []Sample  `json:"-"`
+	HeadlineSpread float64  `json:"headline_spread"`
+	Rounds         int      `json:"rounds"`
+	Noisy          bool     `json:"noisy"`
+	Verdict        string   `json:"verdict"`
+	FTCostPct      *float64 `json:"ft_cost_pct,omitempty"`
+	ComparedWith   string   `json:"ft_cost_against,omitempty"`
+	Warnings       []string `json:"warnings"`
+	// Notes are what PyHangar says of how it ran ("this build has no JIT:
+	// nothing extra was measured").
+	Notes        []string  `json:"notes,omitempty"`
+	ThreadCounts []int     `json:"thread_counts"`
+	Repeats      int       `json:"repeats"`
+	BinarySHA256 string    `json:"binary_sha256"`
+	SuiteVersion string    `json:"suite_version"`
+	Started      time.Time `json:"started"`
+	Finished     time.Time `json:"finished"`
+	Samples      []Sample  `json:"-"`
 }
 
 // Threads is N, the thread count the figures are for.
@@ -130,6 +145,27 @@ func (r Result) Threads() int {
 		return 1
 	}
 	return r.ThreadCounts[len(r.ThreadCounts)-1]
+}
+
+// Build names the run's build and how it ran: "free-threaded", "GIL, JIT
+// on".
+func (r Result) Build() string {
+	if r.Variant == "" {
+		return pyversion.BuildName(r.FreeThreaded)
+	}
+	return pyversion.BuildName(r.FreeThreaded) + ", " + r.Variant.Words()
+}
+
+// Name is the run's interpreter in short: "3.14.7t", "3.14.7 JIT on".
+func (r Result) Name() string {
+	name := string(r.Version)
+	if r.FreeThreaded {
+		name += "t"
+	}
+	if r.Variant != "" {
+		name += " " + r.Variant.Words()
+	}
+	return name
 }
 
 // Supported says whether the benchmark can run on an interpreter.
@@ -146,8 +182,9 @@ func Supported(in envs.Interpreter) error {
 // minRounds is how many rounds every run takes; steadyRounds how many it
 // takes at least before it may stop early on a steady headline.
 const (
-	minRounds    = 5
-	steadyRounds = 12
+	minRounds       = 5
+	minPairedRounds = 8
+	steadyRounds    = 12
 )
 
 // Run benchmarks one interpreter. Nothing is kept unless it completes;
@@ -156,31 +193,73 @@ const (
 // (start-up, calibration and the memory runs come on top of the rounds),
 // an interpreter that stopped answering is given up on.
 func Run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) {
+	rs, err := RunPaired(ctx, in, opt, "")
+	if err != nil {
+		return Result{}, err
+	}
+	return rs[0], nil
+}
+
+// RunPaired benchmarks one interpreter run several ways (variants, such
+// as PYTHON_JIT=0 and PYTHON_JIT=1), each in its own processes, in the
+// same rounds, each workload's cells of every variant back to back, so
+// that a slow spell hits them alike. It
+// returns a result per variant; each after the first also holds, per
+// workload, its single-thread time paired round by round against the
+// first's. Each variant gets the budget a plain run gets.
+func RunPaired(ctx context.Context, in envs.Interpreter, opt Options, variants ...envs.Variant) ([]Result, error) {
 	if opt.Budget <= 0 {
 		opt.Budget = DefaultBudget
 	}
-	limit := 2*opt.Budget + 10*time.Second
+	if len(variants) == 0 {
+		variants = []envs.Variant{""}
+	}
+	limit := time.Duration(len(variants))*2*opt.Budget + 10*time.Second
 	runCtx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	r, err := run(runCtx, in, opt)
+	rs, err := run(runCtx, in, opt, variants)
 	switch {
 	case err == nil:
-		return r, nil
+		return rs, nil
 	case ctx.Err() != nil:
-		return Result{}, ctx.Err()
+		return nil, ctx.Err()
 	case runCtx.Err() != nil:
-		return Result{}, fmt.Errorf("the benchmark of %s went past its budget of %v and was stopped after %v: %w", in.Path, opt.Budget, limit, err)
+		return nil, fmt.Errorf("the benchmark of %s went past its budget of %v and was stopped after %v: %w", in.Path, opt.Budget, limit, err)
 	}
-	return Result{}, err
+	return nil, err
 }
 
-func run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) {
+// side is one variant under measurement: its own processes, measured in
+// the same rounds as the others.
+type side struct {
+	py      *runner
+	threads *server
+	procs   []*server
+	r       Result
+	label   string // put before its progress lines: "JIT on: "
+}
+
+func (s *side) close() {
+	if s.threads != nil {
+		s.threads.close()
+	}
+	for _, p := range s.procs {
+		p.close()
+	}
+}
+
+func run(ctx context.Context, in envs.Interpreter, opt Options, variants []envs.Variant) ([]Result, error) {
 	if err := Supported(in); err != nil {
-		return Result{}, err
+		return nil, err
 	}
 	for _, a := range opt.ExtraArgs {
 		if !in.FreeThreaded && (strings.HasPrefix(a, "gil=") || a == "-Xgil=0" || a == "-Xgil=1") {
-			return Result{}, errors.New("-X gil is only for free-threaded builds")
+			return nil, errors.New("-X gil is only for free-threaded builds")
+		}
+	}
+	for _, v := range variants {
+		if err := v.Check(in); err != nil {
+			return nil, err
 		}
 	}
 	if opt.CellMs <= 0 {
@@ -198,101 +277,130 @@ func run(ctx context.Context, in envs.Interpreter, opt Options) (Result, error) 
 		progress = func(string) {}
 	}
 	start := time.Now()
-	r := Result{Path: in.Path, Version: in.Version, FreeThreaded: in.FreeThreaded, Args: opt.ExtraArgs,
-		ThreadCounts: []int{1, n}, SuiteVersion: SuiteVersion, Started: start.UTC(), Warnings: []string{}}
-	var err error
-	if r.BinarySHA256, err = fileSHA256(in.Path); err != nil {
-		return Result{}, err
-	}
-	py := &runner{python: in.Path, args: opt.ExtraArgs, vars: opt.Env, answer: max(opt.Budget, 5*time.Second)}
-
-	progress("start-up time")
-	if r.StartupMs, err = py.startup(ctx, 5); err != nil {
-		return Result{}, err
-	}
-
-	progress(fmt.Sprintf("starting 1 + %d benchmark processes", n))
-	servers, err := py.serveN(ctx, n+1)
+	sha, err := fileSHA256(in.Path)
 	if err != nil {
-		return Result{}, err
+		return nil, err
 	}
+	sides := make([]*side, len(variants))
 	defer func() {
-		for _, s := range servers {
-			s.close()
+		for _, s := range sides {
+			if s != nil {
+				s.close()
+			}
 		}
 	}()
-	threads, procs := servers[0], servers[1:]
-	r.GILEnabledStart = threads.gilStart
-
-	progress("calibrating")
-	iters, err := threads.calibrate(ctx, opt.CellMs)
-	if err != nil {
-		return Result{}, err
+	var iters map[Workload]int64
+	for i, v := range variants {
+		s := &side{py: &runner{python: in.Path, version: in.Version, args: opt.ExtraArgs, vars: v.Env(), answer: max(opt.Budget, 5*time.Second)}}
+		if v != "" {
+			s.label = v.Words() + ": "
+		}
+		sides[i] = s
+		s.r = Result{Path: in.Path, Version: in.Version, FreeThreaded: in.FreeThreaded, Args: opt.ExtraArgs, Variant: v,
+			ThreadCounts: []int{1, n}, SuiteVersion: SuiteVersion, Started: start.UTC(), Warnings: []string{}, BinarySHA256: sha}
+		progress(s.label + "start-up time")
+		if s.r.StartupMs, err = s.py.startup(ctx, 5); err != nil {
+			return nil, err
+		}
+		progress(fmt.Sprintf("%sstarting 1 + %d benchmark processes", s.label, n))
+		servers, err := s.py.serveN(ctx, n+1)
+		if err != nil {
+			return nil, err
+		}
+		s.threads, s.procs = servers[0], servers[1:]
+		s.r.GILEnabledStart, s.r.JITEnabled = s.threads.gilStart, s.threads.jit
+		// Each side calibrates, which warms it up (a JIT compiles its
+		// hot loops there); all do the first side's work.
+		progress(s.label + "calibrating")
+		its, err := s.threads.calibrate(ctx, opt.CellMs)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			iters = its
+		}
 	}
 
-	// Rounds until the headline is steady or the budget is spent (less
-	// what the memory runs after it take).
-	deadline := start.Add(opt.Budget - opt.Budget/10)
+	// Rounds until every side's headline is steady or the budget is spent
+	// (less what the memory runs after it take). Paired sides take more
+	// rounds: a pair's interval needs at least six.
+	least := minRounds
+	if len(sides) > 1 {
+		least = minPairedRounds
+	}
+	deadline := start.Add(time.Duration(len(sides)) * (opt.Budget - opt.Budget/10))
 	for i := 0; ; i++ {
 		if err := ctx.Err(); err != nil {
-			return Result{}, err
+			return nil, err
 		}
-		samples, err := measureRound(ctx, threads, procs, iters, i)
-		if err != nil {
-			return Result{}, err
+		if err := measureRound(ctx, sides, iters, i); err != nil {
+			return nil, err
 		}
-		r.Samples = append(r.Samples, samples...)
+		spread := 0.0
+		for _, s := range sides {
+			spread = max(spread, headlineSpread(s.r.Samples))
+		}
 		rounds := i + 1
-		spread := headlineSpread(r.Samples)
 		progress(fmt.Sprintf("round %d: efficiency spread ±%.0f%%", rounds, 50*spread))
 		steady := rounds >= steadyRounds && spread <= NoisyAbove
-		if rounds >= minRounds && (steady || time.Now().After(deadline)) {
+		if rounds >= least && (steady || time.Now().After(deadline)) {
 			break
 		}
 	}
-	r.GILEnabledEnd, r.Warnings, err = threads.gilEnd(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-
-	progress("memory")
-	r.PeakRSSMB = map[string]float64{}
-	for _, k := range []int{1, n} {
-		rss, err := py.memory(ctx, iters, k)
-		if err != nil {
-			return Result{}, err
+	var out []Result
+	for _, s := range sides {
+		r := &s.r
+		if r.GILEnabledEnd, r.Warnings, err = s.threads.gilEnd(ctx); err != nil {
+			return nil, err
 		}
-		if rss > 0 {
-			r.PeakRSSMB[fmt.Sprint(k)] = round(float64(rss)/(1<<20), 1)
-			r.Samples = append(r.Samples, Sample{Workload: Memory, Threads: k, Mode: ModeThread, PeakRSS: rss})
-		}
-	}
-	summarize(&r, iters)
-	r.Finished = time.Now().UTC()
-	return r, nil
-}
-
-// measureRound runs one round: per workload, 1 thread, N threads and N
-// processes back to back, in an order that turns with the round.
-func measureRound(ctx context.Context, threads *server, procs []*server, iters map[Workload]int64, rnd int) ([]Sample, error) {
-	n := len(procs)
-	var out []Sample
-	for _, w := range Workloads {
-		cells := []func() (Sample, error){
-			func() (Sample, error) { return threads.run(ctx, w, iters[w], 1) },
-			func() (Sample, error) { return threads.run(ctx, w, iters[w], n) },
-			func() (Sample, error) { return runTogether(ctx, procs, w, iters[w]) },
-		}
-		for i := range cells {
-			s, err := cells[(i+rnd)%len(cells)]()
+		progress(s.label + "memory")
+		r.PeakRSSMB = map[string]float64{}
+		for _, k := range []int{1, n} {
+			rss, err := s.py.memory(ctx, iters, k)
 			if err != nil {
 				return nil, err
 			}
-			s.Workload, s.Repeat = w, rnd
-			out = append(out, s)
+			if rss > 0 {
+				r.PeakRSSMB[fmt.Sprint(k)] = round(float64(rss)/(1<<20), 1)
+				r.Samples = append(r.Samples, Sample{Workload: Memory, Threads: k, Mode: ModeThread, PeakRSS: rss})
+			}
 		}
+		summarize(r, iters)
+		r.Finished = time.Now().UTC()
+		out = append(out, *r)
+	}
+	for i := 1; i < len(out); i++ {
+		pair(&out[0], &out[i])
 	}
 	return out, nil
+}
+
+// measureRound runs one round: per workload, each side's 1 thread, N
+// threads and N processes back to back, the sides and the cells in an
+// order that turns with the round. The sides' cells of one workload are
+// thus never more than a few cells apart: the pairs a variant is judged on
+// see the same moment of the machine.
+func measureRound(ctx context.Context, sides []*side, iters map[Workload]int64, rnd int) error {
+	for _, w := range Workloads {
+		for j := range sides {
+			sd := sides[(j+rnd)%len(sides)]
+			n := len(sd.procs)
+			cells := []func() (Sample, error){
+				func() (Sample, error) { return sd.threads.run(ctx, w, iters[w], 1) },
+				func() (Sample, error) { return sd.threads.run(ctx, w, iters[w], n) },
+				func() (Sample, error) { return runTogether(ctx, sd.procs, w, iters[w]) },
+			}
+			for i := range cells {
+				s, err := cells[(i+rnd)%len(cells)]()
+				if err != nil {
+					return err
+				}
+				s.Workload, s.Repeat = w, rnd
+				sd.r.Samples = append(sd.r.Samples, s)
+			}
+		}
+	}
+	return nil
 }
 
 // DefaultTargets picks what bench measures when not told: every
@@ -324,11 +432,11 @@ func DefaultTargets(list []envs.Interpreter) []envs.Interpreter {
 func CompareCost(results []Result) {
 	for i := range results {
 		ft := &results[i]
-		if !ft.FreeThreaded {
+		if !ft.FreeThreaded || !plain(*ft) {
 			continue
 		}
 		for _, g := range results {
-			if g.FreeThreaded || g.Version.Minor() != ft.Version.Minor() {
+			if g.FreeThreaded || !plain(g) || g.Version.Minor() != ft.Version.Minor() {
 				continue
 			}
 			a, b := total(ft.SingleThreadMs), total(g.SingleThreadMs)
@@ -339,6 +447,10 @@ func CompareCost(results []Result) {
 		}
 	}
 }
+
+// plain says whether a run is of the interpreter as it runs by default
+// (a build with the JIT has it off unless told).
+func plain(r Result) bool { return r.Variant == "" || r.Variant == envs.JITOff }
 
 func total(m map[Workload]float64) float64 {
 	t := 0.0

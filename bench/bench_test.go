@@ -222,3 +222,46 @@ func TestMisbehavingWorkloadProcesses(t *testing.T) {
 		})
 	}
 }
+
+// A build with the JIT is measured with it off and on, each in its own
+// processes, in rounds back to back: the JIT is off in the one and on in
+// the other, both do the same work in the same rounds, and the second
+// says per workload how its single thread went against the first's.
+func TestJITOffAndOnInPairedRounds(t *testing.T) {
+	in := testenv.Interp(t, testenv.JIT(t))
+	rs, err := bench.RunPaired(t.Context(), in, bench.Options{MaxThreads: 2, Budget: 3 * time.Second}, envs.JITOff, envs.JITOn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 {
+		t.Fatalf("%d results", len(rs))
+	}
+	off, on := rs[0], rs[1]
+	if off.Variant != envs.JITOff || off.JITEnabled == nil || *off.JITEnabled || off.Paired != nil {
+		t.Errorf("JIT off: variant %q, JIT on in its processes %v, paired %v", off.Variant, off.JITEnabled, off.Paired)
+	}
+	if on.Variant != envs.JITOn || on.JITEnabled == nil || !*on.JITEnabled || on.Baseline != envs.JITOff {
+		t.Errorf("JIT on: variant %q, JIT on in its processes %v, against %q", on.Variant, on.JITEnabled, on.Baseline)
+	}
+	if off.Rounds != on.Rounds || off.Rounds < 8 || !off.Started.Equal(on.Started) {
+		t.Errorf("rounds %d and %d (want the same, at least 8), started %v and %v", off.Rounds, on.Rounds, off.Started, on.Started)
+	}
+	for _, w := range bench.Workloads {
+		p, ok := on.Paired[w]
+		if !ok || p.Pairs != on.Rounds || p.Ratio <= 0 || p.Low > p.Ratio || p.High < p.Ratio {
+			t.Errorf("%s: %+v", w, p)
+		}
+		if !strings.Contains(on.PairedVerdict, w.Name()) {
+			t.Errorf("the verdict leaves out %s: %s", w.Name(), on.PairedVerdict)
+		}
+	}
+	if !strings.HasPrefix(on.PairedVerdict, string(in.Version)+", JIT on against JIT off: ") {
+		t.Errorf("verdict: %s", on.PairedVerdict)
+	}
+	t.Log(on.PairedVerdict)
+	// A build without the JIT is refused the JIT's variant, saying why.
+	_, err = bench.RunPaired(t.Context(), testenv.Interp(t, testenv.GIL(t, "3.13")), bench.Options{}, envs.JITOff, envs.JITOn)
+	if err == nil || !strings.Contains(err.Error(), "has no JIT") {
+		t.Errorf("JIT on a build without it: %v", err)
+	}
+}

@@ -7,34 +7,59 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/pyversion"
 )
 
 // runner starts the interpreter with the workload script.
 type runner struct {
-	python string
-	args   []string
-	// vars are settings added to the environment (PYTHON_JIT=1).
+	python  string
+	version pyversion.Version
+	args    []string
+	// vars are the Python settings it runs with (PYTHON_JIT=1): a
+	// variant's.
 	vars []string
 	// answer bounds each answer of a server: an interpreter that stops
 	// answering is given up on after it.
 	answer time.Duration
 }
 
-// env is the environment the interpreter runs with: nil (PyHangar's own)
-// unless there are settings to add.
+// env is the environment the interpreter runs with: nil (PyHangar's own,
+// which -I keeps from it) unless there are settings to give it; then
+// PyHangar's without any PYTHON* setting of its own, and the settings.
 func (p *runner) env() []string {
 	if len(p.vars) == 0 {
 		return nil
 	}
-	return append(os.Environ(), p.vars...)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PYTHON") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, p.vars...)
+}
+
+// isolation are the options that keep the user's site and settings out:
+// -I, which also ignores the environment, so a run with settings (-I would
+// drop them, and PYTHON_JIT has no -X option) takes -s and -P instead
+// (-P from 3.11) and an environment holding no other Python setting.
+func (p *runner) isolation() []string {
+	switch {
+	case len(p.vars) == 0:
+		return []string{"-I"}
+	case p.version.AtLeast("3.11"):
+		return []string{"-s", "-P"}
+	}
+	return []string{"-s"}
 }
 
 func (p *runner) argv(mode string, arg ...string) []string {
-	argv := append([]string{p.python, "-I"}, p.args...)
+	argv := append(append([]string{p.python}, p.isolation()...), p.args...)
 	argv = append(argv, "-c", workloadScript, mode)
 	return append(argv, arg...)
 }
@@ -44,7 +69,8 @@ func (p *runner) startup(ctx context.Context, n int) (float64, error) {
 	var ms []float64
 	for i := 0; i <= n; i++ {
 		start := time.Now()
-		res, err := platform.Run(ctx, append(append([]string{p.python, "-I"}, p.args...), "-c", "pass"), platform.RunOptions{Timeout: 30 * time.Second, Env: p.env()})
+		argv := append(append(append([]string{p.python}, p.isolation()...), p.args...), "-c", "pass")
+		res, err := platform.Run(ctx, argv, platform.RunOptions{Timeout: 30 * time.Second, Env: p.env()})
 		if err != nil {
 			return 0, err
 		}
@@ -66,6 +92,7 @@ type server struct {
 	python   string
 	w        *platform.Worker
 	gilStart *bool
+	jit      *bool // the JIT on (nil: a build without it)
 }
 
 // command is one line sent to a server (workload.py's protocol).
@@ -115,12 +142,13 @@ func (p *runner) serve(ctx context.Context) (*server, error) {
 	var ready struct {
 		Ready bool
 		GIL   *bool
+		JIT   *bool
 	}
 	if err := json.Unmarshal(line, &ready); err != nil || !ready.Ready {
 		s.close()
 		return nil, w.Garbage(line, errors.New("not the benchmark's ready line"))
 	}
-	s.gilStart = ready.GIL
+	s.gilStart, s.jit = ready.GIL, ready.JIT
 	return s, nil
 }
 

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strconv"
@@ -180,4 +181,107 @@ func summarize(r *Result, iters map[Workload]int64) {
 	r.HeadlineSpread = round(Summarize(headlines(rounds)).Spread(), 3)
 	r.Noisy = r.HeadlineSpread > NoisyAbove
 	r.Verdict = verdict(r)
+}
+
+// Ratio compares two ways of running the same work, measured in pairs:
+// the median of the per-pair ratios (the baseline's time over the other's,
+// so above 1 the other is faster), with a 95% confidence interval for that
+// median taken from the order statistics (it needs no assumption about how
+// the times are spread, and one stalled pair cannot move it).
+type Ratio struct {
+	Ratio float64 `json:"ratio"`
+	Low   float64 `json:"low"`
+	High  float64 `json:"high"`
+	Pairs int     `json:"pairs"`
+	// Clear says the interval leaves out 1 and the ratio is past the
+	// noise floor: the difference is real on this machine.
+	Clear bool `json:"clear"`
+}
+
+// NoiseFloor is the smallest difference called clear, however many pairs
+// agree on it: 2%, below which a shared machine's drift and the cache's
+// luck decide.
+const NoiseFloor = 0.02
+
+// PairedRatio summarises per-pair ratios (baseline time over the other's).
+func PairedRatio(ratios []float64) Ratio {
+	var xs []float64
+	for _, x := range ratios {
+		if x > 0 && !math.IsInf(x, 0) && !math.IsNaN(x) {
+			xs = append(xs, x)
+		}
+	}
+	if len(xs) == 0 {
+		return Ratio{}
+	}
+	sort.Float64s(xs)
+	out := Ratio{Ratio: quantile(xs, 0.5), Pairs: len(xs), Low: xs[0], High: xs[len(xs)-1]}
+	k := medianCIRank(len(xs))
+	if k == 0 {
+		return roundRatio(out) // too few pairs for a 95% interval: never clear
+	}
+	out.Low, out.High = xs[k-1], xs[len(xs)-k]
+	far := math.Abs(math.Log(out.Ratio)) >= math.Log(1+NoiseFloor)
+	out.Clear = far && (out.Low > 1 || out.High < 1)
+	return roundRatio(out)
+}
+
+func roundRatio(r Ratio) Ratio {
+	r.Ratio, r.Low, r.High = round(r.Ratio, 3), round(r.Low, 3), round(r.High, 3)
+	return r
+}
+
+// medianCIRank is the rank k (from 1) for which the k-th smallest and the
+// k-th largest of n values bound the median with at least 95% confidence
+// (P(Binomial(n, ½) < k) ≤ 2.5%); 0 when n is too small for one (below 6).
+func medianCIRank(n int) int {
+	k, cdf := 0, 0.0
+	logHalfN := float64(n) * math.Log(0.5)
+	for i := 0; i <= n; i++ {
+		lg, _ := math.Lgamma(float64(n + 1))
+		li, _ := math.Lgamma(float64(i + 1))
+		lr, _ := math.Lgamma(float64(n - i + 1))
+		cdf += math.Exp(lg - li - lr + logHalfN) // P(B = i)
+		if cdf > 0.025 {
+			break
+		}
+		k = i + 1
+	}
+	if 2*k > n {
+		return 0
+	}
+	return k
+}
+
+// Phrase says the comparison for the other side, on what was measured:
+// "1.12× faster on function calls", "1.08× slower on allocation", "no
+// clear difference on float arithmetic (1.01×)".
+func (r Ratio) Phrase(what string) string {
+	switch {
+	case r.Pairs == 0:
+		return what + " not measured"
+	case !r.Clear:
+		return fmt.Sprintf("no clear difference on %s (%.2f×)", what, r.Ratio)
+	case r.Ratio >= 1:
+		return fmt.Sprintf("%.2f× faster on %s", r.Ratio, what)
+	}
+	return fmt.Sprintf("%.2f× slower on %s", 1/r.Ratio, what)
+}
+
+// Than says the comparison against what it was paired with, named, with
+// the interval as the speed-up it gives: "1.70× faster than 3.13.5
+// (1.60–1.80)", "1.25× slower than 3.13.5 (1.20–1.30)", "no clear
+// difference from 3.13.5 (0.99×, 0.97–1.02)".
+func (r Ratio) Than(name string) string {
+	switch {
+	case r.Pairs == 0:
+		return "not compared with " + name
+	case r.Pairs < 6:
+		return fmt.Sprintf("%.2f× against %s (too few rounds for an interval)", r.Ratio, name)
+	case !r.Clear:
+		return fmt.Sprintf("no clear difference from %s (%.2f×, %.2f–%.2f)", name, r.Ratio, r.Low, r.High)
+	case r.Ratio >= 1:
+		return fmt.Sprintf("%.2f× faster than %s (%.2f–%.2f)", r.Ratio, name, r.Low, r.High)
+	}
+	return fmt.Sprintf("%.2f× slower than %s (%.2f–%.2f)", 1/r.Ratio, name, 1/r.High, 1/r.Low)
 }

@@ -1,7 +1,8 @@
 # PyHangar's threaded sanity benchmark: the workloads and their timing.
 # Standard library only; Python 3.8 or newer. Run with -I.
 #
-#   workload.py serve      -> warms up, prints "ready", then answers one JSON
+#   workload.py serve      -> warms up, prints {"ready": true, "gil": bool|null,
+#                             "jit": bool|null}, then answers one JSON
 #                             command per line on stdin, one JSON line each:
 #       {"calibrate": TARGET_MS}                -> {"n": {workload: iterations}}
 #       {"run": W, "n": TOTAL, "threads": K}    -> {"start_ns", "end_ns", "cpu_ns"}
@@ -81,6 +82,11 @@ def gil_enabled():
     return None if f is None else bool(f())
 
 
+def jit_enabled():
+    jit = getattr(sys, "_jit", None)
+    return None if jit is None or not jit.is_available() else bool(jit.is_enabled())
+
+
 def calibrate(target_ms):
     out = {}
     for name, fn in WORKLOADS.items():
@@ -129,7 +135,7 @@ def serve():
         for fn in WORKLOADS.values():
             fn(2000)
         timed(2, lambda: None)
-        emit({"ready": True, "gil": gil_start})
+        emit({"ready": True, "gil": gil_start, "jit": jit_enabled()})
         for line in sys.stdin:
             cmd = json.loads(line)
             if "calibrate" in cmd:

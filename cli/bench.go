@@ -12,7 +12,6 @@ import (
 
 	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
-	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/store"
 )
 
@@ -42,11 +41,12 @@ func benchCommand() command {
 }
 
 func benchRun(ctx context.Context, s *Session, args []string) error {
-	fs := newFlags(s, "bench", "bench [--python SPEC|PATH]... [--threads N] [--budget DURATION] [--json]\n       pyhangar bench history [--json]\n       pyhangar bench export --format csv|json [--out FILE]\n       pyhangar bench import FILE")
+	fs := newFlags(s, "bench", "bench [--python SPEC|PATH]... [--threads N] [--budget DURATION] [--jit] [--json]\n       pyhangar bench history [--json]\n       pyhangar bench export --format csv|json [--out FILE]\n       pyhangar bench import FILE")
 	var pythons stringList
 	fs.Var(&pythons, "python", "an interpreter to measure (repeatable); default: every free-threaded one and the GIL build of its minor version")
 	threads := fs.Int("threads", 0, "the thread count N (default: the usable CPUs)")
 	budget := fs.Duration("budget", bench.DefaultBudget, "how long to measure each interpreter at most; rounds stop early once the answer is steady")
+	jit := fs.Bool("jit", false, "also measure each build that has the JIT with it on (PYTHON_JIT=1) against off, in paired rounds")
 	asJSON := fs.Bool("json", false, "print one JSON array")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -79,7 +79,7 @@ func benchRun(ctx context.Context, s *Session, args []string) error {
 		targets = append(targets, in)
 	}
 	last := -1
-	results, _, err := s.Hangar.Bench(ctx, targets, bench.Options{MaxThreads: *threads, Budget: *budget}, func(i int, step string) {
+	results, _, err := s.Hangar.Bench(ctx, targets, bench.Options{MaxThreads: *threads, Budget: *budget, JIT: *jit}, func(i int, step string) {
 		if i != last {
 			in := targets[i]
 			fmt.Fprintf(s.Stderr, "[%d/%d] %s (%s, %s)\n", i+1, len(targets), in.Path, in.Version, in.Build())
@@ -105,13 +105,17 @@ func printBenchTable(w io.Writer, results []bench.Result) {
 			fmt.Fprintln(w)
 		}
 		n := strconv.Itoa(r.Threads())
-		build := pyversion.BuildName(r.FreeThreaded)
-		if r.FreeThreaded {
-			if r.FTCostPct != nil {
-				build += fmt.Sprintf(", single thread %+.0f%% against the GIL build", *r.FTCostPct)
-			}
+		build := r.Build()
+		if r.FTCostPct != nil {
+			build += fmt.Sprintf(", single thread %+.0f%% against the GIL build", *r.FTCostPct)
 		}
 		fmt.Fprintf(w, "Python %s (%s) %s\n  %s\n", r.Version, build, r.Path, r.Verdict)
+		if r.PairedVerdict != "" {
+			fmt.Fprintf(w, "  %s\n", r.PairedVerdict)
+		}
+		for _, note := range r.Notes {
+			fmt.Fprintf(w, "  note: %s\n", note)
+		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "  WORKLOAD\t1 THREAD\tSPEEDUP @%s\tCPU/WALL\t%s PROCESSES\tEFFICIENCY\n", n, n)
 		for _, wl := range bench.Workloads {
@@ -155,7 +159,7 @@ func benchHistory(ctx context.Context, s *Session, args []string) error {
 		r := run.Result
 		n := strconv.Itoa(r.Threads())
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s %s\t%s\t%.2f× @%s\t%.2f\t%s\n", run.ID, r.Started.Local().Format("2006-01-02 15:04"), orDash(run.Machine.Hostname),
-			r.Version, r.Path, pyversion.BuildName(r.FreeThreaded), r.Speedup[n], n, r.Efficiency[n], r.Verdict)
+			r.Version, r.Path, r.Build(), r.Speedup[n], n, r.Efficiency[n], r.Verdict)
 	}
 	return tw.Flush()
 }

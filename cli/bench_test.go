@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pyhangar/pyhangar/bench"
+	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/internal/testenv"
 	"github.com/pyhangar/pyhangar/store"
 )
@@ -164,5 +166,76 @@ func TestBenchKilledHalfWayLeavesNothing(t *testing.T) {
 	runs, err := st.BenchRuns(t.Context(), 0)
 	if err != nil || len(runs) != 0 {
 		t.Fatalf("a killed run left %d runs behind (%v)", len(runs), err)
+	}
+}
+
+// bench --jit measures a build with the JIT with it off and on, paired,
+// and says per workload how the JIT did; a build without the JIT is
+// measured as usual and its result says so. Both runs of the JIT build
+// are stored, exported with their variant and ratios, and imported as
+// two runs.
+func TestBenchJITOffAgainstOn(t *testing.T) {
+	jit, gil := testenv.JIT(t), testenv.GIL(t, "3.13")
+	data := t.TempDir()
+	r := run(t, nil, "--data-dir", data, "bench", "--jit", "--python", jit, "--python", gil, "--threads", "2", "--budget", "2s", "--json")
+	if r.code != 0 {
+		t.Fatalf("bench --jit: %d %s", r.code, r.stderr)
+	}
+	var results []bench.Result
+	if err := json.Unmarshal([]byte(r.stdout), &results); err != nil || len(results) != 3 {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	off, on, plain := results[0], results[1], results[2]
+	if off.Variant != envs.JITOff || on.Variant != envs.JITOn || plain.Variant != "" || len(on.Paired) != 4 || off.Paired != nil {
+		t.Errorf("variants %q %q %q, paired %v", off.Variant, on.Variant, plain.Variant, on.Paired)
+	}
+	if len(plain.Notes) != 1 || !strings.Contains(plain.Notes[0], "this build has no JIT") || plain.Paired != nil {
+		t.Errorf("the build without the JIT: notes %q", plain.Notes)
+	}
+	if !strings.Contains(r.stderr, "JIT on: calibrating") {
+		t.Errorf("no progress of the JIT's side: %s", r.stderr)
+	}
+	// The table says it in words.
+	r = run(t, nil, "--data-dir", data, "bench", "history")
+	if !strings.Contains(r.stdout, "GIL, JIT on") || !strings.Contains(r.stdout, "GIL, JIT off") {
+		t.Errorf("history:\n%s", r.stdout)
+	}
+	rows, err := csv.NewReader(strings.NewReader(run(t, nil, "--data-dir", data, "bench", "export", "--format", "csv").stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	paired := 0
+	for _, row := range rows[1:] {
+		if row[col["variant"]] == "PYTHON_JIT=1" && row[col["workload"]] != "median" {
+			if row[col["baseline"]] != "PYTHON_JIT=0" || row[col["paired_ratio"]] == "" || row[col["paired_clear"]] == "" {
+				t.Errorf("csv row: %v", row)
+			}
+			paired++
+		}
+	}
+	if paired != 4 {
+		t.Errorf("%d workload rows of the JIT on run with ratios:\n%v", paired, rows)
+	}
+	exportFile := filepath.Join(t.TempDir(), "jit.json")
+	if r = run(t, nil, "--data-dir", data, "bench", "export", "--format", "json", "--out", exportFile); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	other := t.TempDir()
+	if r = run(t, nil, "--data-dir", other, "bench", "import", exportFile); r.code != 0 || !strings.Contains(r.stdout, "Imported 3 runs") {
+		t.Fatalf("import: %s %s", r.stdout, r.stderr)
+	}
+	st, _ := store.Open(other)
+	runs, _ := st.BenchRuns(t.Context(), 0)
+	st.Close()
+	got := map[envs.Variant]bench.Result{}
+	for _, run := range runs {
+		got[run.Result.Variant] = run.Result
+	}
+	if len(got) != 3 || got[envs.JITOn].PairedVerdict != on.PairedVerdict || got[envs.JITOn].Paired[bench.Calls] != on.Paired[bench.Calls] {
+		t.Errorf("imported: %+v", got)
 	}
 }

@@ -97,10 +97,11 @@ func installCommand() command {
 		name:    "install",
 		summary: "install a CPython build (3.13t, 3.14.7t, 3.14) through uv or python.org",
 		run: func(ctx context.Context, s *Session, args []string) error {
-			fs := newFlags(s, "install", "install SPEC [--via uv|python.org] [--mirror URL] [--optimize] [--wait] [--json]\n       pyhangar install [SPEC] --from FILE [--sha256 HEX]")
+			fs := newFlags(s, "install", "install SPEC [--via uv|python.org] [--mirror URL] [--optimize] [--jit] [--wait] [--json]\n       pyhangar install [SPEC] --from FILE [--sha256 HEX] [--jit]")
 			via := fs.String("via", "", "uv or python.org (default: uv when installed, else python.org)")
 			mirror := fs.String("mirror", "", "a python.org mirror (same paths); plain http only on this machine")
 			optimize := fs.Bool("optimize", false, "source builds: ./configure --enable-optimizations (slower build, faster Python)")
+			jit := fs.Bool("jit", false, "source builds of 3.13 and 3.14 with the GIL: build in the experimental JIT, off until PYTHON_JIT=1 (needs LLVM 18 for 3.13, 19 for 3.14)")
 			wait := fs.Bool("wait", false, "when another process is installing the same build, wait for it instead of failing")
 			from := fs.String("from", "", "install from a python.org file fetched elsewhere (the source tarball on Linux, the installer on Windows, the package on macOS)")
 			sha := fs.String("sha256", "", "with --from: the file's SHA-256, when the catalog on record does not know the file")
@@ -141,7 +142,7 @@ func installCommand() command {
 			if err != nil {
 				return err
 			}
-			in.Optimize, in.Wait = *optimize, *wait
+			in.Optimize, in.Wait, in.JIT = *optimize, *wait, *jit
 			start := time.Now()
 			var interp envs.Interpreter
 			var rec installer.Record
@@ -164,7 +165,11 @@ func installCommand() command {
 			if *asJSON {
 				return writeJSON(s, interp)
 			}
-			fmt.Fprintf(s.Stdout, "Installed Python %s (%s) at %s\n", interp.Version, interp.Build(), interp.Path)
+			build := interp.Build()
+			if interp.HasJIT() {
+				build += ", JIT " + interp.JITWords()
+			}
+			fmt.Fprintf(s.Stdout, "Installed Python %s (%s) at %s\n", interp.Version, build, interp.Path)
 			return nil
 		},
 	}

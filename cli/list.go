@@ -47,11 +47,11 @@ func printInterpreters(w io.Writer, list []envs.Interpreter, probed bool) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if probed {
-		fmt.Fprintln(tw, "  VERSION\tBUILD\tGIL\tSOURCE\tARCH\tPATH")
+		fmt.Fprintln(tw, "  VERSION\tBUILD\tGIL\tJIT\tSOURCE\tARCH\tPATH")
 	} else {
 		fmt.Fprintln(tw, "  VERSION\tBUILD\tSOURCE\tARCH\tPATH")
 	}
-	ft, guessed := 0, 0
+	ft, guessed, jitOff := 0, 0, 0
 	for _, in := range list {
 		mark := " "
 		if in.FreeThreaded {
@@ -79,13 +79,25 @@ func printInterpreters(w io.Writer, list []envs.Interpreter, probed bool) {
 			if in.GILEnabled != nil {
 				gil = map[bool]string{true: "on", false: "off"}[*in.GILEnabled]
 			}
-			fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\t%s\t%s\n", mark, version, build, gil, in.Source, orDash(in.Arch), path)
+			jit := "-"
+			if in.HasJIT() {
+				jit = "off"
+				if in.JITEnabled != nil && *in.JITEnabled {
+					jit = "on"
+				} else {
+					jitOff++
+				}
+			}
+			fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, version, build, gil, jit, in.Source, orDash(in.Arch), path)
 		} else {
 			fmt.Fprintf(tw, "%s %s\t%s\t%s\t%s\t%s\n", mark, version, build, in.Source, orDash(in.Arch), path)
 		}
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\n%d interpreters, %d free-threaded (marked *).\n", len(list), ft)
+	if jitOff > 0 {
+		fmt.Fprintf(w, "%d have the experimental JIT, off: PYTHON_JIT=1 turns it on, and pyhangar bench --jit measures whether it helps.\n", jitOff)
+	}
 	if guessed > 0 {
 		fmt.Fprintf(w, "%d versions come only from a file or directory name (no file on the disk states them).\n", guessed)
 	}

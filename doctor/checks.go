@@ -20,6 +20,7 @@ var checks = []check{
 	{"PATH entries repeated", pathDuplicates},
 	{"which python and python3 win on PATH", pathWinners},
 	{"free-threaded builds PATH cannot reach", hiddenFreeThreaded},
+	{"builds with the experimental JIT switched off", jitOff},
 	{"interpreters that do not work", brokenInterpreters},
 	{"broken venvs", brokenVenvs},
 	{"uv", uvFinding},
@@ -110,6 +111,20 @@ func hiddenFreeThreaded(f Facts) []Finding {
 		if in.FreeThreaded && !in.OnPath && !in.IsVenv && in.Status == envs.StatusOK {
 			out = append(out, about(finding("freethreaded.hidden", Info, fmt.Sprintf("free-threaded Python %s is installed but not on PATH", in.Version),
 				fmt.Sprintf("use %s, or add %s to PATH", in.Path, f.Host.Dir(in.Path))), in.Path))
+		}
+	}
+	return out
+}
+
+// jitOff says how to switch on the JIT of a build that has it off (as
+// python.org's 3.14 and python-build-standalone's builds ship it), and
+// how to find out whether it helps.
+func jitOff(f Facts) []Finding {
+	var out []Finding
+	for _, in := range f.Interpreters {
+		if in.HasJIT() && (in.JITEnabled == nil || !*in.JITEnabled) && !in.IsVenv && in.Status == envs.StatusOK {
+			out = append(out, about(finding("jit.off", Info, fmt.Sprintf("Python %s at %s has the experimental JIT, switched off", in.Version, in.Path),
+				fmt.Sprintf("run it with PYTHON_JIT=1 in its environment (or -X jit) to switch the JIT on; 'pyhangar bench --jit --python %s' measures whether it helps here", in.Path)), in.Path))
 		}
 	}
 	return out

@@ -69,7 +69,7 @@ func Gather(ctx context.Context, h *platform.Host, interps []envs.Interpreter, v
 		f.UV, f.UVVersion, f.UVWhy = uv.Path, uv.Version, uv.Why()
 	}
 	if h.OS == "linux" && h.Root == "" {
-		f.MissingPrereqs, f.PrereqFix = installer.MissingPrereqs(nil, nil)
+		f.MissingPrereqs, f.PrereqFix = installer.MissingPrereqs(nil, nil, 0)
 	}
 	return f
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/internal/testenv"
 	"github.com/pyhangar/pyhangar/platform"
 )
 
@@ -107,5 +108,39 @@ func TestMacOSDanglingFrameworkLink(t *testing.T) {
 	}
 	if len(dangling) != 1 || !strings.Contains(dangling[0], "/usr/local/bin/python3.13t") {
 		t.Errorf("dangling links: %v", dangling)
+	}
+}
+
+// A build with the JIT switched off gets a finding that says how to switch
+// it on; the same build run with PYTHON_JIT=1, and a build without the
+// JIT, get none.
+func TestJITOffSaysHowToSwitchItOn(t *testing.T) {
+	h := platform.ScannedHost("linux", t.TempDir(), nil)
+	identify := func(path string) envs.Interpreter {
+		in, err := envs.Identify(t.Context(), path, platform.SourcePyHangar, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	jit, gil := identify(testenv.JIT(t)), identify(testenv.GIL(t, "3.13"))
+	fs := Examine(Facts{Host: h, Interpreters: []envs.Interpreter{jit, gil}})
+	var offs []Finding
+	for _, f := range fs {
+		if f.ID == "jit.off" {
+			offs = append(offs, f)
+		}
+	}
+	if len(offs) != 1 || offs[0].Path != jit.Path || offs[0].Severity != Info ||
+		!strings.Contains(offs[0].Fix, "PYTHON_JIT=1") || !strings.Contains(offs[0].Fix, "pyhangar bench --jit --python "+jit.Path) {
+		t.Errorf("findings about the JIT: %+v", offs)
+	}
+	t.Setenv("PYTHON_JIT", "1")
+	on := identify(jit.Path)
+	if on.JITEnabled == nil || !*on.JITEnabled {
+		t.Fatalf("with PYTHON_JIT=1 the probe says the JIT is %v", on.JITEnabled)
+	}
+	if f, ok := find(Examine(Facts{Host: h, Interpreters: []envs.Interpreter{on}}), "jit.off"); ok {
+		t.Errorf("the JIT is on, yet: %+v", f)
 	}
 }

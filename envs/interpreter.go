@@ -62,6 +62,21 @@ const FromProbe = "probe"
 // Build is "free-threaded" or "GIL".
 func (i Interpreter) Build() string { return pyversion.BuildName(i.FreeThreaded) }
 
+// HasJIT says whether in was built with the JIT (sys._jit.is_available()).
+func (in Interpreter) HasJIT() bool { return in.JITAvailable != nil && *in.JITAvailable }
+
+// JITWords says whether a build has the JIT and whether it is on: "on",
+// "off (PYTHON_JIT=1 turns it on)", "-" for a build without it.
+func (in Interpreter) JITWords() string {
+	switch {
+	case !in.HasJIT():
+		return "-"
+	case in.JITEnabled != nil && *in.JITEnabled:
+		return "on"
+	}
+	return "off (PYTHON_JIT=1 turns it on)"
+}
+
 // archOf names the interpreter's architecture from platform.machine() and
 // the pointer size (a 32-bit Python on a 64-bit Windows reports AMD64).
 func archOf(machine string, bits int) string {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -176,4 +177,13 @@ func (in *Interpreter) identified(id Identity) {
 	in.VersionSource = FromProbe
 	in.Status, in.Error = StatusOK, ""
 	in.Arch = archOf(id.Machine, id.PointerBits)
+	// The probe runs isolated (-I), so the JIT it finds on or off is the
+	// build's default; PYTHON_JIT in this environment decides it as
+	// CPython does (set and not starting with 0: on).
+	if in.HasJIT() {
+		if v := os.Getenv("PYTHON_JIT"); v != "" {
+			on := v[0] != '0'
+			in.JITEnabled = &on
+		}
+	}
 }

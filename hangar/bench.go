@@ -12,7 +12,8 @@ import (
 	"github.com/pyhangar/pyhangar/store"
 )
 
-// Bench benchmarks each target in turn, works out each free-threaded
+// Bench benchmarks each target in turn (with opt.JIT, a build with the
+// JIT twice: JIT off and on, paired), works out each free-threaded
 // build's single-thread cost against the GIL build of its version, and
 // keeps every run with this machine's snapshot. progress hears, per
 // target (its index), each step. A cancel keeps nothing.
@@ -29,9 +30,20 @@ func (h *Hangar) Bench(ctx context.Context, targets []envs.Interpreter, opt benc
 		if progress != nil {
 			o.Progress = func(step string) { progress(i, step) }
 		}
+		if opt.JIT && in.HasJIT() {
+			rs, err := bench.RunPaired(ctx, in, o, envs.JITOff, envs.JITOn)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %w", in.Path, err)
+			}
+			results = append(results, rs...)
+			continue
+		}
 		r, err := bench.Run(ctx, in, o)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", in.Path, err)
+		}
+		if opt.JIT {
+			r.Notes = append(r.Notes, NoJIT)
 		}
 		results = append(results, r)
 	}
@@ -46,6 +58,10 @@ func (h *Hangar) Bench(ctx context.Context, targets []envs.Interpreter, opt benc
 	}
 	return results, ids, nil
 }
+
+// NoJIT is the note on the run of a build without the JIT when the JIT
+// was asked for.
+const NoJIT = "this build has no JIT (built without --enable-experimental-jit): nothing extra was measured"
 
 // Export writes stored runs (ids nil: every one) as bench export does:
 // "json" (the runs with their raw samples, for bench import) or "csv".

@@ -194,7 +194,7 @@ func TestOfficialInstallerCommands(t *testing.T) {
 func TestMissingPrereqs(t *testing.T) {
 	inc := t.TempDir()
 	none := func(string) (string, error) { return "", os.ErrNotExist }
-	missing, fix := MissingPrereqs([]string{inc}, none)
+	missing, fix := MissingPrereqs([]string{inc}, none, 0)
 	if len(missing) != 9 || fix != "sudo apt-get install -y gcc make libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev libreadline-dev" {
 		t.Errorf("%v / %s", missing, fix)
 	}
@@ -208,9 +208,20 @@ func TestMissingPrereqs(t *testing.T) {
 		}
 		return "", os.ErrNotExist
 	}
-	missing, fix = MissingPrereqs([]string{inc}, dnfOnly)
+	missing, fix = MissingPrereqs([]string{inc}, dnfOnly, 0)
 	if len(missing) != 1 || missing[0] != "make" || fix != "sudo dnf install -y make" {
 		t.Errorf("%v / %s", missing, fix)
+	}
+	// A build with the JIT needs LLVM of its release's version and a
+	// Python for the JIT's build script.
+	missing, fix = MissingPrereqs([]string{inc}, dnfOnly, 19)
+	if len(missing) != 3 || missing[1] != "LLVM 19 (clang-19 and llvm-readobj-19, for the JIT)" ||
+		fix != "sudo dnf install -y make 'clang(major) = 19' 'llvm(major) = 19' python3" {
+		t.Errorf("%q / %s", missing, fix)
+	}
+	missing, fix = MissingPrereqs([]string{inc}, none, 18)
+	if !strings.HasSuffix(fix, " clang-18 llvm-18 python3") {
+		t.Errorf("%q / %s", missing, fix)
 	}
 }
 

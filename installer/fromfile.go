@@ -72,14 +72,19 @@ func (in *Installer) InstallFrom(ctx context.Context, path string, spec *envs.Sp
 	if s.FreeThreaded && !freeThreadedRelease(ver) {
 		return envs.Interpreter{}, Record{}, fmt.Errorf("Python %s has no free-threaded build (they start with 3.13); pass %s to build it standard", ver, ver)
 	}
+	if in.JIT {
+		if why := in.JITRefusal(s, RoutePythonOrg); why != "" {
+			return envs.Interpreter{}, Record{}, fmt.Errorf("%s cannot be built with the JIT: %s", s, why)
+		}
+	}
 	sums, from, err := in.checksumOf(ctx, ver, filepath.Base(abs), sha256)
 	if err != nil {
 		return envs.Interpreter{}, Record{}, err
 	}
 	in.emit(Event{Line: fmt.Sprintf("%s is checked against %s", filepath.Base(abs), from), Pct: -1})
-	j := job{spec: s, route: RoutePythonOrg, rel: Release{Version: ver}, local: abs, sums: sums}
+	j := job{spec: s, route: RoutePythonOrg, rel: Release{Version: ver}, local: abs, sums: sums, jit: in.JIT}
 	j.target, j.what = targetFor(in.goos(), ver, s)
-	rec := Record{Spec: s.String(), Variant: variantOf(s), Method: RoutePythonOrg, Started: time.Now().UTC(), Status: StatusRunning}
+	rec := Record{Spec: s.String(), Variant: variantOf(s), JIT: in.JIT, Method: RoutePythonOrg, Started: time.Now().UTC(), Status: StatusRunning}
 	return in.run(ctx, j, rec)
 }
 

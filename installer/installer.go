@@ -26,6 +26,9 @@ type Installer struct {
 	UV         *UV // nil when uv is not installed
 	Downloader *Downloader
 	Optimize   bool // --enable-optimizations for source builds
+	// JIT builds the experimental JIT in (off until PYTHON_JIT=1): for the
+	// source route's GIL builds of 3.13 and 3.14 (see JITRefusal).
+	JIT bool
 	// Wait makes an install of something another process is installing
 	// wait for it instead of failing with a *BusyError.
 	Wait     bool

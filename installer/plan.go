@@ -22,6 +22,8 @@ type job struct {
 	// must hash to (every one); otherwise the file is downloaded.
 	local string
 	sums  []Checksum
+	// jit builds it with the experimental JIT (Installer.JIT).
+	jit bool
 }
 
 // targetFor names what installing spec's release rel installs into.
@@ -40,7 +42,7 @@ func targetFor(goos string, rel pyversion.Version, spec envs.Spec) (target, what
 // plan works out the job for spec by route: the exact release comes from
 // the catalog, so a python.org plan fetches it.
 func (in *Installer) plan(ctx context.Context, spec envs.Spec, route Route) (job, error) {
-	j := job{spec: spec, route: route, what: spec.String()}
+	j := job{spec: spec, route: route, what: spec.String(), jit: in.JIT}
 	if route == RouteUV {
 		j.target = "uv-" + UVRequest(spec)
 		return j, nil

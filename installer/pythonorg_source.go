@@ -11,15 +11,27 @@ import (
 	"github.com/pyhangar/pyhangar/platform"
 )
 
+// withJIT says whether a build has the JIT, for messages.
+func withJIT(jit bool) string {
+	if jit {
+		return " (with the JIT)"
+	}
+	return " (without the JIT)"
+}
+
 // fromSource builds python.org's source tarball (Linux has no binaries).
 func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile io.Writer, log func(string)) (string, error) {
-	if missing, fix := MissingPrereqs(nil, nil); len(missing) > 0 {
-		return "", fmt.Errorf("a source build needs %s; install them with: %s", strings.Join(missing, ", "), fix)
+	llvm, build := 0, "a source build"
+	if j.jit {
+		llvm, build = JITLLVM(j.rel.Version), "a source build with the JIT"
+	}
+	if missing, fix := MissingPrereqs(nil, nil, llvm); len(missing) > 0 {
+		return "", fmt.Errorf("%s needs %s; install them with: %s", build, strings.Join(missing, ", "), fix)
 	}
 	prefix := filepath.Join(in.PythonsDir(), j.target)
 	if _, err := os.Lstat(prefix); err == nil {
 		if done, ok := in.installed(ctx, j.target); ok {
-			return "", fmt.Errorf("%s is already installed at %s (pyhangar uninstall %s first to reinstall)", j.target, done.Path, j.what)
+			return "", fmt.Errorf("%s is already installed at %s%s (pyhangar uninstall %s first to reinstall)", j.target, done.Path, withJIT(done.JIT), j.what)
 		}
 		// No install owns it: the remains of an attempt that died.
 		log("removing the remains of an earlier attempt: " + prefix)
@@ -59,8 +71,13 @@ func (in *Installer) fromSource(ctx context.Context, j job, rec *Record, logFile
 	if _, err := os.Stat(filepath.Join(src, "configure")); err != nil {
 		return "", fmt.Errorf("the tarball has no Python-%s/configure", j.rel.Version)
 	}
-	err = BuildSource(ctx, src, BuildOptions{Prefix: prefix, FreeThreaded: j.spec.FreeThreaded, Optimize: in.Optimize, Log: logFile,
-		Progress: func(phase string, pct float64) { in.emit(Event{Phase: phase, Pct: pct}) }})
+	opt := BuildOptions{Prefix: prefix, FreeThreaded: j.spec.FreeThreaded, Optimize: in.Optimize, JIT: j.jit, Log: logFile,
+		Progress: func(phase string, pct float64) { in.emit(Event{Phase: phase, Pct: pct}) }}
+	if j.jit {
+		opt.BuildPython, _ = BuildPython(nil)
+		log(fmt.Sprintf("building with the experimental JIT (%s, LLVM %d; its build script runs on %s)", JITOption, llvm, opt.BuildPython))
+	}
+	err = BuildSource(ctx, src, opt)
 	if err != nil {
 		platform.DeleteMade(prefix, builtPrefix(in.DataDir)) // no half install
 		return "", err

@@ -47,7 +47,9 @@ type Record struct {
 	ID      int64   `json:"id"`
 	Spec    string  `json:"spec"`
 	Variant Variant `json:"variant"`
-	Method  Route   `json:"method"`
+	// JIT says the build has the experimental JIT (off until PYTHON_JIT=1).
+	JIT    bool  `json:"jit"`
+	Method Route `json:"method"`
 	// Target names what the attempt installs into and locks:
 	// cpython-3.13.5t (a directory under pythons/), uv-3.14t.
 	Target   string    `json:"target"`

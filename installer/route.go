@@ -28,7 +28,7 @@ func (in *Installer) Unavailable() map[Route]string {
 		out[RouteUV] = "uv is not installed (looked on PATH, ~/.local/bin and ~/.cargo/bin); get it with: pyhangar get-uv"
 	}
 	if in.goos() == "linux" {
-		if missing, fix := MissingPrereqs(nil, nil); len(missing) > 0 {
+		if missing, fix := MissingPrereqs(nil, nil, 0); len(missing) > 0 {
 			out[RoutePythonOrg] = "a source build needs " + strings.Join(missing, ", ") + "; install them with: " + fix
 		}
 	}

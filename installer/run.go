@@ -31,7 +31,12 @@ func (in *Installer) Install(ctx context.Context, spec envs.Spec, route Route) (
 	if reason != "" {
 		return envs.Interpreter{}, rec, fmt.Errorf("the %s route cannot be used here: %s", route, reason)
 	}
-	rec = Record{Spec: spec.String(), Variant: variantOf(spec), Method: route, Started: time.Now().UTC(), Status: StatusRunning}
+	if in.JIT {
+		if why := in.JITRefusal(spec, route); why != "" {
+			return envs.Interpreter{}, rec, fmt.Errorf("%s cannot be built with the JIT: %s", spec, why)
+		}
+	}
+	rec = Record{Spec: spec.String(), Variant: variantOf(spec), JIT: in.JIT, Method: route, Started: time.Now().UTC(), Status: StatusRunning}
 	j, err := in.plan(ctx, spec, route)
 	if err != nil {
 		return envs.Interpreter{}, rec, in.recordFailure(ctx, rec, err)
@@ -132,6 +137,9 @@ func (in *Installer) run(ctx context.Context, j job, attempt Record) (_ envs.Int
 	if got.FreeThreaded != spec.FreeThreaded {
 		return envs.Interpreter{}, rec, fmt.Errorf("asked for a %s build of %s but %s is a %s build",
 			pyversion.BuildName(spec.FreeThreaded), spec.Version, exe, got.Build())
+	}
+	if j.jit && !got.HasJIT() {
+		return envs.Interpreter{}, rec, fmt.Errorf("asked for the JIT but %s has none (sys._jit.is_available() is false)", exe)
 	}
 	rec.Path = exe
 	if err := in.forgetOlder(ctx, rec); err != nil {

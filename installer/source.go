@@ -39,8 +39,10 @@ var buildPrereqs = []buildPrereq{
 }
 
 // MissingPrereqs lists what a source build lacks here, and the one
-// command that installs it (apt-get or dnf).
-func MissingPrereqs(includeDirs []string, lookPath func(string) (string, error)) (missing []string, fix string) {
+// command that installs it (apt-get or dnf). llvm, when not 0, is the
+// LLVM major version a build with the JIT needs: its tools and a Python
+// for its build script are looked for too.
+func MissingPrereqs(includeDirs []string, lookPath func(string) (string, error), llvm int) (missing []string, fix string) {
 	if includeDirs == nil {
 		includeDirs = []string{"/usr/include", "/usr/local/include"}
 		multi, _ := filepath.Glob("/usr/include/*-linux-gnu*")
@@ -49,30 +51,31 @@ func MissingPrereqs(includeDirs []string, lookPath func(string) (string, error))
 	if lookPath == nil {
 		lookPath = exec.LookPath
 	}
-	var apt, dnf []string
+	var lacking []buildPrereq
 	for _, p := range buildPrereqs {
-		ok := false
-		for _, f := range p.files {
-			if p.command {
-				if _, err := lookPath(f); err == nil {
-					ok = true
-				}
-				continue
-			}
-			for _, dir := range includeDirs {
-				if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
-					ok = true
-				}
-			}
-		}
-		if !ok {
-			missing = append(missing, p.what)
-			apt = append(apt, p.apt)
-			dnf = append(dnf, p.dnf)
+		if !p.present(includeDirs, lookPath) {
+			lacking = append(lacking, p)
 		}
 	}
-	if len(missing) == 0 {
+	if llvm > 0 {
+		for _, tool := range llvmTools {
+			if !hasLLVMTool(tool, llvm, lookPath) {
+				lacking = append(lacking, llvmPrereq(llvm))
+				break
+			}
+		}
+		if _, ok := BuildPython(lookPath); !ok {
+			lacking = append(lacking, buildPythonPrereq)
+		}
+	}
+	if len(lacking) == 0 {
 		return nil, ""
+	}
+	var apt, dnf []string
+	for _, p := range lacking {
+		missing = append(missing, p.what)
+		apt = append(apt, p.apt)
+		dnf = append(dnf, p.dnf)
 	}
 	if _, err := lookPath("dnf"); err == nil {
 		if _, err := lookPath("apt-get"); err != nil {
@@ -82,14 +85,36 @@ func MissingPrereqs(includeDirs []string, lookPath func(string) (string, error))
 	return missing, "sudo apt-get install -y " + strings.Join(apt, " ")
 }
 
+// present says whether one of the prerequisite's files is here.
+func (p buildPrereq) present(includeDirs []string, lookPath func(string) (string, error)) bool {
+	for _, f := range p.files {
+		if p.command {
+			if _, err := lookPath(f); err == nil {
+				return true
+			}
+			continue
+		}
+		for _, dir := range includeDirs {
+			if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // BuildOptions describe a CPython source build.
 type BuildOptions struct {
 	Prefix       string
 	FreeThreaded bool // ./configure --disable-gil
 	Optimize     bool // --enable-optimizations (PGO; much slower)
-	Jobs         int  // make -j; 0 means the usable CPUs
-	Log          io.Writer
-	Progress     func(phase string, pct float64)
+	// JIT builds the experimental JIT in, off until PYTHON_JIT=1
+	// (JITOption); BuildPython runs its build script.
+	JIT         bool
+	BuildPython string
+	Jobs        int // make -j; 0 means the usable CPUs
+	Log         io.Writer
+	Progress    func(phase string, pct float64)
 }
 
 var objectLine = regexp.MustCompile(`-o \S+\.o\b`)
@@ -115,6 +140,13 @@ func BuildSource(ctx context.Context, srcDir string, opt BuildOptions) error {
 	if opt.Optimize {
 		configure = append(configure, "--enable-optimizations")
 	}
+	var env []string // PyHangar's own, unless the JIT needs its Python named
+	if opt.JIT {
+		configure = append(configure, JITOption)
+		if opt.BuildPython != "" {
+			env = append(os.Environ(), "PYTHON_FOR_REGEN="+opt.BuildPython)
+		}
+	}
 	total := countSources(srcDir)
 	compiled := 0
 	steps := []struct {
@@ -129,7 +161,7 @@ func BuildSource(ctx context.Context, srcDir string, opt BuildOptions) error {
 		progress(st.phase, 0)
 		fmt.Fprintf(opt.Log, "$ %s\n", strings.Join(st.argv, " "))
 		start := time.Now()
-		res, err := platform.Run(ctx, st.argv, platform.RunOptions{Dir: srcDir, OnLine: func(line string) {
+		res, err := platform.Run(ctx, st.argv, platform.RunOptions{Dir: srcDir, Env: env, OnLine: func(line string) {
 			fmt.Fprintln(opt.Log, line)
 			if st.phase == "compile" && objectLine.MatchString(line) {
 				compiled++

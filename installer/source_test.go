@@ -18,7 +18,18 @@ func TestPrereqsAreRealDebianPackages(t *testing.T) {
 		}
 		t.Skip("not a Debian system")
 	}
-	for _, p := range buildPrereqs {
+	// The JIT's LLVM is two packages, one for each tool its build runs,
+	// and its build script runs on Debian's python3 (the package the fix
+	// names; the command itself is in python3-minimal, which it needs).
+	if apt := llvmPrereq(19).apt; apt != "clang-19 llvm-19" {
+		t.Errorf("the JIT's packages: %q", apt)
+	}
+	jit := []buildPrereq{
+		{what: "clang 19", files: []string{"clang-19"}, command: true, apt: "clang-19"},
+		{what: "llvm-readobj 19", files: []string{"llvm-readobj-19"}, command: true, apt: "llvm-19"},
+		{what: buildPythonPrereq.what, files: []string{"python3"}, command: true, apt: buildPythonPrereq.apt + "-minimal"},
+	}
+	for _, p := range append(append([]buildPrereq(nil), buildPrereqs...), jit...) {
 		status, err := exec.Command("dpkg-query", "-W", "-f=${db:Status-Status}", p.apt).Output()
 		if err != nil || string(status) != "installed" {
 			t.Errorf("%s (%s): not an installed Debian package (%q, %v)", p.apt, p.what, status, err)
@@ -44,7 +55,7 @@ func TestPrereqsAreRealDebianPackages(t *testing.T) {
 		}
 	}
 	// And the check finds them all on this machine, which has them.
-	if missing, fix := MissingPrereqs(nil, nil); len(missing) > 0 {
+	if missing, fix := MissingPrereqs(nil, nil, 19); len(missing) > 0 {
 		t.Errorf("with every package installed, MissingPrereqs still says %v (%s)", missing, fix)
 	}
 }

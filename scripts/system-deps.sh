@@ -13,10 +13,11 @@ dist_pkgs=(gcc-mingw-w64-x86-64 xz-utils zip)
 # Xvfb and imagemagick: the window tests. Wine: the Windows build run for
 # real. shellcheck: the scripts and the release workflow's steps.
 # The -dev libraries and make: building free-threaded CPython for the tests.
-# python3-venv: venvs from Debian's python3 in the tests.
+# clang-19 and llvm-19: the experimental JIT of the standard 3.14 test
+# build. python3-venv: venvs from Debian's python3 in the tests.
 test_pkgs=(xvfb xauth x11-utils imagemagick wine wine64 shellcheck make curl
   libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev
-  libreadline-dev libncurses-dev python3-venv)
+  libreadline-dev libncurses-dev clang-19 llvm-19 python3-venv)
 
 case "${1:-run}" in
 run) want=("${run_pkgs[@]}") ;;

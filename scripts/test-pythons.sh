@@ -84,14 +84,20 @@ build_tools() {
 }
 trap 'rm -f "$tools"/.built-$$' EXIT
 
-build() { # version sha256 t|"" -> prints the interpreter path
-  local ver=$1 sum=$2 t=$3 minor=${1%.*}
+has_jit() { "$1" -c 'import sys; sys.exit(not sys._jit.is_available())' 2>/dev/null; }
+
+build() { # version sha256 t|"" jit|"" -> prints the interpreter path
+  local ver=$1 sum=$2 t=$3 jit=$4 minor=${1%.*}
   local data="$cache/pyhangar"
   local prefix="$data/pythons/cpython-${ver}$t"
   local exe="$prefix/bin/python${minor}$t"
-  if [[ -f $prefix/.complete && -x $exe ]]; then
+  if [[ -f $prefix/.complete && -x $exe ]] && { [[ -z $jit ]] || has_jit "$exe"; }; then
     echo "$exe"
     return
+  fi
+  if [[ -x $exe ]]; then # a build from before it had the JIT: its record goes too
+    build_tools
+    "$tools/pyhangar" --data-dir "$data" uninstall "${ver}$t" >&2 || true
   fi
   rm -rf "$prefix"
   local tarball
@@ -104,7 +110,9 @@ build() { # version sha256 t|"" -> prints the interpreter path
   local url
   read -r url <&"${STANDIN[0]}"
   local status=0
-  "$tools/pyhangar" --data-dir "$data" install "${ver}$t" --via python.org --mirror "$url" --wait >"$logf" 2>&1 || status=$?
+  local flags=()
+  [[ -n $jit ]] && flags+=(--jit)
+  "$tools/pyhangar" --data-dir "$data" install "${ver}$t" --via python.org --mirror "$url" --wait "${flags[@]}" >"$logf" 2>&1 || status=$?
   eval "exec ${STANDIN[1]}>&-"
   wait "$STANDIN_PID" 2>/dev/null || true
   if [[ $status -ne 0 ]]; then
@@ -118,6 +126,10 @@ build() { # version sha256 t|"" -> prints the interpreter path
     log "$exe is not the build asked for (free-threaded: $want)"
     return 1
   }
+  if [[ -n $jit ]] && ! has_jit "$exe"; then
+    log "$exe was asked for with the JIT but sys._jit.is_available() is false"
+    return 1
+  fi
   touch "$prefix/.complete"
   log "installed $exe in $((SECONDS - start)) s"
   echo "$exe"
@@ -127,7 +139,9 @@ paths=()
 for pin in "${PINS[@]}"; do
   read -r ver sum <<<"$pin"
   for t in t ""; do
-    paths+=("$(build "$ver" "$sum" "$t")")
+    jit=""
+    [[ -z $t && $ver == 3.14.* ]] && jit=jit
+    paths+=("$(build "$ver" "$sum" "$t" "$jit")")
   done
 done
 (IFS=:; echo "${paths[*]}")

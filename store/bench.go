@@ -26,6 +26,9 @@ type BenchRun struct {
 func runKey(m platform.Machine, r bench.Result) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%q", r.Started.UTC().Format(time.RFC3339Nano), r.Path, r.BinarySHA256, m.Hostname, m.CPUModel, r.Args)
+	if r.Variant != "" { // the sides of a paired run start together
+		fmt.Fprintf(h, "\x00%s", r.Variant)
+	}
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
@@ -87,10 +90,10 @@ func insertRun(ctx context.Context, tx *sql.Tx, machineID int64, key string, r b
 	if err != nil {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO bench_runs (started_at, finished_at, interpreter_path, interpreter_version, binary_sha256, free_threaded, suite_version, thread_counts, machine_id, run_key, summary)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := tx.ExecContext(ctx, `INSERT INTO bench_runs (started_at, finished_at, interpreter_path, interpreter_version, binary_sha256, free_threaded, suite_version, thread_counts, machine_id, run_key, variant, summary)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.Started.UTC().Format(time.RFC3339Nano), r.Finished.UTC().Format(time.RFC3339Nano), r.Path, r.Version, r.BinarySHA256,
-		boolInt(r.FreeThreaded), r.SuiteVersion, string(counts), machineID, key, string(summary))
+		boolInt(r.FreeThreaded), r.SuiteVersion, string(counts), machineID, key, r.Variant, string(summary))
 	if err != nil {
 		return 0, err
 	}

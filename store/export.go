@@ -87,21 +87,28 @@ func (s *Store) ImportBenchJSON(ctx context.Context, r io.Reader) (imported, ski
 }
 
 // ExportBenchCSV writes one row per run and workload, and a row of the
-// run's headline (workload "median").
+// run's headline (workload "median"). A variant paired with its baseline
+// (the JIT on against off) has its single-thread ratio on each workload's
+// row.
 func ExportBenchCSV(w io.Writer, runs []BenchRun) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"run_id", "started", "machine", "path", "version", "free_threaded", "startup_ms", "workload", "threads",
 		"single_thread_ms", "speedup", "cpu_wall_ratio", "process_speedup", "efficiency", "spread", "peak_rss_mb",
-		"rounds", "noisy", "verdict", "cpu_model", "logical_cores"})
+		"rounds", "noisy", "verdict", "cpu_model", "logical_cores",
+		"variant", "baseline", "paired_ratio", "paired_low", "paired_high", "paired_clear"})
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	for _, run := range runs {
 		r := run.Result
 		n := strconv.Itoa(r.Threads())
 		row := func(workload bench.Workload, wr bench.WorkloadResult) {
-			cw.Write([]string{strconv.FormatInt(run.ID, 10), r.Started.Format("2006-01-02T15:04:05Z"), run.Machine.Hostname, r.Path, string(r.Version),
+			paired := []string{"", "", "", ""}
+			if p, ok := r.Paired[workload]; ok {
+				paired = []string{f(p.Ratio), f(p.Low), f(p.High), strconv.FormatBool(p.Clear)}
+			}
+			cw.Write(append([]string{strconv.FormatInt(run.ID, 10), r.Started.Format("2006-01-02T15:04:05Z"), run.Machine.Hostname, r.Path, string(r.Version),
 				strconv.FormatBool(r.FreeThreaded), f(r.StartupMs), string(workload), n, f(wr.SingleThreadMs), f(wr.Speedup), f(wr.CPUWallRatio),
 				f(wr.ProcessSpeedup), f(wr.Efficiency), f(wr.Spread), f(r.PeakRSSMB[n]), strconv.Itoa(r.Rounds), strconv.FormatBool(r.Noisy),
-				r.Verdict, run.Machine.CPUModel, strconv.Itoa(run.Machine.LogicalCores)})
+				r.Verdict, run.Machine.CPUModel, strconv.Itoa(run.Machine.LogicalCores), string(r.Variant), string(r.Baseline)}, paired...))
 		}
 		for _, w := range bench.Workloads {
 			if wr, ok := r.Workloads[w]; ok {

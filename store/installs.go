@@ -20,9 +20,9 @@ func timeText(t time.Time) any {
 
 // StartInstall records an install attempt as running.
 func (s *Store) StartInstall(ctx context.Context, r installer.Record) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO installs (spec, variant, method, target, key, url, sha256, path, started_at, finished_at, status, log_path, error)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Spec, r.Variant, r.Method, r.Target, r.Key, r.URL, r.SHA256, r.Path, timeText(r.Started), timeText(r.Finished), r.Status, r.LogPath, r.Error)
+	res, err := s.db.ExecContext(ctx, `INSERT INTO installs (spec, variant, jit, method, target, key, url, sha256, path, started_at, finished_at, status, log_path, error)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Spec, r.Variant, boolInt(r.JIT), r.Method, r.Target, r.Key, r.URL, r.SHA256, r.Path, timeText(r.Started), timeText(r.Finished), r.Status, r.LogPath, r.Error)
 	if err != nil {
 		return 0, err
 	}
@@ -44,7 +44,7 @@ func (s *Store) FinishInstall(ctx context.Context, r installer.Record) error {
 
 // Installs lists every install attempt, newest first.
 func (s *Store) Installs(ctx context.Context) ([]installer.Record, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, spec, variant, method, target, key, url, sha256, path, started_at, finished_at, status, log_path, error
+	rows, err := s.db.QueryContext(ctx, `SELECT id, spec, variant, jit, method, target, key, url, sha256, path, started_at, finished_at, status, log_path, error
 		FROM installs ORDER BY id DESC`)
 	if err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func (s *Store) Installs(ctx context.Context) ([]installer.Record, error) {
 		var r installer.Record
 		var started string
 		var finished sql.NullString
-		if err := rows.Scan(&r.ID, &r.Spec, &r.Variant, &r.Method, &r.Target, &r.Key, &r.URL, &r.SHA256, &r.Path, &started, &finished, &r.Status, &r.LogPath, &r.Error); err != nil {
+		if err := rows.Scan(&r.ID, &r.Spec, &r.Variant, &r.JIT, &r.Method, &r.Target, &r.Key, &r.URL, &r.SHA256, &r.Path, &started, &finished, &r.Status, &r.LogPath, &r.Error); err != nil {
 			return nil, err
 		}
 		r.Started, _ = time.Parse(time.RFC3339Nano, started)

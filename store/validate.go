@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/pyhangar/pyhangar/bench"
+	"github.com/pyhangar/pyhangar/envs"
 )
 
 // Bounds of an imported run.
@@ -26,9 +27,18 @@ func checkImported(run exportedRun) error {
 	names := map[string]string{"path": r.Path, "version": string(r.Version), "ft_cost_against": r.ComparedWith, "verdict": r.Verdict,
 		"suite_version": r.SuiteVersion, "machine.hostname": m.Hostname, "machine.cpu_model": m.CPUModel, "machine.os": m.OS,
 		"machine.kernel": m.Kernel, "machine.affinity": m.Affinity}
+	for i, note := range r.Notes {
+		names[fmt.Sprintf("notes[%d]", i)] = note
+	}
+	names["paired_verdict"] = r.PairedVerdict
 	for field, v := range names {
 		if err := checkName(field, v); err != nil {
 			return err
+		}
+	}
+	for field, v := range map[string]envs.Variant{"variant": r.Variant, "baseline": r.Baseline} {
+		if _, err := envs.ParseVariant(string(v)); err != nil {
+			return fmt.Errorf("%s: %v", field, err)
 		}
 	}
 	switch {
@@ -75,6 +85,17 @@ func checkImported(run exportedRun) error {
 		for k, v := range map[string]float64{"single_thread_ms": wr.SingleThreadMs, "speedup": wr.Speedup, "cpu_wall_ratio": wr.CPUWallRatio,
 			"process_speedup": wr.ProcessSpeedup, "efficiency": wr.Efficiency, "spread": wr.Spread} {
 			figures["workloads."+string(w)+"."+k] = v
+		}
+	}
+	for w, p := range r.Paired {
+		if !known(w) {
+			return fmt.Errorf("paired: %q is not a workload", w)
+		}
+		if p.Pairs < 0 {
+			return fmt.Errorf("paired.%s.pairs: %d is below 0", w, p.Pairs)
+		}
+		for k, v := range map[string]float64{"ratio": p.Ratio, "low": p.Low, "high": p.High} {
+			figures["paired."+string(w)+"."+k] = v
 		}
 	}
 	for name, v := range figures {

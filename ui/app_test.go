@@ -263,11 +263,12 @@ func TestInterpretersTable(t *testing.T) {
 	if !strings.Contains(tab.details.Text, strings.TrimSuffix(path, "…")) || !strings.Contains(tab.details.Text, "GIL at start-up") {
 		t.Errorf("details: %s", tab.details.Text)
 	}
-	tab.table.widths[6] = 120
-	if cut := cellLabel(tab.table, 0, 6).Text; !strings.HasSuffix(cut, "…") || len(cut) >= len(path) {
+	pathCol := slices.IndexFunc(tab.table.columns, func(c column) bool { return c.title == "Path" })
+	tab.table.widths[pathCol] = 120
+	if cut := cellLabel(tab.table, 0, pathCol).Text; !strings.HasSuffix(cut, "…") || len(cut) >= len(path) {
 		t.Errorf("a path in a narrow column reads %q", cut)
 	}
-	tab.table.widths[6] = tab.table.columns[6].width
+	tab.table.widths[pathCol] = tab.table.columns[pathCol].width
 	selection := theme.Color(theme.ColorNameSelection)
 	for col := range tab.table.columns {
 		cell := tab.table.CreateCell()

@@ -32,13 +32,15 @@ const benchLegend = "Speedup: N threads against one (@2: on 2 threads). CPU/wall
 	"Processes: N processes against one, the machine's own ceiling. Efficiency: the speedup against that ceiling " +
 	"(1.00: threads as good as processes), ± its spread over the rounds. 1 thread: time on one thread; on a run's " +
 	"first line, against the GIL build of its version (+43%: 43% slower). Start-up: the interpreter's start. " +
-	"Peak MB: the interpreter's own peak memory. GIL: at the start → at the end."
+	"Peak MB: the interpreter's own peak memory. GIL: at the start → at the end. Paired: a variant's one thread against " +
+	"its baseline's in the same rounds (the JIT on against off); a difference is clear when the rounds agree on it and it is past 2%."
 
 // benchmarksTab runs the threaded sanity benchmark and compares results.
 type benchmarksTab struct {
 	c        *core
 	choices  []envs.Interpreter
 	checks   *widget.CheckGroup
+	jit      *widget.Check
 	run      *widget.Button
 	job      *jobView
 	results  map[int64]bool // this session's runs
@@ -56,6 +58,7 @@ type benchmarksTab struct {
 func newBenchmarksTab(c *core) *benchmarksTab {
 	t := &benchmarksTab{c: c, compared: map[int64]bool{}, results: map[int64]bool{}}
 	t.checks = widget.NewCheckGroup(nil, nil)
+	t.jit = widget.NewCheck("With the JIT on too (builds that have it)", nil)
 	t.run = widget.NewButtonWithIcon("Run", theme.MediaPlayIcon(), t.start)
 	t.run.Importance = widget.HighImportance
 	t.job = newJobView(c, jobBenchmark, "Tick interpreters and press Run (about 8 s each).")
@@ -82,7 +85,7 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 			r := run.Result
 			ch := o.(*widget.Check)
 			ch.OnChanged = nil
-			ch.SetText(fmt.Sprintf("#%d %s  %s  %s %s  %s", run.ID, r.Started.Local().Format("Jan 2 15:04"), orDash(run.Machine.Hostname), r.Version, pyversion.BuildName(r.FreeThreaded), r.Verdict))
+			ch.SetText(fmt.Sprintf("#%d %s  %s  %s %s  %s", run.ID, r.Started.Local().Format("Jan 2 15:04"), orDash(run.Machine.Hostname), r.Version, r.Build(), r.Verdict))
 			ch.SetChecked(t.compared[run.ID])
 			ch.OnChanged = func(on bool) {
 				t.compared[run.ID] = on
@@ -98,7 +101,7 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 	legend.Importance = widget.LowImportance
 	left := container.NewBorder(
 		widget.NewLabelWithStyle("Interpreters", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewVBox(t.run, t.job.content), nil, nil,
+		container.NewVBox(t.jit, t.run, t.job.content), nil, nil,
 		container.NewScroll(t.checks))
 	history := container.NewBorder(
 		container.NewHBox(widget.NewLabelWithStyle("Earlier runs (tick to compare)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
@@ -161,7 +164,25 @@ func (t *benchmarksTab) columns() []column {
 		}
 	}
 	version := func(i int) string { return run(i).Version.String() }
-	build := func(i int) string { return pyversion.BuildName(run(i).FreeThreaded) }
+	build := func(i int) string { return run(i).Build() }
+	// paired is a variant's single thread against its baseline (the JIT
+	// on against off), per workload, and what it was against.
+	paired := func(i int) string {
+		row, r := t.rows[i], run(i)
+		switch p, ok := r.Paired[row.workload]; {
+		case r.Paired == nil:
+			return ""
+		case headline(i):
+			return "vs " + r.Baseline.Words()
+		case ok && p.Clear && p.Ratio >= 1:
+			return fmt.Sprintf("%.2f× faster", p.Ratio)
+		case ok && p.Clear:
+			return fmt.Sprintf("%.2f× slower", 1/p.Ratio)
+		case ok:
+			return fmt.Sprintf("no clear diff. (%.2f×)", p.Ratio)
+		}
+		return ""
+	}
 	machine := func(i int) string { return orDash(t.rows[i].run.Machine.Hostname) }
 	verdict := func(i int) string { return run(i).Verdict }
 	cols := []column{
@@ -176,6 +197,7 @@ func (t *benchmarksTab) columns() []column {
 				l.Importance = widget.HighImportance
 			}
 		}},
+		{title: "Paired", width: 150, unsorted: true, text: paired},
 		{title: "Workload", width: 130, unsorted: true, text: func(i int) string {
 			if headline(i) {
 				return "median of 4"
@@ -290,9 +312,10 @@ func (t *benchmarksTab) start() {
 	}
 	var results []bench.Result
 	var ids []int64
+	opt := bench.Options{JIT: t.jit.Checked}
 	t.job.run("Starting…", func(ctx context.Context) error {
 		var err error
-		results, ids, err = t.c.h.Bench(ctx, targets, bench.Options{}, func(i int, step string) {
+		results, ids, err = t.c.h.Bench(ctx, targets, opt, func(i int, step string) {
 			in := targets[i]
 			t.job.progress(float64(i)/float64(len(targets)), fmt.Sprintf("[%d/%d] %s %s: %s", i+1, len(targets), in.Version, in.Build(), step))
 		})
@@ -340,6 +363,19 @@ func (t *benchmarksTab) rebuild() {
 		line.Selectable = true
 		line.TextStyle.Bold = true
 		t.verdicts.Add(line)
+		var more []string
+		if run.Result.PairedVerdict != "" {
+			more = append(more, run.Result.PairedVerdict)
+		}
+		for _, note := range run.Result.Notes {
+			more = append(more, run.Result.Name()+": "+note)
+		}
+		for _, text := range more {
+			l := widget.NewLabel(text)
+			l.Wrapping = fyne.TextWrapWord
+			l.Selectable = true
+			t.verdicts.Add(l)
+		}
 	}
 	t.chart.set(results)
 }
@@ -348,11 +384,7 @@ func (t *benchmarksTab) rebuild() {
 // threads: yes — 1.96× on 2 threads, 98% of what 2 processes get; single
 // thread 12% slower than 3.14.7 with the GIL".
 func verdictLine(r bench.Result, runs []store.BenchRun) string {
-	name := r.Version
-	if r.FreeThreaded {
-		name += "t"
-	}
-	line := name.String() + ": " + r.Verdict
+	line := r.Name() + ": " + r.Verdict
 	if r.FTCostPct != nil {
 		than := "the GIL build"
 		for _, o := range runs {

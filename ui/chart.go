@@ -118,12 +118,16 @@ func (r *chartRenderer) Refresh() {
 	r.axes[4].StrokeColor = withAlpha(fg, 0x90)
 	for _, res := range r.chart.results {
 		k := fmt.Sprint(res.Threads())
-		name := res.Version
-		if res.FreeThreaded {
-			name += "t"
+		name := res.Name() + "  " + res.Started.Local().Format("Jan 2 15:04")
+		if len(res.Paired) > 0 { // a variant: how one thread went against its baseline
+			var xs []float64
+			for _, p := range res.Paired {
+				xs = append(xs, p.Ratio)
+			}
+			name += fmt.Sprintf("  (1 thread %.2f× vs %s)", bench.Summarize(xs).Median, res.Baseline.Words())
 		}
 		row := chartRow{
-			name:     chartText(fmt.Sprintf("%s  %s", name, res.Started.Local().Format("Jan 2 15:04")), theme.TextSize()),
+			name:     chartText(name, theme.TextSize()),
 			speedup:  canvas.NewRectangle(speedC),
 			eff:      canvas.NewRectangle(effC),
 			speedupV: chartText(fmt.Sprintf("%.2f×", res.Speedup[k]), small),

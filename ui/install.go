@@ -48,6 +48,8 @@ type installTab struct {
 	variant  *widget.RadioGroup
 	route    *widget.RadioGroup
 	routeWhy *widget.Label
+	jit      *widget.Check
+	jitWhy   *widget.Label
 	getUV    *widget.Button
 	target   *widget.Label
 	install  *widget.Button
@@ -107,6 +109,10 @@ func newInstallTab(c *core) *installTab {
 	t.route.Horizontal = true
 	t.routeWhy = widget.NewLabel("")
 	t.routeWhy.Wrapping = fyne.TextWrapWord
+	t.jit = widget.NewCheck("With the experimental JIT (off until PYTHON_JIT=1)", func(bool) { t.update() })
+	t.jitWhy = widget.NewLabel("")
+	t.jitWhy.Wrapping = fyne.TextWrapWord
+	t.jitWhy.Importance = widget.LowImportance
 	t.getUV = widget.NewButtonWithIcon("Get uv (recommended: installs in seconds)", theme.DownloadIcon(), t.startGetUV)
 	t.getUV.Hide()
 	t.install = widget.NewButtonWithIcon("Install", theme.DownloadIcon(), t.start)
@@ -121,6 +127,7 @@ func newInstallTab(c *core) *installTab {
 	form := widget.NewForm(
 		widget.NewFormItem("Build", t.variant),
 		widget.NewFormItem("Route", container.NewVBox(t.route, t.routeWhy, t.getUV)),
+		widget.NewFormItem("JIT", container.NewVBox(t.jit, t.jitWhy)),
 		widget.NewFormItem("Target", t.target),
 	)
 	right := container.NewBorder(
@@ -292,6 +299,7 @@ func (t *installTab) update() {
 		t.routeWhy.SetText(strings.Join(lines, "\n"))
 	}
 	spec, ok := t.spec()
+	t.updateJIT(spec, ok, route)
 	switch {
 	case !ok:
 		t.target.SetText("Choose a release on the left.")
@@ -316,6 +324,24 @@ func (t *installTab) update() {
 		t.fromFile.Enable()
 		t.getUV.Enable()
 	}
+}
+
+// updateJIT offers the JIT where the chosen build and route can have it,
+// and says why not elsewhere.
+func (t *installTab) updateJIT(spec envs.Spec, ok bool, route installer.Route) {
+	why := "Choose a release on the left."
+	if ok && t.inst != nil {
+		why = t.inst.JITRefusal(spec, route)
+	}
+	if why != "" {
+		t.jit.SetChecked(false)
+		t.jit.Disable()
+		t.jitWhy.SetText("Not for this build: " + why + ".")
+		return
+	}
+	t.jit.Enable()
+	t.jitWhy.SetText(fmt.Sprintf("Builds CPython's copy-and-patch JIT in (PEP 744); the build needs LLVM %d. "+
+		"Turn it on with PYTHON_JIT=1; Benchmarks measures whether it helps.", installer.JITLLVM(spec.Version)))
 }
 
 // onEvent shows an installer event: a log line, the log's file, or a
@@ -355,8 +381,13 @@ func (t *installTab) start() {
 		return
 	}
 	via := installer.Route(t.route.Selected)
-	t.startLog("Installing " + spec.String() + " via " + string(via))
-	t.run("Installing "+spec.String()+"…", func(ctx context.Context, inst *installer.Installer) (envs.Interpreter, installer.Record, error) {
+	jit, what := t.jit.Checked, spec.String()
+	if jit {
+		what += " with the JIT"
+	}
+	t.startLog("Installing " + what + " via " + string(via))
+	t.run("Installing "+what+"…", func(ctx context.Context, inst *installer.Installer) (envs.Interpreter, installer.Record, error) {
+		inst.JIT = jit
 		return inst.Install(ctx, spec, via)
 	}, nil)
 }

@@ -54,6 +54,7 @@ func newInterpretersTab(c *core) *interpretersTab {
 			}
 		}},
 		{title: "GIL", width: 60, text: func(i int) string { return gilText(row(i).GILEnabled) }},
+		{title: "JIT", width: 60, text: func(i int) string { return jitText(row(i)) }},
 		{title: "Source", width: 90, text: func(i int) string { return string(row(i).Source) }},
 		{title: "Arch", width: 70, text: func(i int) string { return row(i).Arch }},
 		{title: "Status", width: 80, text: func(i int) string { return string(row(i).Status) }, style: func(i int, l *widget.Label) {
@@ -139,6 +140,15 @@ func gilText(b *bool) string {
 	return "off"
 }
 
+// jitText is the JIT column: "off" or "on" for a build with the JIT, "—"
+// for one without.
+func jitText(in envs.Interpreter) string {
+	if !in.HasJIT() {
+		return "—"
+	}
+	return gilText(in.JITEnabled)
+}
+
 // selectPath selects the interpreter at path, showing everything about
 // it (when the filter lets it through).
 func (t *interpretersTab) selectPath(path string) {
@@ -180,8 +190,11 @@ func (t *interpretersTab) showDetails(in envs.Interpreter) {
 		row("Base prefix", in.BasePrefix)
 	}
 	row("Virtual env", map[bool]string{true: "yes", false: "no"}[in.IsVenv])
-	if in.JITAvailable != nil {
-		row("JIT", fmt.Sprintf("available %v, enabled %v", *in.JITAvailable, in.JITEnabled != nil && *in.JITEnabled))
+	switch {
+	case in.HasJIT():
+		row("JIT", "experimental JIT built in, "+in.JITWords())
+	case in.JITAvailable != nil:
+		row("JIT", "not built in")
 	}
 	row("pip", map[bool]string{true: "installed", false: "not installed"}[in.HasPip])
 	row("Found by", string(in.Source))

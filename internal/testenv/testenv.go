@@ -125,3 +125,15 @@ func System(t testing.TB) string {
 	}
 	return SystemPython
 }
+
+// JIT returns the test build with the experimental JIT: the standard 3.14
+// build, configured with --enable-experimental-jit=yes-off (so the JIT is
+// there, off until PYTHON_JIT=1).
+func JIT(t testing.TB) string {
+	t.Helper()
+	p := GIL(t, "3.14")
+	if err := exec.Command(p, "-c", "import sys; sys.exit(not sys._jit.is_available())").Run(); err != nil {
+		missing(t, "the JIT in the standard 3.14 test build "+p+" (scripts/test-pythons.sh builds it with --jit)")
+	}
+	return p
+}
