@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -366,4 +367,38 @@ func sha256File(t *testing.T, path string) string {
 	}
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
+}
+
+// install --jit on a machine whose PATH has no LLVM names what the build
+// needs and the one line that installs it, before anything is fetched or
+// built; a free-threaded build is refused the JIT, saying why.
+func TestInstallWithTheJITNamesWhatItNeeds(t *testing.T) {
+	tarball := testenv.SourceTarball(t, "3.14.7")
+	org := testenv.StartPythonOrg(t, testenv.StandInRelease{ID: 1002, Version: "3.14.7", Tarball: tarball})
+	bin := t.TempDir() // a compiler, make and a Python, and no LLVM
+	for tool, real := range map[string]string{"cc": "", "gcc": "", "make": "", "python3": testenv.System(t)} {
+		if real == "" {
+			var err error
+			if real, err = exec.LookPath(tool); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Symlink(real, filepath.Join(bin, tool)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PATH", bin)
+	data := t.TempDir()
+	r := run(t, nil, "--data-dir", data, "install", "3.14", "--via", "python.org", "--jit", "--mirror", org.URL)
+	want := "a source build with the JIT needs LLVM 19 (clang-19 and llvm-readobj-19, for the JIT); install them with: sudo apt-get install -y clang-19 llvm-19"
+	if r.code != 1 || !strings.Contains(r.stderr, want) {
+		t.Errorf("code %d, stderr:\n%s\nwant %q", r.code, r.stderr, want)
+	}
+	if org.Asked("Python-3.14.7.tar.xz") {
+		t.Error("the tarball was fetched for a build that cannot run")
+	}
+	r = run(t, nil, "--data-dir", data, "install", "3.14t", "--via", "python.org", "--jit", "--mirror", org.URL)
+	if r.code != 1 || !strings.Contains(r.stderr, "3.14t cannot be built with the JIT: the free-threaded builds of 3.13 and 3.14 do not support the JIT") {
+		t.Errorf("3.14t --jit: code %d %s", r.code, r.stderr)
+	}
 }
