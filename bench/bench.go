@@ -323,12 +323,15 @@ func run(ctx context.Context, in envs.Interpreter, opt Options, variants []envs.
 
 	// Rounds until every side's headline is steady or the budget is spent
 	// (less what the memory runs after it take). Paired sides take more
-	// rounds: a pair's interval needs at least six.
+	// rounds: a pair's interval needs at least six, and while a
+	// comparison is still undecided (its interval across the noise
+	// floor) they go on, to twice the budget.
 	least := minRounds
 	if len(sides) > 1 {
 		least = minPairedRounds
 	}
-	deadline := start.Add(time.Duration(len(sides)) * (opt.Budget - opt.Budget/10))
+	share := time.Duration(len(sides)) * (opt.Budget - opt.Budget/10)
+	deadline, last := start.Add(share), start.Add(2*share)
 	for i := 0; ; i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -337,13 +340,19 @@ func run(ctx context.Context, in envs.Interpreter, opt Options, variants []envs.
 			return nil, err
 		}
 		spread := 0.0
-		for _, s := range sides {
+		steady, decided := true, true
+		for j, s := range sides {
 			spread = max(spread, headlineSpread(s.r.Samples))
+			if j > 0 {
+				steady = steady && pairedSteady(sides[0].r.Samples, s.r.Samples)
+				decided = decided && pairedDecided(sides[0].r.Samples, s.r.Samples)
+			}
 		}
 		rounds := i + 1
 		progress(fmt.Sprintf("round %d: efficiency spread ±%.0f%%", rounds, 50*spread))
-		steady := rounds >= steadyRounds && spread <= NoisyAbove
-		if rounds >= least && (steady || time.Now().After(deadline)) {
+		steady = steady && rounds >= steadyRounds && spread <= NoisyAbove
+		now := time.Now()
+		if rounds >= least && (steady || now.After(deadline) && decided || now.After(last)) {
 			break
 		}
 	}
@@ -375,28 +384,52 @@ func run(ctx context.Context, in envs.Interpreter, opt Options, variants []envs.
 	return out, nil
 }
 
-// measureRound runs one round: per workload, each side's 1 thread, N
-// threads and N processes back to back, the sides and the cells in an
-// order that turns with the round. The sides' cells of one workload are
-// thus never more than a few cells apart: the pairs a variant is judged on
-// see the same moment of the machine.
+// measureRound runs one round: per workload, 1 thread, N threads and N
+// processes back to back, in an order that turns with the round. Sides
+// measured in pairs run their 1-thread cells first, back to back and then
+// again in the reverse order (A B B A: a machine that speeds up or slows
+// down through them weighs on both sides alike), which are the pairs a
+// variant is judged on; then each side's N threads and N processes.
 func measureRound(ctx context.Context, sides []*side, iters map[Workload]int64, rnd int) error {
 	for _, w := range Workloads {
-		for j := range sides {
-			sd := sides[(j+rnd)%len(sides)]
-			n := len(sd.procs)
-			cells := []func() (Sample, error){
-				func() (Sample, error) { return sd.threads.run(ctx, w, iters[w], 1) },
-				func() (Sample, error) { return sd.threads.run(ctx, w, iters[w], n) },
-				func() (Sample, error) { return runTogether(ctx, sd.procs, w, iters[w]) },
-			}
-			for i := range cells {
-				s, err := cells[(i+rnd)%len(cells)]()
+		var cells []func() error
+		cell := func(sd *side, run func() (Sample, error)) func() error {
+			return func() error {
+				s, err := run()
 				if err != nil {
 					return err
 				}
 				s.Workload, s.Repeat = w, rnd
 				sd.r.Samples = append(sd.r.Samples, s)
+				return nil
+			}
+		}
+		three := func(sd *side) []func() error {
+			n := len(sd.procs)
+			return []func() error{
+				cell(sd, func() (Sample, error) { return sd.threads.run(ctx, w, iters[w], 1) }),
+				cell(sd, func() (Sample, error) { return sd.threads.run(ctx, w, iters[w], n) }),
+				cell(sd, func() (Sample, error) { return runTogether(ctx, sd.procs, w, iters[w]) }),
+			}
+		}
+		if len(sides) == 1 {
+			c := three(sides[0])
+			for i := range c {
+				cells = append(cells, c[(i+rnd)%len(c)])
+			}
+		} else {
+			var ones, back, rest []func() error
+			for j := range sides {
+				c := three(sides[(j+rnd)%len(sides)])
+				ones = append(ones, c[0])
+				back = append([]func() error{three(sides[(j+rnd)%len(sides)])[0]}, back...)
+				rest = append(rest, c[1+rnd%2], c[2-rnd%2])
+			}
+			cells = append(append(append(cells, ones...), back...), rest...)
+		}
+		for _, run := range cells {
+			if err := run(); err != nil {
+				return err
 			}
 		}
 	}

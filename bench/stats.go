@@ -49,10 +49,12 @@ func quantile(sorted []float64, q float64) float64 {
 	return sorted[lo] + (sorted[hi]-sorted[lo])*frac
 }
 
-// roundCells are one workload's three cells of one round.
+// roundCells are one workload's cells of one round: 1 thread (the mean
+// of its cells, when a paired run takes two), N threads, N processes.
 type roundCells struct {
 	one, threads, procs Sample
-	complete            int // how many of the three are there
+	ones                int // 1-thread cells in one
+	hasThreads, hasProc bool
 }
 
 // ratios are the ratios one round gives for one workload.
@@ -61,7 +63,7 @@ type ratios struct {
 }
 
 func (c roundCells) ratios() (ratios, bool) {
-	if c.complete != 3 || c.one.WallNs <= 0 || c.threads.WallNs <= 0 || c.procs.WallNs <= 0 {
+	if c.ones == 0 || !c.hasThreads || !c.hasProc || c.one.WallNs <= 0 || c.threads.WallNs <= 0 || c.procs.WallNs <= 0 {
 		return ratios{}, false
 	}
 	return ratios{
@@ -89,13 +91,17 @@ func byRound(samples []Sample) map[int]map[Workload]*roundCells {
 		}
 		switch {
 		case s.Mode == ModeThread && s.Threads == 1:
-			c.one = s
+			// The mean of the round's 1-thread cells.
+			n := int64(c.ones)
+			c.one.WallNs = (c.one.WallNs*n + s.WallNs) / (n + 1)
+			c.one.CPUNs = (c.one.CPUNs*n + s.CPUNs) / (n + 1)
+			c.one.Threads, c.one.Mode = s.Threads, s.Mode
+			c.ones++
 		case s.Mode == ModeThread:
-			c.threads = s
+			c.threads, c.hasThreads = s, true
 		default:
-			c.procs = s
+			c.procs, c.hasProc = s, true
 		}
-		c.complete++
 	}
 	return out
 }
@@ -193,8 +199,8 @@ type Ratio struct {
 	Low   float64 `json:"low"`
 	High  float64 `json:"high"`
 	Pairs int     `json:"pairs"`
-	// Clear says the interval leaves out 1 and the ratio is past the
-	// noise floor: the difference is real on this machine.
+	// Clear says the whole interval is past the noise floor, on one side:
+	// the difference is real on this machine, and more than noise.
 	Clear bool `json:"clear"`
 }
 
@@ -221,8 +227,7 @@ func PairedRatio(ratios []float64) Ratio {
 		return roundRatio(out) // too few pairs for a 95% interval: never clear
 	}
 	out.Low, out.High = xs[k-1], xs[len(xs)-k]
-	far := math.Abs(math.Log(out.Ratio)) >= math.Log(1+NoiseFloor)
-	out.Clear = far && (out.Low > 1 || out.High < 1)
+	out.Clear = out.Low > 1+NoiseFloor || out.High < 1/(1+NoiseFloor)
 	return roundRatio(out)
 }
 
@@ -273,15 +278,25 @@ func (r Ratio) Phrase(what string) string {
 // (1.60–1.80)", "1.25× slower than 3.13.5 (1.20–1.30)", "no clear
 // difference from 3.13.5 (0.99×, 0.97–1.02)".
 func (r Ratio) Than(name string) string {
+	head, word, detail := r.words()
+	if name == "" {
+		return head + detail
+	}
+	return head + " " + word + " " + name + detail
+}
+
+// words are Than's parts: the head, the word before the other's name and
+// the interval.
+func (r Ratio) words() (head, word, detail string) {
 	switch {
 	case r.Pairs == 0:
-		return "not compared with " + name
+		return "not compared", "with", ""
 	case r.Pairs < 6:
-		return fmt.Sprintf("%.2f× against %s (too few rounds for an interval)", r.Ratio, name)
+		return fmt.Sprintf("%.2f×", r.Ratio), "against", " (too few rounds for an interval)"
 	case !r.Clear:
-		return fmt.Sprintf("no clear difference from %s (%.2f×, %.2f–%.2f)", name, r.Ratio, r.Low, r.High)
+		return "no clear difference", "from", fmt.Sprintf(" (%.2f×, %.2f–%.2f)", r.Ratio, r.Low, r.High)
 	case r.Ratio >= 1:
-		return fmt.Sprintf("%.2f× faster than %s (%.2f–%.2f)", r.Ratio, name, r.Low, r.High)
+		return fmt.Sprintf("%.2f× faster", r.Ratio), "than", fmt.Sprintf(" (%.2f–%.2f)", r.Low, r.High)
 	}
-	return fmt.Sprintf("%.2f× slower than %s (%.2f–%.2f)", 1/r.Ratio, name, 1/r.High, 1/r.Low)
+	return fmt.Sprintf("%.2f× slower", 1/r.Ratio), "than", fmt.Sprintf(" (%.2f–%.2f)", 1/r.High, 1/r.Low)
 }
