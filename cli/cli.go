@@ -86,6 +86,7 @@ func commands() []command {
 	return []command{
 		{name: "gui", summary: "open the window (the default with no command)"},
 		availableCommand(),
+		tryCommand(),
 		benchCommand(),
 		doctorCommand(),
 		getUVCommand(),

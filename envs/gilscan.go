@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -39,12 +40,8 @@ func ScanGIL(ctx context.Context, python string, modules []string, progress func
 		return nil, fmt.Errorf("the GIL scan is for free-threaded interpreters; %s is a GIL build", python)
 	}
 	if len(modules) == 0 {
-		out, err := platform.Run(ctx, []string{python, "-I", "-c", gilScanScript, "--list"}, platform.RunOptions{Timeout: 30 * time.Second})
-		if err != nil || out.ExitCode != 0 {
-			return nil, fmt.Errorf("listing the installed modules: %s", runError(out, err))
-		}
-		if err := json.Unmarshal(out.Stdout, &modules); err != nil {
-			return nil, fmt.Errorf("listing the installed modules: %v", err)
+		if modules, err = InstalledModules(ctx, python); err != nil {
+			return nil, err
 		}
 	}
 	results := make([]ModuleResult, 0, len(modules))
@@ -84,4 +81,53 @@ func ScanGIL(ctx context.Context, python string, modules []string, progress func
 		}
 	}
 	return results, nil
+}
+
+// InstalledModules are the top-level modules installed in the
+// site-packages of python's environment (pip's own left out).
+func InstalledModules(ctx context.Context, python string) ([]string, error) {
+	out, err := platform.Run(ctx, []string{python, "-I", "-c", gilScanScript, "--list"}, platform.RunOptions{Timeout: 30 * time.Second})
+	if err != nil || out.ExitCode != 0 {
+		return nil, fmt.Errorf("listing the installed modules: %s", runError(out, err))
+	}
+	var modules []string
+	if err := json.Unmarshal(out.Stdout, &modules); err != nil {
+		return nil, fmt.Errorf("listing the installed modules: %v", err)
+	}
+	return modules, nil
+}
+
+// GILAfter imports every module in one fresh free-threaded process, in
+// turn, and says whether the GIL is on at the end, with the GIL warnings
+// the imports raised (each names the module that turned it on) and the
+// first import that failed.
+func GILAfter(ctx context.Context, python string, modules []string) (on bool, gilWarnings []string, importError string, err error) {
+	out, err := platform.Run(ctx, append([]string{python, "-I", "-c", gilScanScript}, modules...), platform.RunOptions{Timeout: 5 * time.Minute})
+	if err != nil || out.ExitCode != 0 {
+		return false, nil, "", fmt.Errorf("importing the modules in one process: %s", runError(out, err))
+	}
+	var rep struct {
+		After    bool
+		Warnings []string
+		Error    *string
+	}
+	if err := json.Unmarshal(out.Stdout, &rep); err != nil {
+		return false, nil, "", fmt.Errorf("importing the modules in one process printed something the scan cannot read: %s", platform.LastLine(out.Stdout))
+	}
+	if rep.Error != nil {
+		importError = *rep.Error
+	}
+	return rep.After, rep.Warnings, importError, nil
+}
+
+var warnedModule = regexp.MustCompile(`to load module '([^']+)'`)
+
+// WarnedModule is the module a GIL warning names ("" when it names none):
+// CPython's "…has been enabled to load module 'foo._speedups', which has
+// not declared…".
+func WarnedModule(warning string) string {
+	if m := warnedModule.FindStringSubmatch(warning); m != nil {
+		return m[1]
+	}
+	return ""
 }

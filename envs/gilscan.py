@@ -1,6 +1,7 @@
 # PyHangar's GIL scan. "--list" prints the top-level modules installed in
-# this environment's site-packages; NAME imports one module and reports
-# whether the GIL was enabled by it, and any warning or error.
+# this environment's site-packages; NAME... imports the modules in turn,
+# in this one process, and reports whether the GIL was on before and after,
+# the GIL warnings they raised and the first import error.
 import importlib
 import json
 import os
@@ -33,15 +34,16 @@ def installed():
 if sys.argv[1] == "--list":
     print(json.dumps(installed()))
 else:
-    name = sys.argv[1]
     before = sys._is_gil_enabled()
     error = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            importlib.import_module(name)
-        except BaseException as e:  # noqa: BLE001 - any failure is reported
-            error = "%s: %s" % (type(e).__name__, e)
+        for name in sys.argv[1:]:
+            try:
+                importlib.import_module(name)
+            except BaseException as e:  # noqa: BLE001 - any failure is reported
+                if error is None:
+                    error = "%s: %s: %s" % (name, type(e).__name__, e) if len(sys.argv) > 2 else "%s: %s" % (type(e).__name__, e)
     after = sys._is_gil_enabled()
     gil_warnings = [str(w.message) for w in caught
                     if issubclass(w.category, RuntimeWarning) and "global interpreter lock" in str(w.message).lower()]

@@ -278,7 +278,7 @@ func (r *reqReader) add(file string, n int, text string) error {
 	})
 	where := fmt.Sprintf("%s:%d", file, n)
 	args, opts := breakArgsOptions(text)
-	tokens, err := shlexSplit(opts)
+	tokens, err := SplitWords(opts)
 	if err != nil {
 		return fmt.Errorf("%s: %v", where, err)
 	}
@@ -412,10 +412,10 @@ func parseOptions(tokens []string) ([]parsedOption, error) {
 	return out, nil
 }
 
-// shlexSplit splits as Python's shlex.split does (POSIX mode): white space
+// SplitWords splits as Python's shlex.split does (POSIX mode): white space
 // separates words; '…' is literal; in "…" a backslash escapes " and \;
 // elsewhere a backslash escapes the next character.
-func shlexSplit(s string) ([]string, error) {
+func SplitWords(s string) ([]string, error) {
 	var out []string
 	var cur strings.Builder
 	inWord := false

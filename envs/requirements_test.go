@@ -153,7 +153,7 @@ func TestRequirementsAgreeWithPip(t *testing.T) {
 	}
 	for i, line := range corpus {
 		args, opts := breakArgsOptions(line)
-		tokens, err := shlexSplit(opts)
+		tokens, err := SplitWords(opts)
 		var parsed []parsedOption
 		if err == nil {
 			parsed, err = parseOptions(tokens)

@@ -222,7 +222,7 @@ func MakeVenvDir(ctx context.Context, opt MakeOptions) (result Identity, err err
 		argv = []string{opt.Base.Path, "-I", "-m", "venv", dir}
 	}
 	opt.Progress("$ " + strings.Join(argv, " "))
-	if err := runTool(ctx, argv, opt.Timeout, opt.Progress); err != nil {
+	if err := runTool(ctx, argv, opt.Timeout, "", opt.Progress); err != nil {
 		return Identity{}, fmt.Errorf("creating the venv failed: %w", err)
 	}
 
@@ -394,24 +394,62 @@ func InstallRequirements(ctx context.Context, dir string, via VenvTool, uv, requ
 	if _, err := os.Stat(req); err != nil {
 		return fmt.Errorf("requirements file: %w", err)
 	}
-	var argv []string
-	if via == ToolUV && uv != "" {
-		argv = []string{uv, "pip", "install", "--python", VenvPython(dir), "--no-progress", "--color", "never", "-r", req}
-	} else {
-		argv = []string{VenvPython(dir), "-I", "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "-r", req}
-	}
-	progress("$ " + strings.Join(argv, " "))
-	if err := runTool(ctx, argv, 0, progress); err != nil {
+	if err := Install(ctx, InstallOptions{Venv: dir, Via: via, UV: uv, Args: []string{"-r", req}, Progress: progress}); err != nil {
 		return fmt.Errorf("installing %s failed: %w", requirements, err)
+	}
+	return nil
+}
+
+// InstallOptions describe a pip install into a venv.
+type InstallOptions struct {
+	Venv string   // the venv's folder
+	Via  VenvTool // ToolUV runs uv pip, else the venv's own pip
+	UV   string   // uv's path, for ToolUV
+	Args []string // what follows "pip install": -r FILE, --no-deps DIR
+	// Dir is the folder it runs in ("": PyHangar's own), where relative
+	// paths in a requirements file are found, as pip finds them.
+	Dir      string
+	Progress func(string)
+	// Run, when set, runs the installer instead of a process of
+	// PyHangar's own (a try runs it through its launcher): it returns the
+	// exit status and the last line printed.
+	Run func(ctx context.Context, argv []string, dir string, onLine func(string)) (exit int, last string, err error)
+}
+
+// Install runs pip install (or uv pip install) into a venv, streaming its
+// lines; a failure carries the last line it printed.
+func Install(ctx context.Context, opt InstallOptions) error {
+	if opt.Progress == nil {
+		opt.Progress = func(string) {}
+	}
+	var argv []string
+	if opt.Via == ToolUV && opt.UV != "" {
+		argv = []string{opt.UV, "pip", "install", "--python", VenvPython(opt.Venv), "--no-progress", "--color", "never"}
+	} else {
+		argv = []string{VenvPython(opt.Venv), "-I", "-m", "pip", "install", "--disable-pip-version-check", "--no-input"}
+	}
+	argv = append(argv, opt.Args...)
+	opt.Progress("$ " + strings.Join(argv, " "))
+	if opt.Run == nil {
+		return runTool(ctx, argv, 0, opt.Dir, opt.Progress)
+	}
+	exit, last, err := opt.Run(ctx, argv, opt.Dir, opt.Progress)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
+		return err
+	case exit != 0:
+		return fmt.Errorf("exit status %d: %s", exit, last)
 	}
 	return nil
 }
 
 // runTool runs argv, streaming its lines; a non-zero exit is an error
 // carrying the last line it printed.
-func runTool(ctx context.Context, argv []string, timeout time.Duration, progress func(string)) error {
+func runTool(ctx context.Context, argv []string, timeout time.Duration, dir string, progress func(string)) error {
 	var last string
-	res, err := platform.Run(ctx, argv, platform.RunOptions{Timeout: timeout, OnLine: func(l string) {
+	res, err := platform.Run(ctx, argv, platform.RunOptions{Timeout: timeout, Dir: dir, OnLine: func(l string) {
 		last = l
 		progress(l)
 	}})

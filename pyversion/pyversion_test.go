@@ -55,3 +55,39 @@ func TestBuildName(t *testing.T) {
 		t.Error("BuildName")
 	}
 }
+
+func TestSatisfies(t *testing.T) {
+	for _, c := range []struct {
+		v    Version
+		spec string
+		want bool
+	}{
+		{"3.13.5", ">=3.10", true},
+		{"3.9.18", ">=3.10", false},
+		{"3.13.5", ">=3.9,!=3.13.*,<4", false},
+		{"3.14.7", ">=3.9,!=3.13.*,<4", true},
+		{"3.14.7", "~=3.11", true},
+		{"3.14.7", "~=3.11.2", false},
+		{"3.11.9", "~=3.11.2", true},
+		{"3.13.0", "==3.13", true},
+		{"3.13.5", "==3.13", false},
+		{"3.13.5", "==3.13.*", true},
+		{"3.14.0rc1", ">=3.14", false},
+		{"3.14.0rc1", ">=3.13", true},
+		{"3.12.1", "<3.12", false},
+		{"3.12.1", ">3.12", true},
+		{"3.12.0", "<=3.12", true},
+		{"3.14.7", "===3.14.7", true},
+		{"3.14.7", "", true},
+	} {
+		got, err := Satisfies(c.v, c.spec)
+		if err != nil || got != c.want {
+			t.Errorf("Satisfies(%s, %q) = %v, %v; want %v", c.v, c.spec, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"3.10", ">=three", ">=3.*", "~=3"} {
+		if _, err := Satisfies("3.13.5", bad); err == nil {
+			t.Errorf("Satisfies(3.13.5, %q) took it", bad)
+		}
+	}
+}

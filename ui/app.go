@@ -87,6 +87,7 @@ func Run(ctx context.Context, cfg Config) error {
 type Window struct {
 	Tabs         *container.AppTabs
 	core         *core
+	projects     *projectsTab
 	interpreters *interpretersTab
 	install      *installTab
 	environments *environmentsTab
@@ -112,6 +113,7 @@ func build(ctx context.Context, a fyne.App, w fyne.Window, cfg Config, queue cha
 	c.queue = queue
 	win := &Window{core: c}
 	c.tabs = win
+	win.projects = newProjectsTab(c)
 	win.interpreters = newInterpretersTab(c)
 	win.install = newInstallTab(c)
 	win.environments = newEnvironmentsTab(c)
@@ -120,6 +122,7 @@ func build(ctx context.Context, a fyne.App, w fyne.Window, cfg Config, queue cha
 	win.doctor = newDoctorTab(c)
 	win.settings = newSettingsTab(c)
 	win.Tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Projects", theme.FileApplicationIcon(), win.projects.content),
 		container.NewTabItemWithIcon("Interpreters", theme.ListIcon(), win.interpreters.content),
 		container.NewTabItemWithIcon("Install", theme.DownloadIcon(), win.install.content),
 		container.NewTabItemWithIcon("Environments", theme.FolderIcon(), win.environments.content),
@@ -129,7 +132,7 @@ func build(ctx context.Context, a fyne.App, w fyne.Window, cfg Config, queue cha
 		container.NewTabItemWithIcon("Settings", theme.SettingsIcon(), win.settings),
 	)
 	prefs := a.Preferences()
-	if last := prefs.IntWithFallback(prefTab, tabInterpreters); last > 0 && last < len(win.Tabs.Items) {
+	if last := prefs.IntWithFallback(prefTab, tabProjects); last > 0 && last < len(win.Tabs.Items) {
 		c.show(last)
 	}
 	win.Tabs.OnSelected = func(*container.TabItem) {
@@ -140,6 +143,13 @@ func build(ctx context.Context, a fyne.App, w fyne.Window, cfg Config, queue cha
 	}
 	c.keys()
 	w.SetMainMenu(c.mainMenu())
+	// Dropped on the window: a team profile opens on the Team tab, a
+	// folder is a project to try.
+	w.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		if !win.team.dropped(uris) {
+			win.projects.dropped(uris)
+		}
+	})
 	if cfg.Notice != "" {
 		notice := cfg.Notice
 		// Shown once the window is up.

@@ -187,7 +187,7 @@ func TestTabs(t *testing.T) {
 	for _, item := range win.Tabs.Items {
 		titles = append(titles, item.Text)
 	}
-	if got := strings.Join(titles, ","); got != "Interpreters,Install,Environments,Benchmarks,Team,Doctor,Settings" {
+	if got := strings.Join(titles, ","); got != "Projects,Interpreters,Install,Environments,Benchmarks,Team,Doctor,Settings" {
 		t.Fatalf("tabs = %s", got)
 	}
 }

@@ -132,9 +132,10 @@ func (c *core) discover(then func()) {
 	})
 }
 
-// The tabs, in order (Ctrl+1…7 and the View menu).
+// The tabs, in order (Ctrl+1…8 and the View menu).
 const (
-	tabInterpreters = iota
+	tabProjects = iota
+	tabInterpreters
 	tabInstall
 	tabEnvironments
 	tabBenchmarks

@@ -176,6 +176,9 @@ func (v *jobView) run(starting string, work func(ctx context.Context) error, don
 		v.spin.Hide()
 		v.bar.Hide()
 		text := done(err)
+		if v.cancel != nil {
+			return // done went on with another job of the view's, which shows itself
+		}
 		switch {
 		case text != "":
 		case errors.Is(err, context.Canceled):

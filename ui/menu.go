@@ -18,12 +18,12 @@ func shortcut(key fyne.KeyName) *desktop.CustomShortcut {
 	return &desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault}
 }
 
-// tabKeys are Ctrl+1…7, a tab each.
-var tabKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7}
+// tabKeys are Ctrl+1…8, a tab each.
+var tabKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8}
 
 // keys wires the window's shortcuts: Ctrl+Q quits (asking while jobs
 // run), Ctrl+R and F5 look for interpreters again, Ctrl+F goes to the
-// interpreter filter, Ctrl+1…7 to a tab, Delete deletes the selected venv
+// interpreter filter, Ctrl+1…8 to a tab, Delete deletes the selected venv
 // on the Environments tab (after the confirmation).
 func (c *core) keys() {
 	cv := c.win.Canvas()
@@ -64,6 +64,7 @@ func (c *core) mainMenu() *fyne.MainMenu {
 	quit.IsQuit = true
 	quit.Shortcut = shortcut(fyne.KeyQ)
 	file := fyne.NewMenu("File",
+		fyne.NewMenuItem("Try a project…", func() { c.show(tabProjects); c.tabs.projects.chooseFolder() }),
 		fyne.NewMenuItem("Open a team profile…", func() { c.show(tabTeam); c.tabs.team.openDialog() }),
 		fyne.NewMenuItem("Create a venv…", func() { c.show(tabEnvironments); c.tabs.environments.createDialog(envs.Interpreter{}) }),
 		fyne.NewMenuItem("Install from a file…", func() { c.show(tabInstall); c.tabs.install.chooseFile() }),

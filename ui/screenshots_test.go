@@ -25,7 +25,8 @@ import (
 // interpreters can make again: those interpreters and Debian's python3 on
 // PATH, a python.org stand-in with three releases as the mirror, a venv
 // made from the free-threaded 3.14, a benchmark of it beside 3.14 with the
-// GIL, and a team profile asking for two more venvs.
+// GIL, a team profile asking for two more venvs, and a try of the test
+// project on both.
 func TestScreenshots(t *testing.T) {
 	out := os.Getenv("PYHANGAR_SCREENSHOTS")
 	if out == "" {
@@ -99,9 +100,30 @@ func TestScreenshots(t *testing.T) {
 	win.team.load(profile)
 	waitIdle(win)
 
+	// A try of the test project (with its extension module) on 3.14 with
+	// the GIL and 3.14t, through the plan's dialog.
+	proj := testenv.Project(t, testenv.WithExtension)
+	index := testenv.TinyIndex(t)
+	t.Setenv("PIP_INDEX_URL", index.URL)
+	win.Tabs.SelectIndex(tabProjects)
+	win.projects.open(proj)
+	waitIdle(win)
+	var pythons []string
+	for _, opt := range win.projects.targets.Options {
+		if strings.HasSuffix(opt, "  "+ft["3.14"]) || strings.HasSuffix(opt, "  "+gil["3.14"]) {
+			pythons = append(pythons, opt)
+		}
+	}
+	win.projects.targets.SetSelected(pythons)
+	win.projects.budget.SetText("10s")
+	test.Tap(win.projects.tryB)
+	waitIdle(win)
+	test.Tap(shownButton(w.Canvas().Overlays().Top(), "Run it"))
+	waitIdle(win)
+
 	win.interpreters.filter.SetText("")
 	clickRow(win.interpreters.table, 0)
-	for i, name := range []string{"interpreters", "install", "environments", "benchmarks", "team", "doctor", "settings"} {
+	for i, name := range []string{"projects", "interpreters", "install", "environments", "benchmarks", "team", "doctor", "settings"} {
 		win.Tabs.SelectIndex(i)
 		waitIdle(win)
 		f, err := os.Create(filepath.Join(out, name+".png"))

@@ -17,8 +17,10 @@ import (
 	"github.com/pyhangar/pyhangar/envs"
 	"github.com/pyhangar/pyhangar/installer"
 	"github.com/pyhangar/pyhangar/platform"
+	"github.com/pyhangar/pyhangar/project"
 	"github.com/pyhangar/pyhangar/pyversion"
 	"github.com/pyhangar/pyhangar/store"
+	"github.com/pyhangar/pyhangar/trial"
 )
 
 // snapshotDir is the data dir the snapshots show: a fixed path, so the
@@ -67,7 +69,7 @@ func TestSnapshots(t *testing.T) {
 			waitIdle(win)
 
 			shoot := func(state string) {
-				for i, tab := range []string{"interpreters", "install", "environments", "benchmarks", "team", "doctor"} {
+				for i, tab := range []string{"projects", "interpreters", "install", "environments", "benchmarks", "team", "doctor"} {
 					if tab == "doctor" && state == "filled" {
 						continue // one state: what the doctor found
 					}
@@ -133,12 +135,35 @@ func fillForSnapshots(t *testing.T, win *Window, st *store.Store) {
 		madeUpInterpreter("/home/dev/.pyenv/versions/3.12.11/bin/python3.12", "3.12.11", false, "pyenv"),
 		madeUpInterpreter("/usr/bin/python3.11", "3.11.2", false, "system"),
 	}
+	jit, off := true, false // python.org's 3.14 builds have the JIT, off
+	list[1].JITAvailable, list[1].JITEnabled = &jit, &off
 	c.interps = list
 	for _, l := range c.listeners {
 		l(list)
 	}
 	waitIdle(win)
 	clickRow(win.interpreters.table, 0)
+
+	// A project and a try of it on two of those.
+	proj := filepath.Join(snapshotDir, "webapp")
+	os.MkdirAll(filepath.Join(proj, "src", "webapp"), 0o755)
+	os.WriteFile(filepath.Join(proj, "pyproject.toml"), []byte("[build-system]\nrequires = [\"hatchling\"]\n[project]\nname = \"webapp\"\n"+
+		"requires-python = \">=3.11\"\ndependencies = [\"orjson\", \"lxml\"]\n[dependency-groups]\ntest = [\"pytest\"]\n"), 0o644)
+	os.WriteFile(filepath.Join(proj, "src", "webapp", "__init__.py"), nil, 0o644)
+	os.WriteFile(filepath.Join(proj, "bench.py"), nil, 0o644)
+	tr := madeUpTry(proj, list[4], list[0], started)
+	if tr.ID, _ = st.StartTry(t.Context(), tr); tr.ID == 0 {
+		t.Fatal("the try was not kept")
+	}
+	if err := st.FinishTry(t.Context(), tr); err != nil {
+		t.Fatal(err)
+	}
+	win.projects.open(proj)
+	waitIdle(win)
+	item := win.projects.histL.CreateItem()
+	win.projects.histL.UpdateItem(0, item)
+	test.Tap(item.(*widget.Check))
+	waitIdle(win)
 
 	profile := filepath.Join(snapshotDir, "team.toml")
 	os.WriteFile(profile, []byte("name = \"ft-team\"\n\n[[python]]\nspec = \"3.13t\"\n\n[[venv]]\nname = \"api\"\npython = \"3.13t\"\n"), 0o644)
@@ -171,4 +196,29 @@ func madeUpRun(path, version string, ft bool, speedup, efficiency float64, cost 
 		r.Verdict = fmt.Sprintf("GIL build: threads take turns (%.2f× on 2 threads, CPU/wall %.2f)", speedup, 2*efficiency)
 	}
 	return r
+}
+
+// madeUpTry is a try of proj on base and ft: both install (lxml from
+// source on ft), the tests pass, lxml turns the GIL back on, ft is 1.62×
+// faster.
+func madeUpTry(proj string, base, ft envs.Interpreter, started time.Time) trial.Try {
+	p, _ := project.Read(proj, project.Options{})
+	tests := func(passed int) *trial.TestResult {
+		return &trial.TestResult{Command: []string{"python", "-m", "pytest", "-q"}, Summarized: true, Passed: passed, Seconds: 3.2, Failing: []string{}}
+	}
+	tr := trial.Try{Project: p, Test: []string{"python", "-m", "pytest", "-q"}, Run: []string{"python", "bench.py"}, Rounds: 12, Status: trial.StatusOK,
+		Started: started, Finished: started.Add(70 * time.Second), Targets: []trial.TargetResult{
+			{Target: trial.Target{Python: base}, Readiness: &trial.ReadinessResult{Checked: 3, FromSource: []string{}, WillNot: []string{}},
+				Venv: &trial.VenvResult{Path: "/tmp/v1"}, GIL: &trial.GILResult{Note: "a GIL build: the GIL is always on", OnAtEnd: true},
+				Tests: tests(212), Timing: &trial.TimingResult{Runs: 12, MedianMs: 412, Spread: 0.02, CPUWall: 0.99, PeakMB: 48}},
+			{Target: trial.Target{Python: ft}, Readiness: &trial.ReadinessResult{Checked: 3, FromSource: []string{"lxml"}, WillNot: []string{}},
+				Venv: &trial.VenvResult{Path: "/tmp/v2"}, GIL: &trial.GILResult{Scanned: true, Modules: 4, TurnedOn: []string{"lxml.etree"}, Failed: []string{}, OnAtEnd: true},
+				Tests: tests(212), Timing: &trial.TimingResult{Runs: 12, MedianMs: 254, Spread: 0.03, CPUWall: 1.9, PeakMB: 61,
+					Against: &trial.Comparison{Baseline: "3.11.2", Time: bench.Ratio{Ratio: 1.62, Low: 1.55, High: 1.7, Pairs: 12, Clear: true}, Memory: 1.27}}},
+		}}
+	for i := range tr.Targets {
+		tr.Targets[i].Answer = tr.Targets[i].Name() + ": " + map[int]string{0: "installs, 212 tests pass, bench.py 412 ms, peak memory 48 MB",
+			1: "installs (1 package built from source: lxml), 212 tests pass, the GIL is turned back on by lxml.etree, bench.py 1.62× faster than 3.11.2 (1.55–1.70), peak memory 1.27×"}[i]
+	}
+	return tr
 }

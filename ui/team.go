@@ -103,16 +103,19 @@ func newTeamTab(c *core) *teamTab {
 	top := container.NewHBox(t.open, t.apply, export)
 	t.content = container.NewBorder(top, nil, nil, nil, container.NewStack(container.NewPadded(t.intro), t.plan))
 
-	c.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
-		for _, u := range uris {
-			if strings.EqualFold(filepath.Ext(u.Path()), ".toml") && !c.busy(jobProfile) {
-				c.show(tabTeam)
-				t.load(u.Path())
-				return
-			}
-		}
-	})
 	return t
+}
+
+// dropped opens a profile dropped on the window, and says whether one was.
+func (t *teamTab) dropped(uris []fyne.URI) bool {
+	for _, u := range uris {
+		if strings.EqualFold(filepath.Ext(u.Path()), ".toml") && !t.c.busy(jobProfile) {
+			t.c.show(tabTeam)
+			t.load(u.Path())
+			return true
+		}
+	}
+	return false
 }
 
 // openDialog asks for a profile (.toml files).

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,15 +35,15 @@ func TestMenusAndShortcuts(t *testing.T) {
 			views = append(views, item.Label+" "+item.Shortcut.ShortcutName())
 		}
 	}
-	if len(views) < 7 || !strings.HasPrefix(views[2], "Environments") {
+	if len(views) < 8 || !strings.HasPrefix(views[0], "Projects") || !strings.HasPrefix(views[3], "Environments") {
 		t.Errorf("View menu: %v", views)
 	}
 	ctrl := func(k fyne.KeyName) {
 		w.Canvas().(fyne.Shortcutable).TypedShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault})
 	}
-	for i, k := range []fyne.KeyName{fyne.Key3, fyne.Key4, fyne.Key7, fyne.Key1} {
+	for i, k := range []fyne.KeyName{fyne.Key3, fyne.Key4, fyne.Key8, fyne.Key1} {
 		ctrl(k)
-		if got, want := win.Tabs.SelectedIndex(), []int{2, 3, 6, 0}[i]; got != want {
+		if got, want := win.Tabs.SelectedIndex(), []int{2, 3, 7, 0}[i]; got != want {
 			t.Errorf("Ctrl+%s shows tab %d, want %d", k, got, want)
 		}
 	}
@@ -128,7 +129,7 @@ func TestColumnWidthsAndSortRemembered(t *testing.T) {
 	if again.widths[1] != before+50 {
 		t.Errorf("the Build column comes back %v wide, want %v", again.widths[1], before+50)
 	}
-	if again.sortCol != 3 || !again.desc {
+	if source := slices.IndexFunc(tab.columns, func(c column) bool { return c.title == "Source" }); again.sortCol != source || !again.desc {
 		t.Errorf("the sort comes back as column %d desc %v, want Source, descending", again.sortCol, again.desc)
 	}
 }

@@ -22,7 +22,8 @@ import (
 // and as HTML otherwise, its files under /files/, and each file's core
 // metadata at the file's URL + ".metadata". Pages carry an ETag and answer
 // If-None-Match with 304, and say Cache-Control: max-age=MaxAge, as PyPI
-// does. Files hold no package contents: nothing installs from here.
+// does. A file holds its Content when it has one (a real wheel, from
+// RealWheel, which pip and uv install), else nothing installable.
 type PackageIndex struct {
 	URL    string // the simple API's root, ending in "/simple/"
 	MaxAge int    // seconds; 0 sends no max-age
@@ -56,6 +57,16 @@ type IndexFile struct {
 	// MetadataSHA256, when set, is the hash the page declares for the
 	// metadata instead of its real one (to test a mismatch).
 	MetadataSHA256 string
+	// Content is the file itself; nil serves a placeholder.
+	Content []byte
+}
+
+// fileSum is the SHA-256 the pages declare for the file: its content's.
+func (f IndexFile) fileSum() string {
+	if f.Content != nil {
+		return sum(string(f.Content))
+	}
+	return sum(f.Filename)
 }
 
 func (f IndexFile) link() string {
@@ -132,6 +143,10 @@ func (ix *PackageIndex) serve(w http.ResponseWriter, r *http.Request) {
 		for _, p := range ix.Projects {
 			for _, f := range p.Files {
 				switch {
+				case rest == f.Filename && f.Content != nil:
+					w.Header().Set("Content-Type", "application/octet-stream")
+					w.Write(f.Content)
+					return
 				case rest == f.Filename:
 					w.Write([]byte("not a real distribution"))
 					return
@@ -168,7 +183,7 @@ func (ix *PackageIndex) serve(w http.ResponseWriter, r *http.Request) {
 		files := []map[string]any{}
 		for _, f := range p.Files {
 			entry := map[string]any{"filename": f.Filename, "url": f.link(),
-				"hashes": map[string]string{"sha256": sum(f.Filename)}}
+				"hashes": map[string]string{"sha256": f.fileSum()}}
 			if f.RequiresPython != "" {
 				entry["requires-python"] = f.RequiresPython
 			}
@@ -186,7 +201,7 @@ func (ix *PackageIndex) serve(w http.ResponseWriter, r *http.Request) {
 		var b strings.Builder
 		fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta name=\"pypi:repository-version\" content=\"1.1\"><title>Links for %s</title></head><body>\n", html.EscapeString(p.Name))
 		for _, f := range p.Files {
-			fmt.Fprintf(&b, `<a href="%s#sha256=%s"`, html.EscapeString(f.link()), sum(f.Filename))
+			fmt.Fprintf(&b, `<a href="%s#sha256=%s"`, html.EscapeString(f.link()), f.fileSum())
 			if f.RequiresPython != "" {
 				fmt.Fprintf(&b, ` data-requires-python="%s"`, html.EscapeString(f.RequiresPython))
 			}
