@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -45,15 +46,15 @@ func profileMachine(ctx context.Context, s *Session, mirror, benchOut string, re
 
 // printPlan prints each step, and under it what it will run, install,
 // delete or fetch.
-func printPlan(s *Session, steps []profile.Step) {
+func printPlan(w io.Writer, steps []profile.Step) {
 	for _, st := range steps {
-		fmt.Fprintf(s.Stdout, "  %s: %s", st.What, st.State)
+		fmt.Fprintf(w, "  %s: %s", st.What, st.State)
 		if st.Detail != "" {
-			fmt.Fprintf(s.Stdout, " (%s)", st.Detail)
+			fmt.Fprintf(w, " (%s)", st.Detail)
 		}
-		fmt.Fprintln(s.Stdout)
+		fmt.Fprintln(w)
 		for _, n := range st.Notes {
-			fmt.Fprintf(s.Stdout, "      - %s\n", n)
+			fmt.Fprintf(w, "      - %s\n", n)
 		}
 	}
 }
@@ -69,13 +70,45 @@ func confirm(s *Session, question string) bool {
 	return false
 }
 
+// profileResult is profile apply --json's document.
+type profileResult struct {
+	Profile string         `json:"profile"`
+	File    string         `json:"file"`
+	DryRun  bool           `json:"dry_run"`
+	Changed bool           `json:"changed"`
+	Plan    []profile.Step `json:"plan"`
+	Result  []profile.Step `json:"result"`
+	Error   string         `json:"error,omitempty"`
+}
+
+// consents reads --accept: plain (the plan's plain steps), paths, indexes.
+func consents(list []string) (plain bool, kinds []profile.Consent, err error) {
+	for _, item := range list {
+		for _, k := range strings.Split(item, ",") {
+			switch k = strings.TrimSpace(k); profile.Consent(k) {
+			case "plain":
+				plain = true
+			case profile.ConsentPath, profile.ConsentIndex:
+				kinds = append(kinds, profile.Consent(k))
+			default:
+				return false, nil, usagef("--accept takes plain, paths and indexes, not %q", k)
+			}
+		}
+	}
+	return plain, kinds, nil
+}
+
 func profileApply(ctx context.Context, s *Session, args []string) error {
-	fs := newFlags(s, "profile apply", "profile apply FILE [--dry-run] [--yes] [--mirror URL] [--bench-out FILE [--replace]]")
+	fs := newFlags(s, "profile apply", "profile apply FILE [--dry-run] [--yes | --accept plain[,paths][,indexes]] [--mirror URL] [--bench-out FILE [--replace]] [--json]")
 	dry := fs.Bool("dry-run", false, "show the plan and change nothing")
 	yes := fs.Bool("yes", false, "apply without asking (read the plan first: --dry-run shows it)")
+	var accept stringList
+	fs.Var(&accept, "accept", "apply without asking what is accepted: plain (installs by the default routes, venvs from the default index, the benchmark), "+
+		"paths (running interpreters the profile names by path), indexes (installing from elsewhere than the default index); a plan with more is refused, listing it")
 	mirror := fs.String("mirror", "", "a python.org mirror for installs")
 	benchOut := fs.String("bench-out", "", "with [bench] after_setup: write this machine's benchmark runs to FILE (bench export's JSON), for the team to compare")
 	replace := fs.Bool("replace", false, "with --bench-out: replace FILE when it is there already")
+	asJSON := fs.Bool("json", false, "print the plan and the result as one JSON document")
 	pos, err := interleaved(fs, args)
 	if err != nil {
 		return err
@@ -83,9 +116,33 @@ func profileApply(ctx context.Context, s *Session, args []string) error {
 	if len(pos) != 1 {
 		return usagef("profile apply takes one FILE")
 	}
+	plain, kinds, err := consents(accept)
+	if err != nil {
+		return err
+	}
+	if *yes {
+		plain, kinds = true, []profile.Consent{profile.ConsentPath, profile.ConsentIndex}
+	}
 	p, err := profile.Load(pos[0])
 	if err != nil {
 		return err
+	}
+	out := profileResult{Profile: p.Name, File: p.Path, DryRun: *dry, Plan: []profile.Step{}, Result: []profile.Step{}}
+	// With --json the document is written however it ends.
+	finish := func(err error) error {
+		if *asJSON {
+			if err != nil {
+				out.Error = err.Error()
+			}
+			if werr := writeJSON(s, out); werr != nil {
+				return werr
+			}
+		}
+		return err
+	}
+	text := s.Stdout
+	if *asJSON {
+		text = io.Discard
 	}
 	last := -1
 	m, err := profileMachine(ctx, s, *mirror, *benchOut, *replace, func(i int, st profile.Step, line string) {
@@ -98,50 +155,61 @@ func profileApply(ctx context.Context, s *Session, args []string) error {
 		}
 	})
 	if err != nil {
-		return err
+		return finish(err)
 	}
 	plan, err := p.Plan(ctx, m)
 	if err != nil {
-		return err
+		return finish(err)
 	}
-	fmt.Fprintf(s.Stdout, "Profile %s (%s):\n", orDash(p.Name), p.Path)
-	printPlan(s, plan)
+	out.Plan = plan
+	fmt.Fprintf(text, "Profile %s (%s):\n", orDash(p.Name), p.Path)
+	printPlan(text, plan)
 	todo := 0
 	for _, st := range plan {
 		switch st.State {
 		case profile.Refused:
-			return fmt.Errorf("%s is refused: %s; nothing was changed", st.What, strings.Join(st.Notes, "; "))
+			return finish(fmt.Errorf("%s is refused: %s; nothing was changed", st.What, strings.Join(st.Notes, "; ")))
 		case profile.Present:
 		default:
 			todo++
 		}
 	}
 	if todo == 0 {
-		fmt.Fprintln(s.Stdout, "Nothing to do: this machine already matches the profile.")
-		return nil
+		fmt.Fprintln(text, "Nothing to do: this machine already matches the profile.")
+		return finish(nil)
 	}
 	if *dry {
-		fmt.Fprintf(s.Stdout, "%d steps to do (dry run: nothing changed).\n", todo)
-		return nil
+		fmt.Fprintf(text, "%d steps to do (dry run: nothing changed).\n", todo)
+		return finish(nil)
 	}
 	// A profile comes from someone else's repository: what it runs and
-	// installs happens only with the user's yes.
+	// installs happens only with the user's yes, and what runs or fetches
+	// what its author chose only when accepted by name.
 	switch {
-	case *yes:
+	case plain:
+		if missing := profile.Unaccepted(plan, kinds); len(missing) > 0 {
+			return finish(fmt.Errorf("nothing was applied: %s", strings.Join(missing, "; ")))
+		}
+	case len(kinds) > 0:
+		return usagef("--accept %s goes with --accept plain (the plan's plain steps)", kinds[0])
 	case !s.Interactive:
-		return fmt.Errorf("nothing was applied: a profile's plan runs and installs what it lists, so PyHangar asks first; " +
-			"run this in a terminal to answer, or pass --yes once you have read the plan")
+		return finish(fmt.Errorf("nothing was applied: a profile's plan runs and installs what it lists, so PyHangar asks first; " +
+			"run this in a terminal to answer, or pass --yes once you have read the plan"))
 	case !confirm(s, fmt.Sprintf("Apply these %d steps?", todo)):
-		return fmt.Errorf("nothing was applied (not confirmed)")
+		return finish(fmt.Errorf("nothing was applied (not confirmed)"))
 	}
 	steps, err := p.Apply(ctx, m)
-	fmt.Fprintln(s.Stdout, "Result:")
-	printPlan(s, steps)
-	if err != nil {
-		return fmt.Errorf("%v; what finished is kept, and applying again continues from here", err)
+	out.Result = steps
+	for _, st := range steps {
+		out.Changed = out.Changed || st.State == profile.Done
 	}
-	fmt.Fprintln(s.Stdout, "The machine now matches the profile.")
-	return nil
+	fmt.Fprintln(text, "Result:")
+	printPlan(text, steps)
+	if err != nil {
+		return finish(fmt.Errorf("%v; what finished is kept, and applying again continues from here", err))
+	}
+	fmt.Fprintln(text, "The machine now matches the profile.")
+	return finish(nil)
 }
 
 func profileExport(ctx context.Context, s *Session, args []string) error {

@@ -117,14 +117,19 @@ func tryRun(ctx context.Context, s *Session, args []string) error {
 	}
 	tr, err := s.Hangar.RunTry(ctx, p, func(e trial.Event) {
 		switch {
-		case e.Target < 0 && e.Line != "":
+		case e.Target < 0 && e.Line != "" && s.Interactive:
 			s.progressLine(fmt.Sprintf("timing: %s (%.0f%%)", e.Line, 100*e.Frac))
+		case e.Target < 0 && e.Line != "":
+			fmt.Fprintf(s.Stderr, "timing: %s (%.0f%%)\n", e.Line, 100*e.Frac)
 		case e.Line == "":
 			fmt.Fprintf(s.Stderr, "[%s] %s\n", names[e.Target], e.Step)
 		default:
 			fmt.Fprintf(s.Stderr, "  %s\n", e.Line)
 		}
 	})
+	if s.Interactive && tr.Rounds > 0 {
+		s.progressLine("") // the rounds' line goes
+	}
 	if err != nil && tr.ID == 0 {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,6 +49,21 @@ const (
 	KindBench  Kind = "bench"
 )
 
+// Consent is a kind of step that a user who agrees to the plain steps of
+// a plan (installs by the default routes, venvs from the default index)
+// must agree to by name, since it runs or fetches what the profile's
+// author chose. Its JSON is the text of the constant.
+type Consent string
+
+const (
+	// ConsentPath: runs an interpreter the profile names by path.
+	ConsentPath Consent = "paths"
+	// ConsentIndex: installs from somewhere other than the default index
+	// (an index, a trusted host or find-links a requirements file sets, a
+	// URL, a repository, an editable folder).
+	ConsentIndex Consent = "indexes"
+)
+
 // Step is one item of a plan.
 type Step struct {
 	Kind   Kind   `json:"kind"`
@@ -57,7 +73,27 @@ type Step struct {
 	// Notes say in plain words what the step will run, install, delete,
 	// and fetch from where: what to read before agreeing.
 	Notes []string `json:"notes,omitempty"`
+	// Needs are the kinds of consent the step needs besides the plan's.
+	Needs []Consent `json:"needs,omitempty"`
 	index int
+}
+
+// Unaccepted are the steps to do that need a consent not given, each
+// with the notes that say why.
+func Unaccepted(steps []Step, accepted []Consent) []string {
+	var out []string
+	for _, st := range steps {
+		if st.State == Present {
+			continue
+		}
+		for _, need := range st.Needs {
+			if !slices.Contains(accepted, need) {
+				out = append(out, fmt.Sprintf("%s needs --accept %s: %s", st.What, need, strings.Join(st.Notes, "; ")))
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Machine is what planning and applying need from PyHangar.
@@ -144,11 +180,11 @@ func (p *Profile) Plan(ctx context.Context, m Machine) ([]Step, error) {
 			st.Notes = append(st.Notes, "makes a new venv at "+st.Detail)
 		}
 		if st.State == Create || st.State == Recreate {
-			notes, err := p.venvNotes(v)
+			notes, needs, err := p.venvNotes(v)
 			if err != nil {
 				return nil, &Error{File: p.Path, Line: lines.item("venv", i, "requirements"), Msg: err.Error()}
 			}
-			st.Notes = append(st.Notes, notes...)
+			st.Notes, st.Needs = append(st.Notes, notes...), needs
 		}
 		steps = append(steps, st)
 	}
@@ -179,18 +215,21 @@ func (p *Profile) installPlan(m Machine, py Python, records []installer.Record) 
 // venvNotes names what making a venv runs besides its base interpreter:
 // an interpreter the profile brings itself, and the requirements file with
 // every line that fetches from somewhere other than the index by name.
-func (p *Profile) venvNotes(v Venv) ([]string, error) {
+func (p *Profile) venvNotes(v Venv) ([]string, []Consent, error) {
 	var notes []string
+	var needs []Consent
 	if path := p.PythonPath(v); path != "" {
 		notes = append(notes, fmt.Sprintf("runs %s, an interpreter this profile names by path (it comes with the profile, not from this machine)", path))
+		needs = append(needs, ConsentPath)
 	}
 	if v.Requirements == "" {
-		return notes, nil
+		return notes, needs, nil
 	}
 	lines, err := envs.ReadRequirements(p.RequirementsPath(v), p.Dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	fetches := false
 	packages := 0
 	var special []string
 	for _, l := range lines {
@@ -198,11 +237,11 @@ func (p *Profile) venvNotes(v Venv) ([]string, error) {
 		case envs.ReqPackage:
 			packages++
 		case envs.ReqIndex:
-			special = append(special, fmt.Sprintf("%s: %s", l.Where(), indexNote(l)))
+			special, fetches = append(special, fmt.Sprintf("%s: %s", l.Where(), indexNote(l))), true
 		case envs.ReqDirect:
-			special = append(special, fmt.Sprintf("%s: installs %s from outside the package index", l.Where(), l.Text))
+			special, fetches = append(special, fmt.Sprintf("%s: installs %s from outside the package index", l.Where(), l.Text)), true
 		case envs.ReqEditable:
-			special = append(special, fmt.Sprintf("%s: installs %s in development mode (its build runs here)", l.Where(), l.Value))
+			special, fetches = append(special, fmt.Sprintf("%s: installs %s in development mode (its build runs here)", l.Where(), l.Value)), true
 		case envs.ReqOption:
 			special = append(special, fmt.Sprintf("%s: pip option %s", l.Where(), strings.TrimSpace(l.Option+" "+l.Value)))
 		}
@@ -212,7 +251,10 @@ func (p *Profile) venvNotes(v Venv) ([]string, error) {
 		noun = "package"
 	}
 	notes = append(notes, fmt.Sprintf("installs %d %s from %s with pip (their build scripts may run)", packages, noun, p.RequirementsPath(v)))
-	return append(notes, special...), nil
+	if fetches {
+		needs = append(needs, ConsentIndex)
+	}
+	return append(notes, special...), needs, nil
 }
 
 // indexNote says in words what an index option of a requirements file
