@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +14,8 @@ import (
 
 	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
+	"github.com/pyhangar/pyhangar/hangar"
+	"github.com/pyhangar/pyhangar/platform"
 	"github.com/pyhangar/pyhangar/store"
 )
 
@@ -33,6 +37,8 @@ func benchCommand() command {
 					return benchExport(ctx, s, args[1:])
 				case "import":
 					return benchImport(ctx, s, args[1:])
+				case "report":
+					return benchReport(ctx, s, args[1:])
 				}
 			}
 			return benchRun(ctx, s, args)
@@ -41,11 +47,12 @@ func benchCommand() command {
 }
 
 func benchRun(ctx context.Context, s *Session, args []string) error {
-	fs := newFlags(s, "bench", "bench [--python SPEC|PATH]... [--threads N] [--budget DURATION] [--jit] [--json]\n       pyhangar bench history [--json]\n       pyhangar bench export --format csv|json [--out FILE]\n       pyhangar bench import FILE")
+	fs := newFlags(s, "bench", "bench [--python SPEC|PATH]... [--threads N] [--budget DURATION] [--jit] [--label NAME] [--json]\n       pyhangar bench history [--json] | bench report [--format markdown|json] [--out FILE]\n       pyhangar bench export --format csv|json [--out FILE]\n       pyhangar bench import FILE")
 	var pythons stringList
 	fs.Var(&pythons, "python", "an interpreter to measure (repeatable); default: every free-threaded one and the GIL build of its minor version")
 	threads := fs.Int("threads", 0, "the thread count N (default: the usable CPUs)")
 	budget := fs.Duration("budget", bench.DefaultBudget, "how long to measure each interpreter at most; rounds stop early once the answer is steady")
+	label := fs.String("label", "", "name this machine in the runs kept (a fleet report's machine); default: PYHANGAR_MACHINE_LABEL, else the machine_label setting")
 	jit := fs.Bool("jit", false, "also measure each build that has the JIT with it on (PYTHON_JIT=1) against off, in paired rounds")
 	asJSON := fs.Bool("json", false, "print one JSON array")
 	if err := parse(fs, args); err != nil {
@@ -59,6 +66,12 @@ func benchRun(ctx context.Context, s *Session, args []string) error {
 	}
 	if *budget < 2*time.Second {
 		return usagef("--budget must be at least 2s")
+	}
+	if *label != "" {
+		if err := store.CheckLabel(*label); err != nil {
+			return usageError{err.Error()}
+		}
+		s.Hangar.MachineLabel = *label
 	}
 	var targets []envs.Interpreter
 	if len(pythons) == 0 {
@@ -158,10 +171,73 @@ func benchHistory(ctx context.Context, s *Session, args []string) error {
 	for _, run := range runs {
 		r := run.Result
 		n := strconv.Itoa(r.Threads())
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s %s\t%s\t%.2f× @%s\t%.2f\t%s\n", run.ID, r.Started.Local().Format("2006-01-02 15:04"), orDash(run.Machine.Hostname),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s %s\t%s\t%.2f× @%s\t%.2f\t%s\n", run.ID, r.Started.Local().Format("2006-01-02 15:04"), orDash(run.Machine.Name()),
 			r.Version, r.Path, r.Build(), r.Speedup[n], n, r.Efficiency[n], r.Verdict)
 	}
 	return tw.Flush()
+}
+
+// benchReport writes the fleet report: per machine (its label, else its
+// hostname) its latest run of each interpreter, side by side.
+func benchReport(ctx context.Context, s *Session, args []string) error {
+	fs := newFlags(s, "bench report", "bench report [--format markdown|json] [--out FILE [--replace]]")
+	format := fs.String("format", "markdown", "markdown (a table per machine) or json")
+	outPath := fs.String("out", "", "write to FILE instead of stdout")
+	replace := fs.Bool("replace", false, "with --out: replace FILE when it is there already")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *format != "markdown" && *format != "json" {
+		return usagef("--format must be markdown or json")
+	}
+	machines, err := s.Hangar.FleetReport(ctx)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if *format == "json" {
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(machines); err != nil {
+			return err
+		}
+	} else {
+		writeFleetMarkdown(&buf, machines)
+	}
+	if *outPath == "" {
+		_, err := s.Stdout.Write(buf.Bytes())
+		return err
+	}
+	if err := platform.WriteFile(*outPath, buf.Bytes(), *replace); err != nil {
+		return replaceHint(err)
+	}
+	fmt.Fprintf(s.Stderr, "Wrote the report of %d machines to %s\n", len(machines), *outPath)
+	return nil
+}
+
+// writeFleetMarkdown is the fleet report as Markdown: a row per machine and
+// interpreter.
+func writeFleetMarkdown(w io.Writer, machines []hangar.MachineRuns) {
+	runs := 0
+	for _, m := range machines {
+		runs += len(m.Runs)
+	}
+	fmt.Fprintf(w, "# Fleet report: %d machines, %d interpreters measured\n\n", len(machines), runs)
+	fmt.Fprintln(w, "| Machine | Python | Build | Verdict | Speedup | Efficiency | Measured |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	cell := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
+	for _, m := range machines {
+		for _, run := range m.Runs {
+			r := run.Result
+			n := strconv.Itoa(r.Threads())
+			verdict := r.Verdict
+			if r.PairedVerdict != "" {
+				verdict += "; " + r.PairedVerdict
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %.2f× @%s | %.2f | %s |\n", cell(m.Name), cell(string(r.Version)), cell(r.Build()), cell(verdict),
+				r.Speedup[n], n, r.Efficiency[n], r.Started.UTC().Format("2006-01-02 15:04"))
+		}
+	}
 }
 
 func benchExport(ctx context.Context, s *Session, args []string) error {

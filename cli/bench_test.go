@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -237,5 +238,71 @@ func TestBenchJITOffAgainstOn(t *testing.T) {
 	}
 	if len(got) != 3 || got[envs.JITOn].PairedVerdict != on.PairedVerdict || got[envs.JITOn].Paired[bench.Calls] != on.Paired[bench.Calls] {
 		t.Errorf("imported: %+v", got)
+	}
+}
+
+// Two machines that look alike (this one, twice) stay apart by their
+// labels, from --label and from PYHANGAR_MACHINE_LABEL; imported into one
+// store, the fleet report names each with its run, and importing the same
+// files again changes nothing.
+func TestBenchLabelsAndTheFleetReport(t *testing.T) {
+	py := testenv.GIL(t, "3.13")
+	fleet := t.TempDir()
+	for _, side := range []struct {
+		label string
+		env   map[string]string
+		args  []string
+	}{
+		{"build-1", nil, []string{"--label", "build-1"}},
+		{"build-2", map[string]string{"PYHANGAR_MACHINE_LABEL": "build-2"}, nil},
+	} {
+		data := t.TempDir()
+		args := append([]string{"--data-dir", data, "bench", "--python", py, "--threads", "2", "--budget", "2s"}, side.args...)
+		if r := run(t, side.env, args...); r.code != 0 {
+			t.Fatalf("bench as %s: %d %s", side.label, r.code, r.stderr)
+		}
+		if r := run(t, nil, "--data-dir", data, "bench", "history"); !strings.Contains(r.stdout, side.label) {
+			t.Errorf("history on %s does not name it:\n%s", side.label, r.stdout)
+		}
+		file := filepath.Join(t.TempDir(), side.label+".json")
+		if r := run(t, nil, "--data-dir", data, "bench", "export", "--format", "json", "--out", file); r.code != 0 {
+			t.Fatalf("export: %s", r.stderr)
+		}
+		for i, want := range []string{"Imported 1 runs", "Imported 0 runs"} {
+			if r := run(t, nil, "--data-dir", fleet, "bench", "import", file); !strings.Contains(r.stdout, want) {
+				t.Errorf("import %d of %s: %d %s %s", i+1, side.label, r.code, r.stdout, r.stderr)
+			}
+		}
+	}
+	r := run(t, nil, "--data-dir", fleet, "bench", "report", "--format", "json")
+	var machines []struct {
+		Name    string
+		Machine struct{ Hostname, Label string }
+		Runs    []struct{ Result struct{ Path string } }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &machines); err != nil || len(machines) != 2 {
+		t.Fatalf("report: %v %s %s", err, r.stdout, r.stderr)
+	}
+	for i, m := range machines {
+		want := fmt.Sprintf("build-%d", i+1)
+		if m.Name != want || m.Machine.Label != want || m.Machine.Hostname == "" || len(m.Runs) != 1 || m.Runs[0].Result.Path != py {
+			t.Errorf("machine %d: %+v", i, m)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "fleet.md")
+	if r := run(t, nil, "--data-dir", fleet, "bench", "report", "--out", out); r.code != 0 || !strings.Contains(r.stderr, "2 machines") {
+		t.Fatalf("report --out: %d %s", r.code, r.stderr)
+	}
+	md := mustRead(t, out)
+	for _, want := range []string{"# Fleet report: 2 machines, 2 interpreters measured", "| build-1 | 3.13", "| build-2 | 3.13", "GIL build"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the Markdown report lacks %q:\n%s", want, md)
+		}
+	}
+	if r := run(t, nil, "--data-dir", fleet, "bench", "report", "--out", out); r.code == 0 || !strings.Contains(r.stderr, out) {
+		t.Errorf("the report replaced %s unasked: %d %s", out, r.code, r.stderr)
+	}
+	if r := run(t, nil, "--data-dir", fleet, "bench", "--label", "bad\nlabel", "--python", py); r.code != 2 {
+		t.Errorf("a label with a line break: %d %s", r.code, r.stderr)
 	}
 }

@@ -97,7 +97,7 @@ func installCommand() command {
 		name:    "install",
 		summary: "install a CPython build (3.13t, 3.14.7t, 3.14) through uv or python.org",
 		run: func(ctx context.Context, s *Session, args []string) error {
-			fs := newFlags(s, "install", "install SPEC [--via uv|python.org] [--mirror URL] [--optimize] [--jit] [--wait] [--json]\n       pyhangar install [SPEC] --from FILE [--sha256 HEX] [--jit]")
+			fs := newFlags(s, "install", "install SPEC [--via uv|python.org] [--mirror URL] [--optimize] [--jit] [--wait] [--if-missing [--dry-run]] [--json]\n       pyhangar install [SPEC] --from FILE [--sha256 HEX] [--jit]")
 			via := fs.String("via", "", "uv or python.org (default: uv when installed, else python.org)")
 			mirror := fs.String("mirror", "", "a python.org mirror (same paths); plain http only on this machine")
 			optimize := fs.Bool("optimize", false, "source builds: ./configure --enable-optimizations (slower build, faster Python)")
@@ -105,6 +105,8 @@ func installCommand() command {
 			wait := fs.Bool("wait", false, "when another process is installing the same build, wait for it instead of failing")
 			from := fs.String("from", "", "install from a python.org file fetched elsewhere (the source tarball on Linux, the installer on Windows, the package on macOS)")
 			sha := fs.String("sha256", "", "with --from: the file's SHA-256, when the catalog on record does not know the file")
+			ifMissing := fs.Bool("if-missing", false, "install only when no interpreter here matches SPEC (with --json: {\"changed\": …, \"interpreter\": …})")
+			dry := fs.Bool("dry-run", false, "with --if-missing: say whether it would install, and install nothing")
 			asJSON := fs.Bool("json", false, "print the new interpreter as JSON")
 			pos, err := interleaved(fs, args)
 			if err != nil {
@@ -124,6 +126,46 @@ func installCommand() command {
 			}
 			if *via != "" && *via != "uv" && *via != "python.org" {
 				return usagef("--via must be uv or python.org")
+			}
+			if (*ifMissing || *dry) && (*from != "" || len(pos) != 1) {
+				return usagef("--if-missing and --dry-run go with one SPEC, not --from")
+			}
+			if *dry && !*ifMissing {
+				return usagef("--dry-run goes with --if-missing")
+			}
+			// installed answers --if-missing: the interpreter and whether
+			// it was installed now.
+			installed := func(in *envs.Interpreter, changed bool) error {
+				if *asJSON {
+					return writeJSON(s, map[string]any{"changed": changed, "interpreter": in})
+				}
+				switch {
+				case in == nil:
+					fmt.Fprintf(s.Stdout, "Python %s is not here: it would be installed.\n", spec)
+				case changed:
+					fmt.Fprintf(s.Stdout, "Installed Python %s (%s) at %s\n", in.Version, in.Build(), in.Path)
+				default:
+					fmt.Fprintf(s.Stdout, "Python %s is here already: %s (%s)\n", spec, in.Path, in.Build())
+				}
+				return nil
+			}
+			if *ifMissing {
+				list, err := discover(ctx, s)
+				if err != nil {
+					return err
+				}
+				var found []envs.Interpreter
+				for _, in := range list {
+					if !in.IsVenv {
+						found = append(found, in)
+					}
+				}
+				if in, ok := envs.Find(found, spec); ok {
+					return installed(&in, false)
+				}
+				if *dry {
+					return installed(nil, true)
+				}
 			}
 			lastPhase, lastPct := "", -10.0
 			in, err := newInstaller(ctx, s, *mirror, func(e installer.Event) {
@@ -162,6 +204,9 @@ func installCommand() command {
 				return err
 			}
 			fmt.Fprintf(s.Stderr, "installed in %s\n", time.Since(start).Round(time.Second))
+			if *ifMissing {
+				return installed(&interp, true)
+			}
 			if *asJSON {
 				return writeJSON(s, interp)
 			}

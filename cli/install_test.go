@@ -402,3 +402,35 @@ func TestInstallWithTheJITNamesWhatItNeeds(t *testing.T) {
 		t.Errorf("3.14t --jit: code %d %s", r.code, r.stderr)
 	}
 }
+
+// --if-missing installs nothing when an interpreter here matches the spec
+// and says so in --json ("changed": false, with the interpreter); with
+// --dry-run, for a spec nothing here matches, it says it would install
+// and fetches nothing.
+func TestInstallIfMissing(t *testing.T) {
+	py := testenv.GIL(t, "3.13")
+	t.Setenv("PATH", filepath.Dir(py)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	data := t.TempDir()
+	var got struct {
+		Changed     bool
+		Interpreter *struct {
+			Path    string
+			Version string
+		}
+	}
+	r := run(t, nil, "--data-dir", data, "install", "3.13", "--if-missing", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 || got.Changed || got.Interpreter == nil || !strings.HasPrefix(got.Interpreter.Version, "3.13") {
+		t.Fatalf("present: %d %v %s %s", r.code, err, r.stdout, r.stderr)
+	}
+	r = run(t, nil, "--data-dir", data, "install", "3.9t", "--if-missing", "--dry-run", "--json", "--mirror", "http://127.0.0.1:9/")
+	got.Interpreter = nil
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 || !got.Changed || got.Interpreter != nil {
+		t.Fatalf("missing, dry run: %d %v %s %s", r.code, err, r.stdout, r.stderr)
+	}
+	if r := run(t, nil, "--data-dir", data, "install", "3.13", "--dry-run"); r.code != 2 {
+		t.Errorf("--dry-run alone: %d %s", r.code, r.stderr)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(data, "pythons")); len(entries) != 0 {
+		t.Errorf("something was installed: %v", entries)
+	}
+}

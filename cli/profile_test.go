@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,5 +184,34 @@ func TestProfileBenchOut(t *testing.T) {
 	r = run(t, nil, "--data-dir", lead, "bench", "history")
 	if !strings.Contains(r.stdout, "GIL build") || !strings.Contains(r.stdout, testenv.GIL(t, "3.13")) {
 		t.Errorf("history on the lead's machine: %s", r.stdout)
+	}
+}
+
+// Without a terminal, --accept names what is agreed to: plain steps alone
+// do not let a venv run an interpreter the profile brings (the refusal
+// lists it and nothing changes); with paths accepted it applies, and
+// --json says what changed, then that nothing did.
+func TestProfileAcceptNamesWhatRunsFromTheProfile(t *testing.T) {
+	profile, mark := teamRepo(t)
+	data := t.TempDir()
+	r := run(t, nil, "--data-dir", data, "profile", "apply", profile, "--accept", "plain", "--json")
+	var res profileResult
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || r.code != 1 || res.Changed ||
+		!strings.Contains(res.Error, "venv tool-venv (Python tools/x) needs --accept paths: ") || len(res.Plan) != 2 {
+		t.Fatalf("plain only: %d %v %+v\n%s", r.code, err, res, r.stderr)
+	}
+	if _, err := os.Stat(mark); err == nil {
+		t.Fatal("tools/x ran without paths accepted")
+	}
+	if r := run(t, nil, "--data-dir", data, "profile", "apply", profile, "--accept", "paths"); r.code != 2 {
+		t.Errorf("paths without plain: %d %s", r.code, r.stderr)
+	}
+	r = run(t, nil, "--data-dir", data, "profile", "apply", profile, "--accept", "plain,paths", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || r.code != 0 || !res.Changed || len(res.Result) != 2 || res.Result[0].State != "done" {
+		t.Fatalf("plain and paths: %d %v %+v\n%s", r.code, err, res, r.stderr)
+	}
+	r = run(t, nil, "--data-dir", data, "profile", "apply", profile, "--accept", "plain", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || r.code != 0 || res.Changed {
+		t.Errorf("again: %d %v %+v", r.code, err, res)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/pyhangar/pyhangar/bench"
 	"github.com/pyhangar/pyhangar/envs"
@@ -23,7 +24,7 @@ func (h *Hangar) Bench(ctx context.Context, targets []envs.Interpreter, opt benc
 			return nil, nil, err
 		}
 	}
-	machine := platform.MachineFacts()
+	machine := h.Machine(ctx)
 	var results []bench.Result
 	for i, in := range targets {
 		o := opt
@@ -57,6 +58,73 @@ func (h *Hangar) Bench(ctx context.Context, targets []envs.Interpreter, opt benc
 		ids = append(ids, id)
 	}
 	return results, ids, nil
+}
+
+// Machine is this machine's snapshot, with its label: MachineLabel, else
+// PYHANGAR_MACHINE_LABEL, else the machine_label setting.
+func (h *Hangar) Machine(ctx context.Context) platform.Machine {
+	m := platform.MachineFacts()
+	m.Label = h.MachineLabel
+	if m.Label == "" {
+		m.Label = h.getenv("PYHANGAR_MACHINE_LABEL")
+	}
+	if m.Label == "" {
+		m.Label, _, _ = h.Store.Setting(ctx, store.SettingMachineLabel)
+	}
+	return m
+}
+
+// MachineRuns are one machine's latest run of each interpreter (and each
+// way it ran), as a fleet report shows them.
+type MachineRuns struct {
+	Machine platform.Machine `json:"machine"`
+	Name    string           `json:"name"`
+	Runs    []store.BenchRun `json:"runs"`
+}
+
+// FleetReport is every machine the store knows runs of (this one's, and
+// those imported), by name, each with its latest run per interpreter and
+// variant, side by side.
+func (h *Hangar) FleetReport(ctx context.Context) ([]MachineRuns, error) {
+	runs, err := h.Store.BenchRuns(ctx, 0) // newest first
+	if err != nil {
+		return nil, err
+	}
+	byName := map[string]*MachineRuns{}
+	seen := map[string]bool{}
+	var names []string
+	for _, run := range runs {
+		name := run.Machine.Name()
+		key := name + "\x00" + run.Result.Path + "\x00" + string(run.Result.Variant)
+		if seen[key] {
+			continue // an older run of the same
+		}
+		seen[key] = true
+		m := byName[name]
+		if m == nil {
+			m = &MachineRuns{Machine: run.Machine, Name: name}
+			byName[name] = m
+			names = append(names, name)
+		}
+		m.Runs = append(m.Runs, run)
+	}
+	sort.Strings(names)
+	out := []MachineRuns{}
+	for _, n := range names {
+		m := byName[n]
+		sort.SliceStable(m.Runs, func(i, j int) bool {
+			a, b := m.Runs[i].Result, m.Runs[j].Result
+			if c := a.Version.Compare(b.Version); c != 0 {
+				return c < 0
+			}
+			if a.FreeThreaded != b.FreeThreaded {
+				return !a.FreeThreaded
+			}
+			return a.Variant < b.Variant
+		})
+		out = append(out, *m)
+	}
+	return out, nil
 }
 
 // NoJIT is the note on the run of a build without the JIT when the JIT

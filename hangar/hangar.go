@@ -27,6 +27,10 @@ type Hangar struct {
 	// Getenv reads the environment (tests replace it); nil means
 	// os.Getenv.
 	Getenv func(string) string
+	// MachineLabel names this machine in what it records (bench
+	// --label); "" takes PYHANGAR_MACHINE_LABEL, else the machine_label
+	// setting.
+	MachineLabel string
 }
 
 // New is PyHangar over dataDir and its open store.

@@ -14,7 +14,10 @@ import (
 type Machine struct {
 	// Hostname names the machine, so runs from several machines can be
 	// told apart ("the new laptop", "the build server").
-	Hostname      string   `json:"hostname"`
+	Hostname string `json:"hostname"`
+	// Label is the name the user gave the machine (an inventory's name for
+	// it), which tells apart machines that look alike; "" for none.
+	Label         string   `json:"label,omitempty"`
 	CPUModel      string   `json:"cpu_model"`
 	LogicalCores  int      `json:"logical_cores"`
 	PhysicalCores int      `json:"physical_cores"`
@@ -24,6 +27,14 @@ type Machine struct {
 	CPUQuota      *float64 `json:"cpu_quota"` // cgroup CPUs; nil when unlimited
 	Affinity      string   `json:"affinity"`  // CPUs this process may run on
 	Load1         *float64 `json:"load1"`
+}
+
+// Name is how reports name the machine: its label, else its hostname.
+func (m Machine) Name() string {
+	if m.Label != "" {
+		return m.Label
+	}
+	return m.Hostname
 }
 
 // MachineFacts reads this machine's facts; what cannot be read stays empty.

@@ -26,6 +26,9 @@ type BenchRun struct {
 func runKey(m platform.Machine, r bench.Result) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%q", r.Started.UTC().Format(time.RFC3339Nano), r.Path, r.BinarySHA256, m.Hostname, m.CPUModel, r.Args)
+	if m.Label != "" { // machines that look alike
+		fmt.Fprintf(h, "\x00label=%s", m.Label)
+	}
 	if r.Variant != "" { // the sides of a paired run start together
 		fmt.Fprintf(h, "\x00%s", r.Variant)
 	}
@@ -72,9 +75,9 @@ func saveBenchRun(ctx context.Context, tx *sql.Tx, m platform.Machine, r bench.R
 }
 
 func insertMachine(ctx context.Context, tx *sql.Tx, m platform.Machine, at time.Time) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO machine_snapshots (taken_at, hostname, cpu_model, logical_cores, physical_cores, ram_bytes, os, kernel, cpu_quota, affinity, load1)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		at.UTC().Format(time.RFC3339Nano), m.Hostname, m.CPUModel, m.LogicalCores, m.PhysicalCores, int64(m.RAMBytes), m.OS, m.Kernel, m.CPUQuota, m.Affinity, m.Load1)
+	res, err := tx.ExecContext(ctx, `INSERT INTO machine_snapshots (taken_at, hostname, label, cpu_model, logical_cores, physical_cores, ram_bytes, os, kernel, cpu_quota, affinity, load1)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		at.UTC().Format(time.RFC3339Nano), m.Hostname, m.Label, m.CPUModel, m.LogicalCores, m.PhysicalCores, int64(m.RAMBytes), m.OS, m.Kernel, m.CPUQuota, m.Affinity, m.Load1)
 	if err != nil {
 		return 0, err
 	}
@@ -122,7 +125,7 @@ func insertSamples(ctx context.Context, tx *sql.Tx, runID int64, samples []bench
 
 // BenchRuns lists completed runs, newest first (at most limit; 0: all).
 func (s *Store) BenchRuns(ctx context.Context, limit int) ([]BenchRun, error) {
-	q := `SELECT r.id, r.summary, m.hostname, m.cpu_model, m.logical_cores, m.physical_cores, m.ram_bytes, m.os, m.kernel, m.cpu_quota, m.affinity, m.load1
+	q := `SELECT r.id, r.summary, m.hostname, m.label, m.cpu_model, m.logical_cores, m.physical_cores, m.ram_bytes, m.os, m.kernel, m.cpu_quota, m.affinity, m.load1
 		FROM bench_runs r LEFT JOIN machine_snapshots m ON m.id = r.machine_id
 		WHERE r.summary IS NOT NULL ORDER BY r.started_at DESC, r.id DESC`
 	if limit > 0 {
@@ -137,16 +140,16 @@ func (s *Store) BenchRuns(ctx context.Context, limit int) ([]BenchRun, error) {
 	for rows.Next() {
 		var run BenchRun
 		var summary string
-		var hostname, model, osName, kernel, aff sql.NullString
+		var hostname, label, model, osName, kernel, aff sql.NullString
 		var logical, physical, ram sql.NullInt64
 		var quota, load sql.NullFloat64
-		if err := rows.Scan(&run.ID, &summary, &hostname, &model, &logical, &physical, &ram, &osName, &kernel, &quota, &aff, &load); err != nil {
+		if err := rows.Scan(&run.ID, &summary, &hostname, &label, &model, &logical, &physical, &ram, &osName, &kernel, &quota, &aff, &load); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(summary), &run.Result); err != nil {
 			continue
 		}
-		run.Machine = platform.Machine{Hostname: hostname.String, CPUModel: model.String, LogicalCores: int(logical.Int64), PhysicalCores: int(physical.Int64),
+		run.Machine = platform.Machine{Hostname: hostname.String, Label: label.String, CPUModel: model.String, LogicalCores: int(logical.Int64), PhysicalCores: int(physical.Int64),
 			RAMBytes: uint64(ram.Int64), OS: osName.String, Kernel: kernel.String, Affinity: aff.String}
 		if quota.Valid {
 			run.Machine.CPUQuota = &quota.Float64

@@ -105,7 +105,7 @@ func ExportBenchCSV(w io.Writer, runs []BenchRun) error {
 			if p, ok := r.Paired[workload]; ok {
 				paired = []string{f(p.Ratio), f(p.Low), f(p.High), strconv.FormatBool(p.Clear)}
 			}
-			cw.Write(append([]string{strconv.FormatInt(run.ID, 10), r.Started.Format("2006-01-02T15:04:05Z"), run.Machine.Hostname, r.Path, string(r.Version),
+			cw.Write(append([]string{strconv.FormatInt(run.ID, 10), r.Started.Format("2006-01-02T15:04:05Z"), run.Machine.Name(), r.Path, string(r.Version),
 				strconv.FormatBool(r.FreeThreaded), f(r.StartupMs), string(workload), n, f(wr.SingleThreadMs), f(wr.Speedup), f(wr.CPUWallRatio),
 				f(wr.ProcessSpeedup), f(wr.Efficiency), f(wr.Spread), f(r.PeakRSSMB[n]), strconv.Itoa(r.Rounds), strconv.FormatBool(r.Noisy),
 				r.Verdict, run.Machine.CPUModel, strconv.Itoa(run.Machine.LogicalCores), string(r.Variant), string(r.Baseline)}, paired...))

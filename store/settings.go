@@ -21,6 +21,9 @@ const (
 	// and SettingUVVersion what that uv said its version is.
 	SettingUV        = "uv_path"
 	SettingUVVersion = "uv_version"
+	// SettingMachineLabel names this machine in benchmark runs and fleet
+	// reports (an inventory's name for it).
+	SettingMachineLabel = "machine_label"
 	// SettingUVMirror is a mirror's base URL standing for github.com,
 	// where get-uv fetches uv's releases.
 	SettingUVMirror = "uv_mirror"

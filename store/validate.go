@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 	"unicode"
 
@@ -25,7 +26,7 @@ const (
 func checkImported(run exportedRun) error {
 	r, m := run.Result, run.Machine
 	names := map[string]string{"path": r.Path, "version": string(r.Version), "ft_cost_against": r.ComparedWith, "verdict": r.Verdict,
-		"suite_version": r.SuiteVersion, "machine.hostname": m.Hostname, "machine.cpu_model": m.CPUModel, "machine.os": m.OS,
+		"suite_version": r.SuiteVersion, "machine.hostname": m.Hostname, "machine.label": m.Label, "machine.cpu_model": m.CPUModel, "machine.os": m.OS,
 		"machine.kernel": m.Kernel, "machine.affinity": m.Affinity}
 	for i, note := range r.Notes {
 		names[fmt.Sprintf("notes[%d]", i)] = note
@@ -146,4 +147,13 @@ func checkName(field, v string) error {
 		}
 	}
 	return nil
+}
+
+// CheckLabel refuses a machine label that cannot name a machine in a
+// report: empty, too long, or holding control characters.
+func CheckLabel(label string) error {
+	if strings.TrimSpace(label) == "" {
+		return fmt.Errorf("a machine's label cannot be empty")
+	}
+	return checkName("label", label)
 }

@@ -85,7 +85,7 @@ func newBenchmarksTab(c *core) *benchmarksTab {
 			r := run.Result
 			ch := o.(*widget.Check)
 			ch.OnChanged = nil
-			ch.SetText(fmt.Sprintf("#%d %s  %s  %s %s  %s", run.ID, r.Started.Local().Format("Jan 2 15:04"), orDash(run.Machine.Hostname), r.Version, r.Build(), r.Verdict))
+			ch.SetText(fmt.Sprintf("#%d %s  %s  %s %s  %s", run.ID, r.Started.Local().Format("Jan 2 15:04"), orDash(run.Machine.Name()), r.Version, r.Build(), r.Verdict))
 			ch.SetChecked(t.compared[run.ID])
 			ch.OnChanged = func(on bool) {
 				t.compared[run.ID] = on
@@ -183,7 +183,7 @@ func (t *benchmarksTab) columns() []column {
 		}
 		return ""
 	}
-	machine := func(i int) string { return orDash(t.rows[i].run.Machine.Hostname) }
+	machine := func(i int) string { return orDash(t.rows[i].run.Machine.Name()) }
 	verdict := func(i int) string { return run(i).Verdict }
 	cols := []column{
 		{title: "Run", width: 60, text: func(i int) string { return fmt.Sprintf("#%d", t.rows[i].run.ID) },
