@@ -15,10 +15,13 @@ dist_pkgs=(gcc-mingw-w64-x86-64 xz-utils zip)
 # The -dev libraries and make: building free-threaded CPython for the tests.
 # clang-19 and llvm-19: the experimental JIT of the standard 3.14 test
 # build. python3-venv: venvs from Debian's python3 in the tests;
-# python3-pytest: a real pytest whose summary a try reads.
+# python3-pytest: a real pytest whose summary a try reads. ansible-core,
+# openssh-server and procps: the Ansible collection run for real over SSH;
+# ansible-lint, yamllint, pycodestyle and pylint: the collection checked.
 test_pkgs=(xvfb xauth x11-utils imagemagick wine wine64 shellcheck make curl
   libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev
-  libreadline-dev libncurses-dev clang-19 llvm-19 python3-venv python3-pytest)
+  libreadline-dev libncurses-dev clang-19 llvm-19 python3-venv python3-pytest
+  ansible-core ansible-lint yamllint python3-pycodestyle pylint openssh-server procps)
 
 case "${1:-run}" in
 run) want=("${run_pkgs[@]}") ;;

@@ -38,6 +38,30 @@ step "actionlint (the release workflow) and shellcheck (the scripts)"
 go run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 .github/workflows/*.yml
 shellcheck scripts/*.sh .ci/run
 
+# The Ansible collection (which internal/fleettest runs for real): the
+# linter's production profile, each module's documentation as ansible-doc
+# reads it, ansible-test's sanity tests that need nothing downloaded, and
+# its pep8 and pylint settings through Debian's pycodestyle and pylint.
+step "the Ansible collection"
+collection=ansible/ansible_collections/pyhangar/hangar
+sanity=/usr/lib/python3/dist-packages/ansible_test/_util/controller/sanity
+(
+  export ANSIBLE_COLLECTIONS_PATH=$PWD/ansible
+  cd "$collection"
+  ansible-lint -p --offline
+  for module in plugins/modules/*.py; do
+    name=$(basename "$module" .py)
+    ansible-doc "pyhangar.hangar.$name" >/dev/null
+  done
+  # The others (ansible-doc, import, pep8, pylint, runtime-metadata,
+  # validate-modules, yamllint) install their tools from the network.
+  ansible-test sanity --local --python 3.11 --color no \
+    --skip-test ansible-doc --skip-test import --skip-test pep8 --skip-test pylint \
+    --skip-test runtime-metadata --skip-test validate-modules --skip-test yamllint
+  /usr/bin/python3 -m pycodestyle --max-line-length 160 --ignore "$(paste -sd, "$sanity/pep8/current-ignore.txt")" plugins
+  PYTHONPATH=$ANSIBLE_COLLECTIONS_PATH /usr/bin/python3 -m pylint --rcfile "$sanity/pylint/config/collection.cfg" plugins
+)
+
 # The downloads, which internal/disttest unpacks and runs (the Windows one
 # under Wine).
 step "make dist"

@@ -355,10 +355,13 @@ func (t *benchmarksTab) rebuild() {
 	}
 	t.table.reload()
 	var results []bench.Result
+	var names []string
 	t.verdicts.RemoveAll()
 	for _, run := range t.shown {
 		results = append(results, run.Result)
-		line := widget.NewLabel(verdictLine(run.Result, t.shown))
+		name := runName(run, t.shown)
+		names = append(names, name)
+		line := widget.NewLabel(name + ": " + verdictLine(run.Result, t.shown))
 		line.Wrapping = fyne.TextWrapWord
 		line.Selectable = true
 		line.TextStyle.Bold = true
@@ -368,7 +371,7 @@ func (t *benchmarksTab) rebuild() {
 			more = append(more, run.Result.PairedVerdict)
 		}
 		for _, note := range run.Result.Notes {
-			more = append(more, run.Result.Name()+": "+note)
+			more = append(more, name+": "+note)
 		}
 		for _, text := range more {
 			l := widget.NewLabel(text)
@@ -377,14 +380,26 @@ func (t *benchmarksTab) rebuild() {
 			t.verdicts.Add(l)
 		}
 	}
-	t.chart.set(results)
+	t.chart.set(results, names)
 }
 
-// verdictLine is a run's answer in one line of words: "3.14.7t: parallel
-// threads: yes — 1.96× on 2 threads, 98% of what 2 processes get; single
+// runName names a run shown: its interpreter ("3.14.7t"), after its
+// machine's name when the runs shown come from more than one machine
+// ("alpha 3.14.7t").
+func runName(run store.BenchRun, shown []store.BenchRun) string {
+	for _, o := range shown {
+		if o.Machine.Name() != run.Machine.Name() {
+			return orDash(run.Machine.Name()) + " " + run.Result.Name()
+		}
+	}
+	return run.Result.Name()
+}
+
+// verdictLine is a run's answer in one line of words, after its name:
+// "parallel threads: yes — 1.96× on 2 threads, 98% of what 2 processes get; single
 // thread 12% slower than 3.14.7 with the GIL".
 func verdictLine(r bench.Result, runs []store.BenchRun) string {
-	line := r.Name() + ": " + r.Verdict
+	line := r.Verdict
 	if r.FTCostPct != nil {
 		than := "the GIL build"
 		for _, o := range runs {

@@ -22,6 +22,7 @@ import (
 type barChart struct {
 	widget.BaseWidget
 	results []bench.Result
+	names   []string // each result's name in the chart, in order
 }
 
 func newBarChart() *barChart {
@@ -30,14 +31,14 @@ func newBarChart() *barChart {
 	return c
 }
 
-func (c *barChart) set(rs []bench.Result) {
-	c.results = rs
+func (c *barChart) set(rs []bench.Result, names []string) {
+	c.results, c.names = rs, names
 	c.Refresh()
 }
 
 // Geometry.
 const (
-	chartLabelW  = 170 // the run's name
+	chartLabelW  = 170 // the run's name, at least
 	chartRowH    = 34  // per run: two bars and a gap
 	chartBarH    = 13
 	chartLegendH = 44 // legend and scale labels
@@ -116,9 +117,9 @@ func (r *chartRenderer) Refresh() {
 	r.axes[1].StrokeColor = withAlpha(fg, 0x90)
 	r.axes[2].StrokeColor = withAlpha(fg, 0x90)
 	r.axes[4].StrokeColor = withAlpha(fg, 0x90)
-	for _, res := range r.chart.results {
+	for i, res := range r.chart.results {
 		k := fmt.Sprint(res.Threads())
-		name := res.Name() + "  " + res.Started.Local().Format("Jan 2 15:04")
+		name := r.chart.names[i] + "  " + res.Started.Local().Format("Jan 2 15:04")
 		if len(res.Paired) > 0 { // a variant: how one thread went against its baseline
 			var xs []float64
 			for _, p := range res.Paired {
@@ -163,8 +164,9 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 		txt.Move(fyne.NewPos(x+16, pad))
 		x += 16 + txt.MinSize().Width + 2*chartGap
 	}
-	panelW := max((size.Width-chartLabelW-chartGap-2*chartValueW)/2, 40)
-	left := float32(chartLabelW)
+	labelW := r.labelW()
+	panelW := max((size.Width-labelW-chartGap-2*chartValueW)/2, 40)
+	left := labelW
 	right := left + panelW + chartValueW + chartGap
 	top := float32(chartLegendH)
 	bottom := max(size.Height, top+float32(len(r.rows))*chartRowH)
@@ -191,8 +193,18 @@ func (r *chartRenderer) Layout(size fyne.Size) {
 	}
 }
 
+// labelW is the room for the runs' names: the widest, at least
+// chartLabelW.
+func (r *chartRenderer) labelW() float32 {
+	w := float32(chartLabelW)
+	for _, row := range r.rows {
+		w = max(w, row.name.MinSize().Width+3*theme.Padding())
+	}
+	return w
+}
+
 func (r *chartRenderer) MinSize() fyne.Size {
-	return fyne.NewSize(chartLabelW+2*(120+chartValueW)+chartGap, chartLegendH+float32(max(len(r.rows), 1))*chartRowH)
+	return fyne.NewSize(r.labelW()+2*(120+chartValueW)+chartGap, chartLegendH+float32(max(len(r.rows), 1))*chartRowH)
 }
 
 func (r *chartRenderer) Objects() []fyne.CanvasObject { return r.objects }
