@@ -4,6 +4,6 @@
 // own homes and data dirs, key-based login made by the test), sets each up
 // with the pyhangar.hangar.setup role from the Linux download make dist
 // builds, gathers pyhangar.hangar.facts and writes the fleet report. It
-// holds tests only, and needs root (to make the accounts); make test runs
+// holds tests only, for Linux, and needs root (to make the accounts); make test runs
 // it with the download named in PYHANGAR_DIST.
 package fleettest
