@@ -25,30 +25,12 @@ func fyneApp(t *testing.T) testenv.App {
 	return testenv.FyneApp(t, filepath.Join("..", "..", "FyneApp.toml"))
 }
 
-// distFile is dist/<name>, failing in CI and skipping elsewhere when
-// make dist has not run.
-func distFile(t *testing.T, name string) string {
-	t.Helper()
-	dir := os.Getenv("PYHANGAR_DIST")
-	if dir == "" {
-		if testenv.InCI() {
-			t.Fatal("PYHANGAR_DIST is not set: make test builds the downloads with make dist and names the directory")
-		}
-		t.Skip("run 'make dist', then PYHANGAR_DIST=$PWD/dist go test ./internal/disttest")
-	}
-	path := filepath.Join(dir, name)
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("%v (make dist builds it)", err)
-	}
-	return path
-}
-
 // The Linux download unpacks to the usr/local layout with its install
 // Makefile, a desktop entry and the icon, and its binary says the version
 // the file name and FyneApp.toml say.
 func TestLinuxPackage(t *testing.T) {
 	a := fyneApp(t)
-	pkg := distFile(t, a.Name+"-"+a.Version+"-linux-amd64.tar.xz")
+	pkg := testenv.DistFile(t, a.Name+"-"+a.Version+"-linux-amd64.tar.xz")
 	dir := t.TempDir()
 	files := untarXZ(t, pkg, dir)
 	top := "pyhangar/"
@@ -91,7 +73,7 @@ func TestLinuxPackage(t *testing.T) {
 // one field, both with the icon and the version resource.
 func TestWindowsPackage(t *testing.T) {
 	a := fyneApp(t)
-	pkg := distFile(t, a.Name+"-"+a.Version+"-windows-amd64.zip")
+	pkg := testenv.DistFile(t, a.Name+"-"+a.Version+"-windows-amd64.zip")
 	dir := unzipWindows(t, pkg)
 	cli, _ := os.ReadFile(filepath.Join(dir, "pyhangar.exe"))
 	gui, _ := os.ReadFile(filepath.Join(dir, "pyhangarw.exe"))

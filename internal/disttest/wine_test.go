@@ -51,7 +51,7 @@ func TestMain(m *testing.M) {
 func needWine(t *testing.T) *wine {
 	t.Helper()
 	a := fyneApp(t)
-	zip := distFile(t, a.Name+"-"+a.Version+"-windows-amd64.zip")
+	zip := testenv.DistFile(t, a.Name+"-"+a.Version+"-windows-amd64.zip")
 	for _, tool := range []string{"wine", "wineserver", "x86_64-w64-mingw32-gcc"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if testenv.InCI() {

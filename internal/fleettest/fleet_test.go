@@ -353,7 +353,8 @@ func newFleet(t *testing.T) *fleet {
 			t.Skipf("%s is missing (apt-get install ansible-core openssh-server)", tool)
 		}
 	}
-	dist := distTarball(t)
+	a := testenv.FyneApp(t, filepath.Join("..", "..", "FyneApp.toml"))
+	dist := testenv.DistFile(t, a.Name+"-"+a.Version+"-linux-amd64.tar.xz")
 	ft := testenv.FreeThreaded(t)["3.14"]
 	if ft == "" {
 		t.Fatal("the free-threaded 3.14 test build is missing (scripts/test-pythons.sh builds it)")
@@ -534,23 +535,6 @@ func removeAccount(name string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	exec.Command("userdel", "--remove", "--force", name).Run()
-}
-
-func distTarball(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("PYHANGAR_DIST")
-	if dir == "" {
-		if testenv.InCI() {
-			t.Fatal("PYHANGAR_DIST is not set: make test builds the downloads with make dist and names the directory")
-		}
-		t.Skip("run 'make dist', then PYHANGAR_DIST=$PWD/dist go test ./internal/fleettest")
-	}
-	a := testenv.FyneApp(t, filepath.Join("..", "..", "FyneApp.toml"))
-	path := filepath.Join(dir, a.Name+"-"+a.Version+"-linux-amd64.tar.xz")
-	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("%v (make dist builds it)", err)
-	}
-	return path
 }
 
 func freePort(t *testing.T) int {

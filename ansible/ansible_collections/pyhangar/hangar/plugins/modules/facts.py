@@ -14,17 +14,9 @@ description:
     (C(pyhangar list --json), C(pyhangar venv list --json), C(pyhangar bench history --json)).
   - Changes nothing; runs in check mode too.
 version_added: "1.0.0"
+extends_documentation_fragment:
+  - pyhangar.hangar.common
 author: PyHangar
-options:
-  binary:
-    description: The pyhangar binary on the host; by default the one on PATH, else C(~/.local/bin/pyhangar).
-    type: path
-  data_dir:
-    description: PyHangar's data dir on the host; by default the user's own.
-    type: path
-  label:
-    description: Unused here; accepted so that the modules share their options.
-    type: str
 notes:
   - Supports check mode.
 """

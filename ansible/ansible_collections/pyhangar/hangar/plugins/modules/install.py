@@ -15,6 +15,8 @@ description:
   - Idempotent. When an interpreter on the host already matches the spec nothing is installed and C(changed=false).
   - In check mode says whether it would install, and installs nothing.
 version_added: "1.0.0"
+extends_documentation_fragment:
+  - pyhangar.hangar.common
 author: PyHangar
 options:
   spec:
@@ -32,19 +34,8 @@ options:
   mirror:
     description: A python.org mirror (same paths as python.org).
     type: str
-  binary:
-    description: The pyhangar binary on the host; by default the one on PATH, else C(~/.local/bin/pyhangar).
-    type: path
-  data_dir:
-    description: PyHangar's data dir on the host; by default the user's own.
-    type: path
-  label:
-    description: The name PyHangar records this machine under.
-    type: str
 notes:
   - Supports check mode.
-requirements:
-  - pyhangar on the host (the pyhangar.hangar.setup role installs it)
 """
 
 EXAMPLES = r"""

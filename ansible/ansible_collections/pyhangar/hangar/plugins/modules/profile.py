@@ -18,6 +18,8 @@ description:
     them by name with O(accept_paths) and O(accept_indexes).
   - In check mode the plan is shown (C(profile apply --dry-run)) and nothing changes; in diff mode the plan is the diff.
 version_added: "1.0.0"
+extends_documentation_fragment:
+  - pyhangar.hangar.common
 author: PyHangar
 options:
   src:
@@ -35,19 +37,8 @@ options:
   mirror:
     description: A python.org mirror for the installs (same paths as python.org).
     type: str
-  binary:
-    description: The pyhangar binary on the host; by default the one on PATH, else C(~/.local/bin/pyhangar).
-    type: path
-  data_dir:
-    description: PyHangar's data dir on the host; by default the user's own.
-    type: path
-  label:
-    description: The name PyHangar records this machine under (the benchmark a profile runs); usually C(inventory_hostname).
-    type: str
 notes:
   - Supports check mode and diff mode.
-requirements:
-  - pyhangar on the host (the pyhangar.hangar.setup role installs it)
 """
 
 EXAMPLES = r"""
