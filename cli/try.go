@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -316,7 +317,7 @@ func tryExport(ctx context.Context, s *Session, args []string) error {
 	if len(pos) != 1 {
 		return usagef("try export takes one ID")
 	}
-	if !contains(trial.Formats, *format) {
+	if !slices.Contains(trial.Formats, *format) {
 		return usagef("--format must be json, csv or markdown")
 	}
 	id, err := tryID(pos[0])
@@ -335,15 +336,6 @@ func tryExport(ctx context.Context, s *Session, args []string) error {
 	}
 	fmt.Fprintf(s.Stderr, "Wrote try #%d to %s\n", id, *outPath)
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // tryPin writes .python-version for the project (and, with --venv, makes
